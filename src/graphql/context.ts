@@ -1,0 +1,11 @@
+import type { ProviderRegistry } from '../providers/index.ts';
+import type { Caller } from './auth.ts';
+import type { SessionLoader } from './loaders.ts';
+
+/** What every resolver gets: who is calling, the per-request loader, and the providers. */
+export interface GatewayContext {
+  requestId: string;
+  caller: Caller;
+  sessions: SessionLoader;
+  registry: ProviderRegistry;
+}

@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from './config/index.ts';
+import { logger } from './logger.ts';
+import { startGateway } from './server.ts';
+
+/** Entry point: validate config, start providers (simulators for sandboxed ones), serve, drain on signals. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  logger.level = config.logLevel;
+
+  const gateway = await startGateway(config);
+  const sandboxed = gateway.registry.sandboxed();
+  const info = gateway.registry.info();
+  logger.info(
+    {
+      url: gateway.url,
+      sandboxed,
+      live: info.filter((p) => p.configured && !p.sandbox).map((p) => p.provider),
+      off: info.filter((p) => !p.configured).map((p) => p.provider),
+    },
+    sandboxed.length > 0 ? `Verigate listening; sandboxed providers: ${sandboxed.join(', ')}` : 'Verigate listening',
+  );
+  if (gateway.devKey) {
+    // The one place a key is printed: a throwaway development key, to the terminal, outside production only.
+    process.stdout.write(
+      `\nVerigate is running on the sandbox at ${gateway.url}\nDevelopment API key (all scopes, valid until this process exits):\n\n  Authorization: Bearer ${gateway.devKey}\n\n`,
+    );
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining');
+    gateway.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'failed to start');
+  process.exit(1);
+});

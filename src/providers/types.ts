@@ -1,0 +1,41 @@
+import type { CircuitState, Provider, Session, SessionDetails } from '../model/session.ts';
+import type { StatusTable } from './status.ts';
+
+/**
+ * What the gateway needs from a provider. An adapter is the only code that knows its vendor's URLs,
+ * headers and field names; it throws `GatewayError`s with the codes of DESIGN §3.
+ */
+export interface ProviderAdapter {
+  readonly provider: Provider;
+  /** True when the adapter talks to Verigate's embedded simulator. */
+  readonly sandbox: boolean;
+  /** Null when `id` is a well-formed session id for this provider, else a reason safe to show the caller. */
+  checkId(id: string): string | null;
+  /** Fetches and normalises one session. `id` has passed `checkId`. */
+  fetchSession(id: string, signal?: AbortSignal): Promise<Session>;
+  /** For sessions built with `detailsDeferred`: fetches `reference` and `metadata`. */
+  fetchSessionDetails?(id: string, signal?: AbortSignal): Promise<SessionDetails>;
+  /** The provider's circuit-breaker state. */
+  circuit(): CircuitState;
+  /** Closes upstream connections. */
+  close(): Promise<void>;
+}
+
+/** A running simulator: a real HTTP server on loopback speaking one vendor's dialect. */
+export interface RunningSimulator {
+  readonly url: string;
+  /** Upstream requests it has served, by path (for tests and benchmarks). */
+  requestCount(pathIncludes?: string): number;
+  resetCount(): void;
+  close(): Promise<void>;
+}
+
+/** What a provider folder exports so the registry can wire it without knowing anything else about it. */
+export interface ProviderModule<Live> {
+  readonly provider: Provider;
+  /** The status tables the normaliser uses (published as docs/status-mapping.md). */
+  readonly statusTables: readonly StatusTable[];
+  /** Starts the provider's simulator on a free loopback port and returns the live settings that reach it. */
+  startSandbox(): Promise<{ live: Live; simulator: RunningSimulator }>;
+  createAdapter(live: Live, options: { sandbox: boolean }): ProviderAdapter;
+}

@@ -1,0 +1,233 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import type { ApiKeyConfig, Config } from './config/index.ts';
+import { ApiKeyAuthenticator, type Caller } from './graphql/auth.ts';
+import type { GatewayContext } from './graphql/context.ts';
+import { SessionLoader } from './graphql/loaders.ts';
+import { buildSchema } from './graphql/schema.ts';
+import { logger } from './logger.ts';
+import { ProviderRegistry, type RegistryOptions } from './providers/index.ts';
+import type { GatewayError } from './upstream/errors.ts';
+
+/** Largest request body accepted on /graphql. Operations are small; anything bigger is abuse or a mistake. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** Error codes whose messages are written for clients; anything else is reported as an internal error. */
+const CLIENT_CODES = new Set([
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'UPSTREAM_AUTH_FAILED',
+  'UPSTREAM_RATE_LIMITED',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_BAD_RESPONSE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+export interface GatewayOptions extends RegistryOptions {}
+
+export interface Gateway {
+  readonly url: string;
+  readonly port: number;
+  readonly registry: ProviderRegistry;
+  /** The generated development key, when no GATEWAY_API_KEYS were configured. */
+  readonly devKey: string | null;
+  /** Stops accepting, lets in-flight requests finish, then closes upstream pools and simulators. */
+  close(): Promise<void>;
+}
+
+/** Strips everything but message, locations, path and the public extensions. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+    const { http: _http, stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  logger.error(
+    { err: error instanceof Error ? { name: error.name, message: error.message } : String(error) },
+    'internal error',
+  );
+  return {
+    message: 'Internal server error.',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+function devKeys(config: Config): { keys: ApiKeyConfig[]; devKey: string | null } {
+  if (config.apiKeys) return { keys: config.apiKeys, devKey: null };
+  const devKey = `vg_dev_${randomBytes(18).toString('base64url')}`;
+  return { keys: [{ name: 'development', key: devKey, scopes: ['sessions:read', 'pii:read'] }], devKey };
+}
+
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const registry = await ProviderRegistry.start(config, options);
+  const { keys, devKey } = devKeys(config);
+  const authenticator = new ApiKeyAuthenticator(keys);
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: buildSchema(),
+    includeStacktraceInErrorResponses: false,
+    introspection: config.nodeEnv !== 'production',
+    formatError,
+  });
+  await apollo.start();
+
+  let draining = false;
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error instanceof Error ? error.message : String(error) }, 'request handler failed');
+      if (!res.headersSent) writeErrors(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    const url = new URL(req.url ?? '/', 'http://gateway.local');
+
+    if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return writeJson(res, 200, { status: 'ok' });
+    }
+    if (url.pathname === '/readyz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return draining
+        ? writeJson(res, 503, { status: 'draining' })
+        : writeJson(res, 200, { status: 'ready', providers: registry.info() });
+    }
+    if (url.pathname !== '/graphql')
+      return writeErrors(res, 404, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.');
+
+    let caller: Caller;
+    try {
+      caller = authenticator.authenticate(req.headers.authorization);
+    } catch (error) {
+      const e = error as GatewayError;
+      res.setHeader('www-authenticate', 'Bearer');
+      return writeErrors(res, 401, e.code, e.message);
+    }
+
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === null) {
+      return writeErrors(res, 413, 'BAD_REQUEST', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let parsedBody: unknown = body;
+    if (req.method === 'POST' && isJson(req.headers['content-type'])) {
+      try {
+        parsedBody = body.length === 0 ? undefined : JSON.parse(body);
+      } catch {
+        return writeErrors(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+      }
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      headers,
+      search: url.search,
+      body: parsedBody,
+    };
+    const abort = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () => ({
+        requestId,
+        caller,
+        registry,
+        sessions: new SessionLoader(registry, abort.signal),
+      }),
+    });
+    for (const [key, value] of result.headers) res.setHeader(key, value);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+    logger.info(
+      { requestId, caller: caller.name, status: res.statusCode, durationMs: Math.round(performance.now() - started) },
+      'graphql request',
+    );
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 10_000);
+      await closed;
+      clearTimeout(force);
+      await apollo.stop();
+      await registry.close();
+    })();
+    return closing;
+  };
+
+  return { url: `http://127.0.0.1:${port}/graphql`, port, registry, devKey, close };
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/(.+\+)?json\b/i.test(contentType.trim());
+}
+
+/** Reads the body up to `max` bytes; null when it is larger (the rest is not read). */
+async function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) {
+    req.resume();
+    return null;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      req.resume();
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+  });
+  res.end(payload);
+}
+
+function writeErrors(res: ServerResponse, status: number, code: string, message: string): void {
+  writeJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
