@@ -17,24 +17,6 @@ async function main(): Promise<void> {
   logger.level = config.logLevel;
 
   const gateway = await startGateway(config);
-  const sandboxed = gateway.registry.sandboxed();
-  const info = gateway.registry.info();
-  logger.info(
-    {
-      url: gateway.url,
-      sandboxed,
-      live: info.filter((p) => p.configured && !p.sandbox).map((p) => p.provider),
-      off: info.filter((p) => !p.configured).map((p) => p.provider),
-    },
-    sandboxed.length > 0 ? `Verigate listening; sandboxed providers: ${sandboxed.join(', ')}` : 'Verigate listening',
-  );
-  if (gateway.devKey) {
-    // The one place a key is printed: a throwaway development key, to the terminal, outside production only.
-    process.stdout.write(
-      `\nVerigate is running on the sandbox at ${gateway.url}\nDevelopment API key (all scopes, valid until this process exits):\n\n  Authorization: Bearer ${gateway.devKey}\n\n`,
-    );
-  }
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -53,6 +35,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  const sandboxed = gateway.registry.sandboxed();
+  const info = gateway.registry.info();
+  logger.info(
+    {
+      url: gateway.url,
+      sandboxed,
+      live: info.filter((p) => p.configured && !p.sandbox).map((p) => p.provider),
+      off: info.filter((p) => !p.configured).map((p) => p.provider),
+    },
+    sandboxed.length > 0 ? `Verigate listening; sandboxed providers: ${sandboxed.join(', ')}` : 'Verigate listening',
+  );
+  if (gateway.devKey) {
+    // The one place a key is printed: a throwaway development key, to the terminal, outside production only.
+    process.stdout.write(
+      `\nVerigate is running on the sandbox at ${gateway.url}\nDevelopment API key (all scopes, valid until this process exits):\n\n  Authorization: Bearer ${gateway.devKey}\n\n`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {

@@ -78,6 +78,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     schema: buildSchema(),
     includeStacktraceInErrorResponses: false,
     introspection: config.nodeEnv !== 'production',
+    // main.ts owns SIGTERM/SIGINT: it drains HTTP first, then stops Apollo and the upstream pools.
+    stopOnTerminationSignals: false,
     formatError,
   });
   await apollo.start();
@@ -95,6 +97,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const started = performance.now();
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
+    if (draining) res.setHeader('connection', 'close');
     const url = new URL(req.url ?? '/', 'http://gateway.local');
 
     if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -177,9 +180,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     closing ??= (async () => {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections go idle as their in-flight responses finish: close them as they do.
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const force = setTimeout(() => server.closeAllConnections(), 10_000);
       await closed;
+      clearInterval(sweep);
       clearTimeout(force);
       await apollo.stop();
       await registry.close();

@@ -30,12 +30,12 @@ export class SessionLoader {
   }
 
   /** Loads one session; rejects with a GatewayError (BAD_USER_INPUT for a malformed id, before any I/O). */
-  load(provider: Provider, id: string): Promise<Session> {
+  async load(provider: Provider, id: string): Promise<Session> {
     this.#check(provider, id);
     return this.#sessions.load(keyOf(provider, id));
   }
 
-  loadDetails(provider: Provider, id: string): Promise<SessionDetails> {
+  async loadDetails(provider: Provider, id: string): Promise<SessionDetails> {
     this.#check(provider, id);
     return this.#details.load(keyOf(provider, id));
   }

@@ -16,6 +16,11 @@ const MODULES: { [P in keyof Config['providers']]: ProviderModule<LiveOf<Config[
   verifa: verifaModule,
 };
 
+/** Every provider module that is wired in (for docs and tests). */
+export function providerModules(): ProviderModule<unknown>[] {
+  return Object.values(MODULES).filter((m): m is NonNullable<typeof m> => m !== null) as ProviderModule<unknown>[];
+}
+
 type LiveOf<M> = M extends ProviderMode<infer L> ? L : never;
 
 export interface RegistryOptions {

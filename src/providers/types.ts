@@ -21,6 +21,12 @@ export interface ProviderAdapter {
   close(): Promise<void>;
 }
 
+/** One sandbox scenario: the session id to ask for, and what it shows. */
+export interface ScenarioInfo {
+  id: string;
+  description: string;
+}
+
 /** A running simulator: a real HTTP server on loopback speaking one vendor's dialect. */
 export interface RunningSimulator {
   readonly url: string;
@@ -35,6 +41,8 @@ export interface ProviderModule<Live> {
   readonly provider: Provider;
   /** The status tables the normaliser uses (published as docs/status-mapping.md). */
   readonly statusTables: readonly StatusTable[];
+  /** The simulator's scenario catalogue (listed in the README). */
+  readonly scenarios?: readonly ScenarioInfo[];
   /** Starts the provider's simulator on a free loopback port and returns the live settings that reach it. */
   startSandbox(): Promise<{ live: Live; simulator: RunningSimulator }>;
   createAdapter(live: Live, options: { sandbox: boolean }): ProviderAdapter;

@@ -1,12 +1,14 @@
 import type { VerifaLive } from '../../config/index.ts';
 import type { ProviderModule } from '../types.ts';
 import { VerifaAdapter } from './client.ts';
+import { VERIFA_SCENARIOS } from './scenarios.ts';
 import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from './simulator.ts';
 import { verifaResultStatus, verifaSessionStatus } from './status.ts';
 
 export const verifaModule: ProviderModule<VerifaLive> = {
   provider: 'VERIFA',
   statusTables: [verifaResultStatus, verifaSessionStatus],
+  scenarios: VERIFA_SCENARIOS,
   async startSandbox() {
     const simulator = await startVerifaSimulator();
     return { simulator, live: { baseUrl: `${simulator.url}/`, apiKey: VERIFA_SANDBOX_API_KEY, version: '2026-01-01' } };

@@ -1,0 +1,48 @@
+/**
+ * Regenerates the parts of the docs that the code owns: the README's sandbox scenario table.
+ * `npm run docs` writes them; `npm run docs -- --check` fails when they are stale (run by `npm test`).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { providerModules } from '../src/providers/index.ts';
+import { providerName } from '../src/upstream/errors.ts';
+
+const check = process.argv.includes('--check');
+
+function scenarioTable(): string {
+  const lines: string[] = [];
+  for (const module of providerModules()) {
+    lines.push(`#### ${providerName(module.provider)} (\`provider: ${module.provider}\`)`, '');
+    lines.push('| session id | what it shows |', '|---|---|');
+    for (const s of module.scenarios ?? []) lines.push(`| \`${s.id}\` | ${s.description.replaceAll('|', '\\|')} |`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function replaceBetween(text: string, name: string, content: string): string {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`markers ${start} ... ${end} not found`);
+  return `${text.slice(0, a + start.length)}\n${content}\n${text.slice(b)}`;
+}
+
+const files: Array<[string, (text: string) => string]> = [
+  ['README.md', (text) => replaceBetween(text, 'scenarios', scenarioTable())],
+];
+
+let stale = 0;
+for (const [file, update] of files) {
+  const before = readFileSync(file, 'utf8');
+  const after = update(before);
+  if (before === after) continue;
+  if (check) {
+    stale += 1;
+    process.stderr.write(`stale: ${file}; run \`npm run docs\`\n`);
+  } else {
+    writeFileSync(file, after);
+    process.stdout.write(`updated ${file}\n`);
+  }
+}
+if (stale > 0) process.exit(1);
