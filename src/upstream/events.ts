@@ -1,0 +1,69 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { CircuitState, Provider } from '../model/session.ts';
+
+/**
+ * What the upstream layer reports, for metrics, logs and traces. Emitters never include URLs, headers,
+ * bodies or ids: only provider, outcome, status and timing.
+ */
+export type UpstreamOutcome =
+  | 'ok' // 2xx, or a 4xx that is an answer (404 not found)
+  | 'client_error' // other 4xx
+  | 'server_error' // 5xx
+  | 'rate_limited' // the vendor said 429
+  | 'timeout'
+  | 'network_error'
+  | 'bad_response'; // body too large or unreadable
+
+export type UpstreamEvent =
+  | { type: 'upstream_request'; provider: Provider; outcome: UpstreamOutcome; status: number | null; durationMs: number; attempt: number }
+  | { type: 'cache'; provider: Provider; result: 'hit' | 'miss' | 'stale'; tier: 'memory' | 'redis' }
+  | { type: 'cache_error'; tier: 'redis'; operation: 'get' | 'set' }
+  | { type: 'dedup'; provider: Provider }
+  | { type: 'rejected'; provider: Provider; reason: 'rate_budget' | 'circuit_open' | 'bulkhead' | 'retry_budget' }
+  | { type: 'circuit'; provider: Provider; state: CircuitState };
+
+type Listener = (event: UpstreamEvent) => void;
+const listeners = new Set<Listener>();
+
+/** Subscribes to upstream events; returns the unsubscribe function. */
+export function onUpstreamEvent(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Per-operation tallies, kept in AsyncLocalStorage so the one log line per operation can report them. */
+export interface OperationScope {
+  upstreamCalls: Partial<Record<Provider, number>>;
+  cacheHits: number;
+  stale: Array<{ provider: Provider; ageSeconds: number }>;
+}
+
+const scope = new AsyncLocalStorage<OperationScope>();
+
+export function newOperationScope(): OperationScope {
+  return { upstreamCalls: {}, cacheHits: 0, stale: [] };
+}
+
+/** Runs `fn` with `tally` as the current operation's scope. */
+export function runInOperationScope<T>(tally: OperationScope, fn: () => T): T {
+  return scope.run(tally, fn);
+}
+
+export function currentOperationScope(): OperationScope | undefined {
+  return scope.getStore();
+}
+
+export function emitUpstreamEvent(event: UpstreamEvent): void {
+  const tally = scope.getStore();
+  if (tally) {
+    if (event.type === 'upstream_request') tally.upstreamCalls[event.provider] = (tally.upstreamCalls[event.provider] ?? 0) + 1;
+    else if (event.type === 'cache' && event.result === 'hit') tally.cacheHits += 1;
+  }
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch {
+      // An observer must never break a request.
+    }
+  }
+}
