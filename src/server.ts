@@ -10,6 +10,7 @@ import { SessionLoader } from './graphql/loaders.ts';
 import { buildSchema } from './graphql/schema.ts';
 import { logger } from './logger.ts';
 import { ProviderRegistry, type RegistryOptions } from './providers/index.ts';
+import { SessionStore } from './sessions/store.ts';
 import type { GatewayError } from './upstream/errors.ts';
 
 /** Largest request body accepted on /graphql. Operations are small; anything bigger is abuse or a mistake. */
@@ -72,6 +73,7 @@ function devKeys(config: Config): { keys: ApiKeyConfig[]; devKey: string | null 
 
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const registry = await ProviderRegistry.start(config, options);
+  const store = SessionStore.create(config, registry);
   const { keys, devKey } = devKeys(config);
   const authenticator = new ApiKeyAuthenticator(keys);
   const apollo = new ApolloServer<GatewayContext>({
@@ -142,17 +144,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       search: url.search,
       body: parsedBody,
     };
-    const abort = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () => ({
         requestId,
         caller,
         registry,
-        sessions: new SessionLoader(registry, abort.signal),
+        sessions: new SessionLoader(registry, store),
       }),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
@@ -188,6 +186,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       clearInterval(sweep);
       clearTimeout(force);
       await apollo.stop();
+      await store.close();
       await registry.close();
     })();
     return closing;

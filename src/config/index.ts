@@ -35,6 +35,28 @@ export interface VerifaLive {
   version: string | null;
 }
 
+export interface UpstreamConfig {
+  /** Whole upstream call (retries included), ms. */
+  timeoutMs: number;
+  /** Calls in flight per provider. */
+  maxConcurrency: number;
+  /** Client-side budget per provider, requests per minute; null: none. */
+  ratePerMinute: { veratad: number | null; didit: number | null; verifa: number | null };
+}
+
+export interface CacheConfig {
+  /** How long a session in a terminal status is served from cache, s (0: not cached). */
+  terminalTtlSeconds: number;
+  /** How long a session still in progress is served from cache, s (0: not cached). */
+  activeTtlSeconds: number;
+  /** Entries in the in-memory LRU. */
+  maxEntries: number;
+  /** How long past its TTL a terminal session may be served, marked stale, while its provider is down (0: never). */
+  staleIfErrorSeconds: number;
+  /** AES-256-GCM key for values in Redis; null outside production means a random per-process key. */
+  encryptionKey: Buffer | null;
+}
+
 export interface Config {
   nodeEnv: 'production' | 'development' | 'test';
   port: number;
@@ -42,6 +64,8 @@ export interface Config {
   /** Null outside production when GATEWAY_API_KEYS is unset: a development key is generated at start. */
   apiKeys: ApiKeyConfig[] | null;
   redisUrl: string | null;
+  upstream: UpstreamConfig;
+  cache: CacheConfig;
   providers: {
     veratad: ProviderMode<VeratadLive>;
     didit: ProviderMode<DiditLive>;
@@ -124,6 +148,21 @@ const envSchema = z.object({
   DIDIT_CLIENT_SECRET: optionalText,
   VERIFA_BASE_URL: optionalText.pipe(httpUrl.optional()),
   VERIFA_API_KEY: optionalText,
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
+  UPSTREAM_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
+  VERATAD_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).optional(),
+  DIDIT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).optional(),
+  VERIFA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).optional(),
+  CACHE_TERMINAL_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
+  CACHE_ACTIVE_TTL_SECONDS: z.coerce.number().int().min(0).default(2),
+  CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
+  CACHE_STALE_IF_ERROR_SECONDS: z.coerce.number().int().min(0).default(0),
+  CACHE_ENCRYPTION_KEY: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => decodeKey(v) !== null, 'must be 32 bytes, as 64 hex characters or base64')
+      .optional(),
+  ),
   VERIFA_VERSION: optionalText.pipe(
     z
       .string()
@@ -133,6 +172,26 @@ const envSchema = z.object({
 });
 
 type Env = z.infer<typeof envSchema>;
+
+/** A 32-byte key given as hex or base64. */
+function decodeKey(value: string): Buffer | null {
+  const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  return key.length === 32 ? key : null;
+}
+
+/**
+ * Vendors' documented limits (providers.md): Didit decision GETs 100/min per key; Verifa 300/min on its Free
+ * plan (set VERIFA_RATE_LIMIT_PER_MINUTE for yours); VX documents none. Simulators get no budget unless one is
+ * set explicitly, so the sandbox can be load-tested. 0 turns a budget off.
+ */
+function ratePerMinute(
+  explicit: number | undefined,
+  documented: number | null,
+  mode: ProviderMode<unknown>,
+): number | null {
+  if (explicit !== undefined) return explicit === 0 ? null : explicit;
+  return mode.mode === 'live' ? documented : null;
+}
 
 /**
  * A provider is live when its base URL is set, in which case every other variable it needs is required.
@@ -230,8 +289,31 @@ function buildConfig(env: Env, problems: string[]): Config {
     ),
   };
 
+  const encryptionKey = env.CACHE_ENCRYPTION_KEY ? decodeKey(env.CACHE_ENCRYPTION_KEY) : null;
+  if (env.REDIS_URL && !encryptionKey && env.NODE_ENV === 'production') {
+    problems.push(
+      'CACHE_ENCRYPTION_KEY: required in production when REDIS_URL is set (session data in Redis is encrypted)',
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    upstream: {
+      timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+      maxConcurrency: env.UPSTREAM_MAX_CONCURRENCY,
+      ratePerMinute: {
+        veratad: ratePerMinute(env.VERATAD_RATE_LIMIT_PER_MINUTE, null, providers.veratad),
+        didit: ratePerMinute(env.DIDIT_RATE_LIMIT_PER_MINUTE, 100, providers.didit),
+        verifa: ratePerMinute(env.VERIFA_RATE_LIMIT_PER_MINUTE, 300, providers.verifa),
+      },
+    },
+    cache: {
+      terminalTtlSeconds: env.CACHE_TERMINAL_TTL_SECONDS,
+      activeTtlSeconds: env.CACHE_ACTIVE_TTL_SECONDS,
+      maxEntries: env.CACHE_MAX_ENTRIES,
+      staleIfErrorSeconds: env.CACHE_STALE_IF_ERROR_SECONDS,
+      encryptionKey,
+    },
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Provider, Session, SessionDetails } from '../model/session.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
+import type { SessionStore } from '../sessions/store.ts';
 import { GatewayError, providerName, upstreamError } from '../upstream/errors.ts';
 
 const keyOf = (provider: Provider, id: string) => `${provider}\u0000${id}`;
@@ -10,23 +11,18 @@ const splitKey = (key: string) => {
 };
 
 /**
- * Per-request session loading. Every (provider, id) is fetched at most once per operation, whatever the
- * aliases, duplicates in `sessions(refs)` and `node` lookups; ids are validated before anything is sent.
+ * Per-request session loading. Every (provider, id) is asked of the store at most once per operation, whatever
+ * the aliases, duplicates in `sessions(refs)` and `node` lookups; ids are validated before anything is sent.
  */
 export class SessionLoader {
   readonly #registry: ProviderRegistry;
   readonly #sessions: DataLoader<string, Session>;
   readonly #details: DataLoader<string, SessionDetails>;
 
-  constructor(registry: ProviderRegistry, signal?: AbortSignal) {
+  constructor(registry: ProviderRegistry, store: SessionStore) {
     this.#registry = registry;
-    this.#sessions = new DataLoader((keys) => this.#loadAll(keys, (a, id) => a.fetchSession(id, signal)));
-    this.#details = new DataLoader((keys) =>
-      this.#loadAll(keys, (a, id) => {
-        if (!a.fetchSessionDetails) throw new Error(`${a.provider} has no deferred details`);
-        return a.fetchSessionDetails(id, signal);
-      }),
-    );
+    this.#sessions = new DataLoader((keys) => settleAll(keys, ({ provider, id }) => store.session(provider, id)));
+    this.#details = new DataLoader((keys) => settleAll(keys, ({ provider, id }) => store.details(provider, id)));
   }
 
   /** Loads one session; rejects with a GatewayError (BAD_USER_INPUT for a malformed id, before any I/O). */
@@ -50,22 +46,16 @@ export class SessionLoader {
     const problem = adapter.checkId(id);
     if (problem) throw upstreamError.badInput(`Malformed ${providerName(provider)} session id: ${problem}`, provider);
   }
+}
 
-  #loadAll<T>(
-    keys: readonly string[],
-    fetch: (adapter: NonNullable<ReturnType<ProviderRegistry['adapter']>>, id: string) => Promise<T>,
-  ): Promise<Array<T | Error>> {
-    return Promise.all(
-      keys.map(async (key) => {
-        const { provider, id } = splitKey(key);
-        const adapter = this.#registry.adapter(provider);
-        if (!adapter) return new Error(`unknown provider ${provider}`);
-        try {
-          return await fetch(adapter, id);
-        } catch (error) {
-          return error instanceof Error ? error : new Error(String(error));
-        }
-      }),
-    );
-  }
+/** One result per key, in order: the value, or the Error that key failed with (DataLoader's batch contract). */
+function settleAll<T>(
+  keys: readonly string[],
+  fetch: (ref: { provider: Provider; id: string }) => Promise<T>,
+): Promise<Array<T | Error>> {
+  return Promise.all(
+    keys.map((key) =>
+      fetch(splitKey(key)).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+    ),
+  );
 }

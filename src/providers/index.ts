@@ -2,7 +2,8 @@ import type { Config, ProviderMode } from '../config/index.ts';
 import { logger } from '../logger.ts';
 import type { Provider, ProviderInfo } from '../model/session.ts';
 import { PROVIDERS } from '../model/session.ts';
-import type { UpstreamHttpOptions } from '../upstream/http.ts';
+import { DEFAULT_HTTP_OPTIONS, type UpstreamHttpOptions } from '../upstream/http.ts';
+import { DEFAULT_POLICY, ProviderPolicy, type ProviderPolicyOptions } from '../upstream/policy.ts';
 import type { ProviderAdapter, ProviderModule, RunningSimulator } from './types.ts';
 import { verifaModule } from './verifa/index.ts';
 
@@ -24,19 +25,24 @@ export function providerModules(): ProviderModule<unknown>[] {
 type LiveOf<M> = M extends ProviderMode<infer L> ? L : never;
 
 export interface RegistryOptions {
+  /** Pool, timeout and body-cap settings (tests shorten the timeouts). */
   http?: UpstreamHttpOptions;
+  /** Overrides of the resilience policy every provider gets (tests tighten the breaker). */
+  policy?: Partial<ProviderPolicyOptions>;
 }
 
 /** The providers of one running gateway: adapters for the configured ones, simulators for sandboxed ones. */
 export class ProviderRegistry {
   readonly #adapters = new Map<Provider, ProviderAdapter>();
   readonly #simulators = new Map<Provider, RunningSimulator>();
+  readonly #policies = new Map<Provider, ProviderPolicy>();
 
   static async start(config: Config, options: RegistryOptions = {}): Promise<ProviderRegistry> {
     const registry = new ProviderRegistry();
     try {
       for (const key of Object.keys(MODULES) as Array<keyof Config['providers']>) {
-        await registry.#startOne(MODULES[key] as ProviderModule<unknown> | null, config.providers[key], options);
+        const module = MODULES[key] as ProviderModule<unknown> | null;
+        await registry.#startOne(module, config.providers[key], registry.#httpOptions(config, key, module, options));
       }
     } catch (error) {
       await registry.close();
@@ -45,9 +51,31 @@ export class ProviderRegistry {
     return registry;
   }
 
-  async #startOne(module: ProviderModule<unknown> | null, mode: ProviderMode<unknown>, options: RegistryOptions) {
-    if (!module || mode.mode === 'off') return;
-    const adapterOptions = { sandbox: mode.mode === 'sandbox', ...(options.http ? { http: options.http } : {}) };
+  /** One policy per provider, shared by all of its pools, with the limits config gives it. */
+  #httpOptions(
+    config: Config,
+    key: keyof Config['providers'],
+    module: ProviderModule<unknown> | null,
+    options: RegistryOptions,
+  ): UpstreamHttpOptions | null {
+    if (!module) return null;
+    const base = options.http ?? {
+      ...DEFAULT_HTTP_OPTIONS,
+      timeouts: { ...DEFAULT_HTTP_OPTIONS.timeouts, totalMs: config.upstream.timeoutMs },
+    };
+    const policy = new ProviderPolicy(module.provider, {
+      ...DEFAULT_POLICY,
+      ratePerMinute: config.upstream.ratePerMinute[key],
+      maxConcurrent: config.upstream.maxConcurrency,
+      ...options.policy,
+    });
+    this.#policies.set(module.provider, policy);
+    return { ...base, policy };
+  }
+
+  async #startOne(module: ProviderModule<unknown> | null, mode: ProviderMode<unknown>, http: UpstreamHttpOptions | null) {
+    if (!module || mode.mode === 'off' || !http) return;
+    const adapterOptions = { sandbox: mode.mode === 'sandbox', http };
     if (mode.mode === 'live') {
       this.#adapters.set(module.provider, module.createAdapter(mode.live, adapterOptions));
       return;
@@ -72,7 +100,7 @@ export class ProviderRegistry {
   info(): ProviderInfo[] {
     return PROVIDERS.map((provider) => {
       const adapter = this.#adapters.get(provider);
-      const circuit = adapter?.circuit() ?? 'CLOSED';
+      const circuit = (adapter && this.#policies.get(provider)?.breaker.state()) ?? 'CLOSED';
       return {
         provider,
         configured: adapter !== undefined,

@@ -1,4 +1,5 @@
 import type { CircuitState, Provider, Session, SessionDetails } from '../model/session.ts';
+import type { UpstreamHttpOptions } from '../upstream/http.ts';
 import type { StatusTable } from './status.ts';
 
 /**
@@ -45,5 +46,6 @@ export interface ProviderModule<Live> {
   readonly scenarios?: readonly ScenarioInfo[];
   /** Starts the provider's simulator on a free loopback port and returns the live settings that reach it. */
   startSandbox(): Promise<{ live: Live; simulator: RunningSimulator }>;
-  createAdapter(live: Live, options: { sandbox: boolean }): ProviderAdapter;
+  /** `http` carries the provider's shared resilience policy: pass it to every pool the adapter opens. */
+  createAdapter(live: Live, options: { sandbox: boolean; http: UpstreamHttpOptions }): ProviderAdapter;
 }

@@ -15,7 +15,14 @@ export type UpstreamOutcome =
   | 'bad_response'; // body too large or unreadable
 
 export type UpstreamEvent =
-  | { type: 'upstream_request'; provider: Provider; outcome: UpstreamOutcome; status: number | null; durationMs: number; attempt: number }
+  | {
+      type: 'upstream_request';
+      provider: Provider;
+      outcome: UpstreamOutcome;
+      status: number | null;
+      durationMs: number;
+      attempt: number;
+    }
   | { type: 'cache'; provider: Provider; result: 'hit' | 'miss' | 'stale'; tier: 'memory' | 'redis' }
   | { type: 'cache_error'; tier: 'redis'; operation: 'get' | 'set' }
   | { type: 'dedup'; provider: Provider }
@@ -56,7 +63,8 @@ export function currentOperationScope(): OperationScope | undefined {
 export function emitUpstreamEvent(event: UpstreamEvent): void {
   const tally = scope.getStore();
   if (tally) {
-    if (event.type === 'upstream_request') tally.upstreamCalls[event.provider] = (tally.upstreamCalls[event.provider] ?? 0) + 1;
+    if (event.type === 'upstream_request')
+      tally.upstreamCalls[event.provider] = (tally.upstreamCalls[event.provider] ?? 0) + 1;
     else if (event.type === 'cache' && event.result === 'hit') tally.cacheHits += 1;
   }
   for (const listener of listeners) {

@@ -1,6 +1,7 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Provider } from '../model/session.ts';
-import { upstreamError } from './errors.ts';
+import { GatewayError, upstreamError } from './errors.ts';
+import { type AttemptResult, DEFAULT_POLICY, ProviderPolicy } from './policy.ts';
 
 export interface HttpTimeouts {
   /** TCP (and TLS) connect, ms. */
@@ -9,7 +10,7 @@ export interface HttpTimeouts {
   headersMs: number;
   /** Longest silence while the body streams, ms. */
   bodyMs: number;
-  /** Whole call, ms: the hard deadline whatever the phases do. */
+  /** Whole call, retries and backoff included, ms: the hard deadline whatever the phases do. */
   totalMs: number;
 }
 
@@ -19,11 +20,18 @@ export interface UpstreamHttpOptions {
   maxBodyBytes: number;
   /** Keep-alive connections per origin. */
   connections: number;
+  /** The provider's resilience policy, shared by all of its pools. Without one, calls are unguarded. */
+  policy?: ProviderPolicy;
 }
 
+/**
+ * Defaults: a vendor gets 2 s to accept a connection, 5 s to start answering and 5 s of silence mid-body;
+ * a whole call (retries included) ends after 8 s, below the 10 s a client is told to wait for an operation.
+ * Vendor session payloads are a few KiB; 2 MiB leaves room for image-heavy decisions.
+ */
 export const DEFAULT_HTTP_OPTIONS: UpstreamHttpOptions = {
-  timeouts: { connectMs: 2_000, headersMs: 8_000, bodyMs: 5_000, totalMs: 10_000 },
-  maxBodyBytes: 5 * 1024 * 1024,
+  timeouts: { connectMs: 2_000, headersMs: 5_000, bodyMs: 5_000, totalMs: 8_000 },
+  maxBodyBytes: 2 * 1024 * 1024,
   connections: 32,
 };
 
@@ -42,17 +50,22 @@ export interface UpstreamRequest {
   signal?: AbortSignal;
 }
 
-/** One keep-alive pool for one provider origin, with phase timeouts and a body size cap. */
+/**
+ * One keep-alive pool for one provider origin, with phase timeouts, a body size cap, and the provider's
+ * resilience policy around every call. Bodies are always read to the end or destroyed.
+ */
 export class UpstreamHttp {
   readonly #pool: Pool;
   readonly #prefix: string;
   readonly #options: UpstreamHttpOptions;
   readonly #provider: Provider;
+  readonly #policy: ProviderPolicy;
 
   constructor(provider: Provider, baseUrl: string, options: UpstreamHttpOptions = DEFAULT_HTTP_OPTIONS) {
     const url = new URL(baseUrl);
     this.#provider = provider;
     this.#options = options;
+    this.#policy = options.policy ?? new ProviderPolicy(provider, DEFAULT_POLICY);
     this.#prefix = url.pathname.replace(/\/+$/, '');
     this.#pool = new Pool(url.origin, {
       connections: options.connections,
@@ -64,9 +77,18 @@ export class UpstreamHttp {
     });
   }
 
-  async request(req: UpstreamRequest): Promise<UpstreamResponse> {
-    const deadline = AbortSignal.timeout(this.#options.timeouts.totalMs);
+  request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const totalMs = this.#options.timeouts.totalMs;
+    const deadline = AbortSignal.timeout(totalMs);
     const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+    return this.#policy.execute(req.method ?? 'GET', Date.now() + totalMs, () => this.#attempt(req, signal, deadline));
+  }
+
+  async #attempt(
+    req: UpstreamRequest,
+    signal: AbortSignal,
+    deadline: AbortSignal,
+  ): Promise<AttemptResult<UpstreamResponse>> {
     try {
       const res = await this.#pool.request({
         method: req.method ?? 'GET',
@@ -76,26 +98,40 @@ export class UpstreamHttp {
         signal,
       });
       const body = await readCapped(res.body, this.#options.maxBodyBytes);
-      if (body === null) throw upstreamError.badResponse(this.#provider, 'the response body is too large');
-      return { status: res.statusCode, headers: res.headers, body };
+      if (body === null) {
+        return {
+          status: res.statusCode,
+          failure: 'bad_response',
+          error: upstreamError.badResponse(this.#provider, 'the response body is too large'),
+        };
+      }
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        response: { status: res.statusCode, headers: res.headers, body },
+      };
     } catch (error) {
-      throw this.#mapTransportError(error, deadline);
+      return { status: null, ...this.#transportFailure(error, deadline) };
     }
   }
 
-  #mapTransportError(error: unknown, deadline: AbortSignal): unknown {
-    if (error instanceof Error && 'extensions' in error) return error; // already a GatewayError
-    if (deadline.aborted) return upstreamError.unavailable(this.#provider, 'the request timed out', error);
-    if (error instanceof undiciErrors.ConnectTimeoutError) {
-      return upstreamError.unavailable(this.#provider, 'the connection timed out', error);
+  #transportFailure(error: unknown, deadline: AbortSignal): Pick<AttemptResult<never>, 'error' | 'failure'> {
+    const p = this.#provider;
+    if (error instanceof GatewayError) return { error, failure: 'bad_response' };
+    if (
+      deadline.aborted ||
+      error instanceof undiciErrors.HeadersTimeoutError ||
+      error instanceof undiciErrors.BodyTimeoutError
+    ) {
+      return { error: upstreamError.unavailable(p, 'the request timed out', error), failure: 'timeout' };
     }
-    if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
-      return upstreamError.unavailable(this.#provider, 'the request timed out', error);
+    if (error instanceof undiciErrors.ConnectTimeoutError) {
+      return { error: upstreamError.unavailable(p, 'the connection timed out', error), failure: 'network_error' };
     }
     if (error instanceof Error && error.name === 'AbortError') {
-      return upstreamError.unavailable(this.#provider, 'the request was cancelled', error);
+      return { error: upstreamError.unavailable(p, 'the request was cancelled', error), failure: 'network_error' };
     }
-    return upstreamError.unavailable(this.#provider, 'the connection failed', error);
+    return { error: upstreamError.unavailable(p, 'the connection failed', error), failure: 'network_error' };
   }
 
   async close(): Promise<void> {

@@ -42,13 +42,21 @@ export interface GraphQLBody {
 
 /**
  * Starts a real gateway on a free loopback port, with every unconfigured provider on its simulator
- * (also on loopback). Tests drive it over HTTP like any client.
+ * (also on loopback). Tests drive it over HTTP like any client. Session caching is off unless `env` turns it on.
  */
 export async function startTestGateway(
   env: Record<string, string | undefined> = {},
   options: GatewayOptions = {},
 ): Promise<TestGateway> {
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', GATEWAY_API_KEYS: TEST_API_KEYS, ...env });
+  // The cache is off unless a test turns it on, so simulator request counts mean one thing: upstream calls.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    GATEWAY_API_KEYS: TEST_API_KEYS,
+    CACHE_TERMINAL_TTL_SECONDS: '0',
+    CACHE_ACTIVE_TTL_SECONDS: '0',
+    ...env,
+  });
   const gateway = await startGateway(config, { http: TEST_HTTP_OPTIONS, ...options });
   return {
     gateway,

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import { logger } from '../logger.ts';
+import { emitUpstreamEvent } from '../upstream/events.ts';
+import { open, seal } from './crypto.ts';
+
+/** A cached value with its freshness. Past `freshUntil` it is only served stale, while its provider is down. */
+export interface CacheEntry<T> {
+  value: T;
+  storedAt: number;
+  freshUntil: number;
+  /** Last instant the entry may be served at all (stale included). */
+  keepUntil: number;
+}
+
+export interface CacheTier<T> {
+  readonly name: 'memory' | 'redis';
+  get(key: string): Promise<CacheEntry<T> | null>;
+  set(key: string, entry: CacheEntry<T>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A bounded LRU in this process. */
+export class MemoryTier<T extends object> implements CacheTier<T> {
+  readonly name = 'memory' as const;
+  readonly #lru: LRUCache<string, CacheEntry<T>>;
+
+  constructor(maxEntries: number) {
+    this.#lru = new LRUCache({ max: maxEntries });
+  }
+
+  async get(key: string): Promise<CacheEntry<T> | null> {
+    const entry = this.#lru.get(key);
+    if (!entry) return null;
+    if (entry.keepUntil <= Date.now()) {
+      this.#lru.delete(key);
+      return null;
+    }
+    return entry;
+  }
+
+  async set(key: string, entry: CacheEntry<T>): Promise<void> {
+    this.#lru.set(key, entry, { ttl: Math.max(1, entry.keepUntil - Date.now()) });
+  }
+
+  async close(): Promise<void> {
+    this.#lru.clear();
+  }
+}
+
+/**
+ * Shared cache in Redis for replicas. Keys are hashed (no session ids in Redis), values are sealed with
+ * AES-256-GCM. Every failure or slow answer counts as a miss: Redis can make Verigate slower, never wrong.
+ */
+export class RedisTier<T> implements CacheTier<T> {
+  readonly name = 'redis' as const;
+  readonly #redis: Redis;
+  readonly #key: Buffer;
+  readonly #timeoutMs: number;
+
+  constructor(redis: Redis, encryptionKey: Buffer, timeoutMs = 50) {
+    this.#redis = redis;
+    this.#key = encryptionKey;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  static keyOf(key: string): string {
+    return `verigate:session:v1:${createHash('sha256').update(key).digest('base64url')}`;
+  }
+
+  async get(key: string): Promise<CacheEntry<T> | null> {
+    const redisKey = RedisTier.keyOf(key);
+    try {
+      const raw = await withTimeout(this.#redis.getBuffer(redisKey), this.#timeoutMs);
+      if (!raw) return null;
+      const text = open(this.#key, redisKey, raw);
+      if (text === null) {
+        logger.warn({ cache: 'redis' }, 'cache value failed authentication; ignored');
+        return null;
+      }
+      const entry = JSON.parse(text) as CacheEntry<T>;
+      return entry.keepUntil > Date.now() ? entry : null;
+    } catch {
+      emitUpstreamEvent({ type: 'cache_error', tier: 'redis', operation: 'get' });
+      return null;
+    }
+  }
+
+  async set(key: string, entry: CacheEntry<T>): Promise<void> {
+    const redisKey = RedisTier.keyOf(key);
+    const ttlMs = Math.max(1, entry.keepUntil - Date.now());
+    try {
+      await withTimeout(
+        this.#redis.set(redisKey, seal(this.#key, redisKey, JSON.stringify(entry)), 'PX', ttlMs),
+        this.#timeoutMs,
+      );
+    } catch {
+      emitUpstreamEvent({ type: 'cache_error', tier: 'redis', operation: 'set' });
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('cache timeout')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

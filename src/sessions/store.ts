@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { closeRedis, createRedis } from '../cache/redisClient.ts';
+import { type CacheEntry, type CacheTier, MemoryTier, RedisTier } from '../cache/sessionCache.ts';
+import type { CacheConfig, Config } from '../config/index.ts';
+import { logger } from '../logger.ts';
+import type { Provider, Session, SessionDetails } from '../model/session.ts';
+import type { ProviderRegistry } from '../providers/index.ts';
+import { GatewayError, providerName } from '../upstream/errors.ts';
+import { currentOperationScope, emitUpstreamEvent } from '../upstream/events.ts';
+import { InFlight } from '../upstream/inflight.ts';
+
+type Cached = Session | SessionDetails;
+
+/**
+ * Where sessions come from, shared by every request of the process: the cache (memory, then Redis), a call
+ * already in flight for the same session, or the provider. Terminal sessions are kept `terminalTtlSeconds`,
+ * others `activeTtlSeconds`. With `staleIfErrorSeconds`, a terminal session past its TTL is served, marked
+ * stale, when its provider is unavailable.
+ */
+export class SessionStore {
+  readonly #registry: ProviderRegistry;
+  readonly #config: CacheConfig;
+  readonly #tiers: CacheTier<Cached>[];
+  readonly #inFlight = new InFlight<Cached>();
+  readonly #redis: Redis | null;
+
+  private constructor(
+    registry: ProviderRegistry,
+    config: CacheConfig,
+    tiers: CacheTier<Cached>[],
+    redis: Redis | null,
+  ) {
+    this.#registry = registry;
+    this.#config = config;
+    this.#tiers = tiers;
+    this.#redis = redis;
+  }
+
+  static create(config: Config, registry: ProviderRegistry): SessionStore {
+    const cacheOn = config.cache.terminalTtlSeconds > 0 || config.cache.activeTtlSeconds > 0;
+    const tiers: CacheTier<Cached>[] = [];
+    let redis: Redis | null = null;
+    if (cacheOn) {
+      tiers.push(new MemoryTier<Cached>(config.cache.maxEntries));
+      if (config.redisUrl) {
+        let key = config.cache.encryptionKey;
+        if (!key) {
+          // Config refuses this in production; elsewhere a per-process key keeps values unreadable at rest.
+          key = randomBytes(32);
+          logger.warn(
+            'CACHE_ENCRYPTION_KEY unset: Redis cache values use a random per-process key (not shared by replicas)',
+          );
+        }
+        redis = createRedis(config.redisUrl);
+        tiers.push(new RedisTier<Cached>(redis, key));
+      }
+    }
+    return new SessionStore(registry, config.cache, tiers, redis);
+  }
+
+  session(provider: Provider, id: string): Promise<Session> {
+    return this.#get(`s\u0000${provider}\u0000${id}`, provider, (adapter) =>
+      adapter.fetchSession(id),
+    ) as Promise<Session>;
+  }
+
+  details(provider: Provider, id: string): Promise<SessionDetails> {
+    return this.#get(`d\u0000${provider}\u0000${id}`, provider, (adapter) => {
+      if (!adapter.fetchSessionDetails) throw new Error(`${provider} has no deferred details`);
+      return adapter.fetchSessionDetails(id);
+    }) as Promise<SessionDetails>;
+  }
+
+  async #get(
+    key: string,
+    provider: Provider,
+    fetch: (adapter: NonNullable<ReturnType<ProviderRegistry['adapter']>>) => Promise<Cached>,
+  ): Promise<Cached> {
+    const adapter = this.#registry.adapter(provider);
+    if (!adapter) {
+      throw new GatewayError('UPSTREAM_UNAVAILABLE', `${providerName(provider)} is not configured on this gateway.`, {
+        provider,
+      });
+    }
+    let stale: CacheEntry<Cached> | null = null;
+    const now = Date.now();
+    for (const [i, tier] of this.#tiers.entries()) {
+      const entry = await tier.get(key);
+      if (!entry) continue;
+      if (entry.freshUntil > now) {
+        emitUpstreamEvent({ type: 'cache', provider, result: 'hit', tier: tier.name });
+        // A Redis hit warms this process's memory for the next request.
+        for (const earlier of this.#tiers.slice(0, i)) await earlier.set(key, entry);
+        return entry.value;
+      }
+      if (!stale || entry.storedAt > stale.storedAt) stale = entry;
+    }
+    const first = this.#tiers[0];
+    if (first) emitUpstreamEvent({ type: 'cache', provider, result: 'miss', tier: first.name });
+
+    const { promise, joined } = this.#inFlight.run(key, async () => {
+      const value = await fetch(adapter);
+      await this.#store(key, value);
+      return value;
+    });
+    if (joined) emitUpstreamEvent({ type: 'dedup', provider });
+    try {
+      return await promise;
+    } catch (error) {
+      if (stale && error instanceof GatewayError && error.code === 'UPSTREAM_UNAVAILABLE') {
+        const ageSeconds = Math.round((Date.now() - stale.storedAt) / 1000);
+        emitUpstreamEvent({ type: 'cache', provider, result: 'stale', tier: 'memory' });
+        currentOperationScope()?.stale.push({ provider, ageSeconds });
+        return stale.value;
+      }
+      throw error;
+    }
+  }
+
+  async #store(key: string, value: Cached): Promise<void> {
+    if (this.#tiers.length === 0) return;
+    const terminal = 'isTerminal' in value ? value.isTerminal : true;
+    const ttl = terminal ? this.#config.terminalTtlSeconds : this.#config.activeTtlSeconds;
+    if (ttl <= 0) return;
+    const storedAt = Date.now();
+    const freshUntil = storedAt + ttl * 1000;
+    const keepUntil = freshUntil + (terminal ? this.#config.staleIfErrorSeconds * 1000 : 0);
+    const entry: CacheEntry<Cached> = { value, storedAt, freshUntil, keepUntil };
+    await Promise.all(this.#tiers.map((tier) => tier.set(key, entry)));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#tiers.map((t) => t.close()));
+    if (this.#redis) await closeRedis(this.#redis);
+  }
+}
