@@ -8,10 +8,12 @@ import { ApiKeyAuthenticator, type Caller } from './graphql/auth.ts';
 import type { GatewayContext } from './graphql/context.ts';
 import { SessionLoader } from './graphql/loaders.ts';
 import { buildSchema } from './graphql/schema.ts';
+import { staleExtensionPlugin } from './graphql/staleExtension.ts';
 import { logger } from './logger.ts';
 import { ProviderRegistry, type RegistryOptions } from './providers/index.ts';
 import { SessionStore } from './sessions/store.ts';
 import type { GatewayError } from './upstream/errors.ts';
+import { newOperationScope, runInOperationScope } from './upstream/events.ts';
 
 /** Largest request body accepted on /graphql. Operations are small; anything bigger is abuse or a mistake. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -82,6 +84,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     introspection: config.nodeEnv !== 'production',
     // main.ts owns SIGTERM/SIGINT: it drains HTTP first, then stops Apollo and the upstream pools.
     stopOnTerminationSignals: false,
+    plugins: [staleExtensionPlugin],
     formatError,
   });
   await apollo.start();
@@ -144,15 +147,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       search: url.search,
       body: parsedBody,
     };
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () => ({
-        requestId,
-        caller,
-        registry,
-        sessions: new SessionLoader(registry, store),
+    // Everything the operation does upstream (calls, cache hits, stale copies) is tallied in its own scope.
+    const result = await runInOperationScope(newOperationScope(), () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest,
+        context: async () => ({
+          requestId,
+          caller,
+          registry,
+          sessions: new SessionLoader(registry, store),
+        }),
       }),
-    });
+    );
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

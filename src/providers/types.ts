@@ -1,4 +1,5 @@
 import type { CircuitState, Provider, Session, SessionDetails } from '../model/session.ts';
+import type { FaultInjector } from '../sandbox/server.ts';
 import type { UpstreamHttpOptions } from '../upstream/http.ts';
 import type { StatusTable } from './status.ts';
 
@@ -34,6 +35,8 @@ export interface RunningSimulator {
   /** Upstream requests it has served, by path (for tests and benchmarks). */
   requestCount(pathIncludes?: string): number;
   resetCount(): void;
+  /** Fault injection for resilience tests and benchmarks. */
+  readonly faults: FaultInjector;
   close(): Promise<void>;
 }
 

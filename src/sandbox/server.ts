@@ -8,19 +8,98 @@ export interface Simulator extends RunningSimulator {
   readonly port: number;
 }
 
+/** A fault a simulator can be told to inject into its next responses (issue: resilience fault tests). */
+export type Fault =
+  /** Wait this long, then answer normally. */
+  | { kind: 'latency'; ms: number }
+  /** Answer with this HTTP status and a JSON error body. */
+  | { kind: 'status'; status: number }
+  /** Answer 429 with `Retry-After`. */
+  | { kind: 'rate_limit'; retryAfterSeconds: number }
+  /** Destroy the connection without answering. */
+  | { kind: 'reset' }
+  /** Send headers and the start of a body, then nothing more. */
+  | { kind: 'stall' }
+  /** Answer 200 with a JSON body of this many bytes. */
+  | { kind: 'oversize'; bytes: number }
+  /** Answer 200 with bytes that are not JSON. */
+  | { kind: 'garbage' };
+
+export interface FaultInjector {
+  /** Injects `fault` into the next `times` requests (default: until cleared) whose path includes `path`. */
+  inject(fault: Fault, options?: { times?: number; path?: string }): void;
+  clear(): void;
+}
+
+interface ArmedFault {
+  fault: Fault;
+  remaining: number;
+  path: string;
+}
+
+/** Applies the first armed fault matching the request; returns true when the response is fully handled. */
+async function applyFault(
+  armed: ArmedFault[],
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<boolean> {
+  const index = armed.findIndex((a) => path.includes(a.path));
+  if (index < 0) return false;
+  const entry = armed[index] as ArmedFault;
+  entry.remaining -= 1;
+  if (entry.remaining <= 0) armed.splice(index, 1);
+  const { fault } = entry;
+  switch (fault.kind) {
+    case 'latency':
+      await sleep(fault.ms);
+      return res.destroyed;
+    case 'status':
+      sendJson(res, fault.status, { error: 'injected_fault', detail: `Injected HTTP ${fault.status}.` });
+      return true;
+    case 'rate_limit':
+      sendJson(
+        res,
+        429,
+        { error: 'rate_limited', detail: 'Injected rate limit.' },
+        { 'retry-after': fault.retryAfterSeconds },
+      );
+      return true;
+    case 'reset':
+      req.socket.destroy();
+      return true;
+    case 'stall':
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 4096 });
+      res.write('{"session_id": "');
+      return true;
+    case 'oversize': {
+      const filler = 'x'.repeat(Math.max(0, fault.bytes - 20));
+      sendRaw(res, 200, `{"padding": "${filler}"}`, 'application/json');
+      return true;
+    }
+    case 'garbage':
+      sendRaw(res, 200, '\u0000<html>not json{', 'application/json');
+      return true;
+  }
+}
+
 /**
  * Starts a vendor simulator on 127.0.0.1 (a free port unless one is given). It counts every request it
  * receives, so tests and benchmarks can assert how many upstream calls Verigate made.
  */
 export async function startSimulator(handler: SimulatorHandler, port = 0): Promise<Simulator> {
   const paths: string[] = [];
+  const armed: ArmedFault[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://simulator.local');
     paths.push(url.pathname);
-    Promise.resolve(handler(req, res, url)).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: 'simulator_failure', detail: String(error) });
-      else res.destroy();
-    });
+    const handled = armed.length > 0 ? applyFault(armed, req, res, url.pathname) : Promise.resolve(false);
+    handled
+      .then((done) => (done ? undefined : handler(req, res, url)))
+      .catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { error: 'simulator_failure', detail: String(error) });
+        else res.destroy();
+      });
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
@@ -35,6 +114,14 @@ export async function startSimulator(handler: SimulatorHandler, port = 0): Promi
       pathIncludes === undefined ? paths.length : paths.filter((p) => p.includes(pathIncludes)).length,
     resetCount: () => {
       paths.length = 0;
+    },
+    faults: {
+      inject: (fault, options = {}) => {
+        armed.push({ fault, remaining: options.times ?? Number.POSITIVE_INFINITY, path: options.path ?? '' });
+      },
+      clear: () => {
+        armed.length = 0;
+      },
     },
     close: () =>
       new Promise<void>((resolve) => {
