@@ -5,6 +5,7 @@ import { PROVIDERS } from '../model/session.ts';
 import { DEFAULT_HTTP_OPTIONS, type UpstreamHttpOptions } from '../upstream/http.ts';
 import { DEFAULT_POLICY, ProviderPolicy, type ProviderPolicyOptions } from '../upstream/policy.ts';
 import type { ProviderAdapter, ProviderModule, RunningSimulator } from './types.ts';
+import { veratadModule } from './veratad/index.ts';
 import { verifaModule } from './verifa/index.ts';
 
 /**
@@ -12,7 +13,7 @@ import { verifaModule } from './verifa/index.ts';
  * folder under src/providers/ and one line here.
  */
 const MODULES: { [P in keyof Config['providers']]: ProviderModule<LiveOf<Config['providers'][P]>> | null } = {
-  veratad: null,
+  veratad: veratadModule,
   didit: null,
   verifa: verifaModule,
 };

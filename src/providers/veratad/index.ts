@@ -1,0 +1,25 @@
+import type { VeratadLive } from '../../config/index.ts';
+import type { ProviderModule } from '../types.ts';
+import { VeratadAdapter } from './client.ts';
+import { VERATAD_SCENARIOS } from './scenarios.ts';
+import { startVeratadSimulator, VERATAD_SANDBOX_CLIENT_ID, VERATAD_SANDBOX_CLIENT_SECRET } from './simulator.ts';
+import { VERATAD_STATUS_TABLES } from './status.ts';
+
+export const veratadModule: ProviderModule<VeratadLive> = {
+  provider: 'VERATAD',
+  statusTables: VERATAD_STATUS_TABLES,
+  scenarios: VERATAD_SCENARIOS,
+  async startSandbox() {
+    const simulator = await startVeratadSimulator();
+    return {
+      simulator,
+      live: {
+        baseUrl: simulator.url,
+        authUrl: `${simulator.url}/oauth/token`,
+        clientId: VERATAD_SANDBOX_CLIENT_ID,
+        clientSecret: VERATAD_SANDBOX_CLIENT_SECRET,
+      },
+    };
+  },
+  createAdapter: (live, options) => new VeratadAdapter(live, options),
+};
