@@ -29,10 +29,13 @@ export class TokenCache {
     this.#now = options.now ?? Date.now;
   }
 
-  /** A valid token: the cached one, or the result of the one refresh in flight. */
-  get(signal?: AbortSignal): Promise<string> {
+  /**
+   * A valid token: the cached one, or the result of the one refresh in flight. A caller's abort signal is not
+   * passed on: the refresh is shared, so one caller going away must not fail the others waiting on it.
+   */
+  get(_callerSignal?: AbortSignal): Promise<string> {
     if (this.#token && this.#now() < this.#token.refreshAt) return Promise.resolve(this.#token.value);
-    this.#inFlight ??= this.#refresh(signal).finally(() => {
+    this.#inFlight ??= this.#refresh().finally(() => {
       this.#inFlight = null;
     });
     return this.#inFlight;
@@ -48,9 +51,9 @@ export class TokenCache {
     return this.#fetches;
   }
 
-  async #refresh(signal?: AbortSignal): Promise<string> {
+  async #refresh(): Promise<string> {
     this.#fetches += 1;
-    const grant = await this.#fetch(signal);
+    const grant = await this.#fetch();
     const lifetimeMs = Math.max(0, grant.expiresInSeconds * 1000);
     // Tokens shorter-lived than twice the margin are refreshed at half their life instead.
     const margin = Math.min(this.#marginMs, lifetimeMs / 2);
