@@ -1,6 +1,12 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  // graphql ships CommonJS and ESM builds; @graphql-tools loads the CommonJS one, so tests must too, or the two
+  // copies refuse each other's types ("Cannot use GraphQLNonNull from another module or realm").
+  resolve: { alias: { graphql: require.resolve('graphql') } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,

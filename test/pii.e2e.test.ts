@@ -1,0 +1,131 @@
+import {
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  getNamedType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+} from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskValue } from '../src/graphql/pii.ts';
+import { buildSchema } from '../src/graphql/schema.ts';
+import { providerModules } from '../src/providers/index.ts';
+import { FULL_KEY, READ_ONLY_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
+import { piiFields, selectAll } from './support/schemaWalk.ts';
+
+const schema = buildSchema();
+const sessionType = schema.getType('Session') as GraphQLObjectType;
+const QUERY = `query All($provider: Provider!, $id: String!) { session(provider: $provider, id: $id) { ${selectAll(schema, sessionType)} } }`;
+const PII = piiFields(schema);
+
+interface Checked {
+  masked: number;
+  compared: number;
+}
+
+/** Walks the full and the masked answer together, field by field, using the schema to know each field's type. */
+function compare(
+  type: GraphQLObjectType,
+  full: Record<string, unknown>,
+  masked: Record<string, unknown>,
+  path: string,
+  tally: Checked,
+) {
+  for (const field of Object.values(type.getFields())) {
+    const at = `${path}.${field.name}`;
+    const a = full[field.name];
+    const b = masked[field.name];
+    const mask = PII.get(`${type.name}.${field.name}`);
+    if (mask) {
+      expect(b, at).toEqual(maskValue(a, mask as 'REDACT' | 'LAST4' | 'EMAIL'));
+      if (typeof a === 'string' && a.length > 4) expect(b, `${at} must not be raw`).not.toEqual(a);
+      tally.masked += a === null ? 0 : 1;
+      continue;
+    }
+    const named = getNamedType(field.type as GraphQLOutputType);
+    if (!isObjectType(named) || a === null || a === undefined) {
+      expect(b, at).toEqual(a);
+      tally.compared += 1;
+      continue;
+    }
+    const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
+    if (isListType(unwrapped)) {
+      expect((b as unknown[]).length, at).toBe((a as unknown[]).length);
+      (a as Array<Record<string, unknown>>).forEach((item, i) => {
+        compare(named, item, (b as Array<Record<string, unknown>>)[i] as Record<string, unknown>, `${at}[${i}]`, tally);
+      });
+    } else {
+      compare(named, a as Record<string, unknown>, b as Record<string, unknown>, at, tally);
+    }
+  }
+}
+
+/** Every string leaf of a JSON value. */
+function strings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) strings(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) strings(v, out);
+  return out;
+}
+
+describe('personal data without pii:read, field by field, for every scenario of every provider', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+  });
+  afterAll(() => gw.close());
+
+  it('marks the personal fields DESIGN §4 lists', () => {
+    const marked = [...PII.keys()];
+    for (const field of [
+      'Kyc.documentNumber',
+      'Kyc.personalNumber',
+      'Kyc.dateOfBirth',
+      'Applicant.dateOfBirth',
+      'Address.line1',
+      'Address.line2',
+      'Applicant.phone',
+      'Applicant.email',
+      'KycImages.portrait',
+      'KycImages.front',
+      'IpInfo.address',
+    ]) {
+      expect(marked).toContain(field);
+    }
+  });
+
+  const cases = providerModules().flatMap((m) => (m.scenarios ?? []).map((s) => [m.provider, s.id] as const));
+
+  it.each(cases)('%s %s', async (provider, id) => {
+    const full = await gw.query(QUERY, { provider, id }, FULL_KEY);
+    const masked = await gw.query(QUERY, { provider, id }, READ_ONLY_KEY);
+    const a = full.body.data?.session as Record<string, unknown> | null;
+    const b = masked.body.data?.session as Record<string, unknown> | null;
+    if (a === null || a === undefined) {
+      // An error scenario: the masked caller gets the same error, and no data.
+      expect(b ?? null).toBeNull();
+      expect(masked.body.errors?.map((e) => e.extensions?.code)).toEqual(
+        full.body.errors?.map((e) => e.extensions?.code),
+      );
+      return;
+    }
+    const tally: Checked = { masked: 0, compared: 0 };
+    compare(sessionType, a, b as Record<string, unknown>, 'session', tally);
+
+    // No raw personal value appears anywhere in the masked answer, nor in its errors.
+    const rawPersonal = new Set<string>();
+    const collect = (type: GraphQLObjectType, value: Record<string, unknown>) => {
+      for (const field of Object.values(type.getFields())) {
+        const v = value[field.name];
+        if (PII.has(`${type.name}.${field.name}`) && typeof v === 'string' && v.length > 4) rawPersonal.add(v);
+        const named = getNamedType(field.type as GraphQLOutputType);
+        if (isObjectType(named) && v)
+          for (const item of Array.isArray(v) ? v : [v]) collect(named, item as Record<string, unknown>);
+      }
+    };
+    collect(sessionType, a);
+    const visible = JSON.stringify(masked.body);
+    for (const raw of rawPersonal) expect(visible.includes(raw), `raw value leaked for ${provider} ${id}`).toBe(false);
+    expect(strings(masked.body).length).toBeGreaterThan(0);
+  });
+});
