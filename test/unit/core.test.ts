@@ -61,6 +61,39 @@ describe('config', () => {
   });
 });
 
+describe('cache and upstream config', () => {
+  const prod = {
+    NODE_ENV: 'production',
+    GATEWAY_API_KEYS: '[{"name":"a","key":"0123456789abcdef","scopes":["sessions:read"]}]',
+  };
+
+  it('refuses a Redis cache without an encryption key in production', () => {
+    expect(() => loadConfig({ ...prod, REDIS_URL: 'redis://cache:6379' })).toThrowError(
+      /CACHE_ENCRYPTION_KEY: required in production when REDIS_URL is set/,
+    );
+    const key = Buffer.alloc(32, 1);
+    expect(
+      loadConfig({ ...prod, REDIS_URL: 'redis://cache:6379', CACHE_ENCRYPTION_KEY: key.toString('hex') }).cache
+        .encryptionKey,
+    ).toEqual(key);
+    expect(
+      loadConfig({ ...prod, REDIS_URL: 'redis://cache:6379', CACHE_ENCRYPTION_KEY: key.toString('base64') }).cache
+        .encryptionKey,
+    ).toEqual(key);
+  });
+
+  it('rejects an encryption key that is not 32 bytes', () => {
+    expect(() => loadConfig({ CACHE_ENCRYPTION_KEY: 'abcd' })).toThrowError(/CACHE_ENCRYPTION_KEY: must be 32 bytes/);
+  });
+
+  it('takes the vendors documented limits for live providers, none for simulators, and 0 as off', () => {
+    const live = loadConfig({ VERIFA_BASE_URL: 'https://api.withverifa.com', VERIFA_API_KEY: 'vk_live_x' });
+    expect(live.upstream.ratePerMinute).toEqual({ veratad: null, didit: null, verifa: 300 });
+    expect(loadConfig({ VERIFA_RATE_LIMIT_PER_MINUTE: '1000' }).upstream.ratePerMinute.verifa).toBe(1000);
+    expect(loadConfig({ VERIFA_RATE_LIMIT_PER_MINUTE: '0' }).upstream.ratePerMinute.verifa).toBeNull();
+  });
+});
+
 describe('global ids', () => {
   it('round-trips, including ids with colons', () => {
     for (const id of ['ses_abc123', '11111111-2222-3333-4444-555555555555', 'a:b:c']) {
