@@ -4,6 +4,7 @@ import type { Provider, ProviderInfo } from '../model/session.ts';
 import { PROVIDERS } from '../model/session.ts';
 import { DEFAULT_HTTP_OPTIONS, type UpstreamHttpOptions } from '../upstream/http.ts';
 import { DEFAULT_POLICY, ProviderPolicy, type ProviderPolicyOptions } from '../upstream/policy.ts';
+import { diditModule } from './didit/index.ts';
 import type { ProviderAdapter, ProviderModule, RunningSimulator } from './types.ts';
 import { veratadModule } from './veratad/index.ts';
 import { verifaModule } from './verifa/index.ts';
@@ -14,7 +15,7 @@ import { verifaModule } from './verifa/index.ts';
  */
 const MODULES: { [P in keyof Config['providers']]: ProviderModule<LiveOf<Config['providers'][P]>> | null } = {
   veratad: veratadModule,
-  didit: null,
+  didit: diditModule,
   verifa: verifaModule,
 };
 

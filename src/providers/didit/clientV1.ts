@@ -1,0 +1,115 @@
+import type { DiditLive } from '../../config/index.ts';
+import type { CircuitState, Session } from '../../model/session.ts';
+import { parseRetryAfter, upstreamError } from '../../upstream/errors.ts';
+import {
+  DEFAULT_HTTP_OPTIONS,
+  UpstreamHttp,
+  type UpstreamHttpOptions,
+  type UpstreamResponse,
+} from '../../upstream/http.ts';
+import { parseUpstreamJson } from '../../upstream/parse.ts';
+import { TokenCache, type TokenGrant } from '../../upstream/tokenCache.ts';
+import type { ProviderAdapter } from '../types.ts';
+import { normalizeDiditV1Decision } from './normalizeV1.ts';
+import { diditToken } from './payload.ts';
+import { diditV1Decision } from './payloadV1.ts';
+import { checkDiditSessionId, decisionPath, diditError } from './upstream.ts';
+
+export type DiditV1Live = DiditLive;
+
+export interface DiditAdapterOptions {
+  sandbox: boolean;
+  http?: UpstreamHttpOptions;
+}
+
+/** Lifetime assumed when the token answer omits `expires_in` (Didit documents 86400 s; be conservative). */
+const FALLBACK_TOKEN_SECONDS = 300;
+
+/**
+ * Didit v1 (legacy apps): a client-credentials token from `DIDIT_AUTH_URL` (Basic auth, form body), cached and
+ * shared, then `Authorization: Bearer` on `GET /v1/session/{id}/decision/`. A 401 is retried once with a fresh
+ * token, since Didit may revoke a token before its stated expiry.
+ */
+export class DiditV1Adapter implements ProviderAdapter {
+  readonly provider = 'DIDIT' as const;
+  readonly sandbox: boolean;
+  readonly #api: UpstreamHttp;
+  readonly #auth: UpstreamHttp;
+  readonly #authPath: string;
+  readonly #basic: string;
+  readonly #tokens: TokenCache;
+
+  constructor(live: DiditV1Live, options: DiditAdapterOptions) {
+    this.sandbox = options.sandbox;
+    const http = options.http ?? DEFAULT_HTTP_OPTIONS;
+    this.#api = new UpstreamHttp('DIDIT', live.baseUrl, http);
+    // The token endpoint lives on another origin (apx.didit.me), so it gets its own pool.
+    const authUrl = new URL(live.authUrl);
+    this.#auth = new UpstreamHttp('DIDIT', authUrl.origin, http);
+    this.#authPath = authUrl.pathname;
+    this.#basic = `Basic ${Buffer.from(`${live.clientId}:${live.clientSecret}`, 'utf8').toString('base64')}`;
+    this.#tokens = new TokenCache((signal) => this.#fetchToken(signal));
+  }
+
+  checkId(id: string): string | null {
+    return checkDiditSessionId(id);
+  }
+
+  async fetchSession(id: string, signal?: AbortSignal): Promise<Session> {
+    const path = decisionPath('v1', id);
+    let token = await this.#tokens.get(signal);
+    let res = await this.#get(path, token, signal);
+    if (res.status === 401) {
+      this.#tokens.invalidate(token);
+      token = await this.#tokens.get(signal);
+      res = await this.#get(path, token, signal);
+    }
+    if (res.status !== 200) throw diditError(res);
+    return normalizeDiditV1Decision(parseUpstreamJson('DIDIT', diditV1Decision, res, 'decision payload'), this.sandbox);
+  }
+
+  /** How many tokens this adapter has asked Didit for (tests, metrics). */
+  get tokenFetchCount(): number {
+    return this.#tokens.fetchCount;
+  }
+
+  circuit(): CircuitState {
+    return 'CLOSED';
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#api.close(), this.#auth.close()]);
+  }
+
+  #get(path: string, token: string, signal?: AbortSignal): Promise<UpstreamResponse> {
+    return this.#api.request({
+      path,
+      headers: { accept: 'application/json', authorization: `Bearer ${token}` },
+      signal,
+    });
+  }
+
+  async #fetchToken(signal?: AbortSignal): Promise<TokenGrant> {
+    const res = await this.#auth.request({
+      method: 'POST',
+      path: this.#authPath,
+      headers: {
+        accept: 'application/json',
+        authorization: this.#basic,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+      signal,
+    });
+    if (res.status === 200) {
+      const grant = parseUpstreamJson('DIDIT', diditToken, res, 'token response');
+      return { accessToken: grant.access_token, expiresInSeconds: grant.expires_in ?? FALLBACK_TOKEN_SECONDS };
+    }
+    if (res.status === 429) throw upstreamError.rateLimited('DIDIT', parseRetryAfter(res.headers['retry-after'], 60));
+    if (res.status >= 500) throw upstreamError.unavailable('DIDIT', `its token endpoint answered HTTP ${res.status}`);
+    // An OAuth token endpoint refuses bad client credentials with 400 (invalid_client) as well as 401/403.
+    if (res.status === 400 || res.status === 401 || res.status === 403)
+      throw upstreamError.authFailed('DIDIT', res.status);
+    throw upstreamError.badResponse('DIDIT', `its token endpoint answered HTTP ${res.status} (check DIDIT_AUTH_URL)`);
+  }
+}
