@@ -83,6 +83,24 @@ export const upstreamError = {
     new GatewayError('BAD_USER_INPUT', message, provider ? { provider } : {}),
 };
 
+/**
+ * The error for a vendor answer that is not a result, by status code alone (401/403: our credentials; 429: rate
+ * limited, with `Retry-After`; 5xx: unavailable; anything else: unexpected). Adapters handle their own special
+ * statuses (404, 202, …) before falling back to this.
+ */
+export function statusError(
+  provider: Provider,
+  res: { status: number; headers: Record<string, string | string[] | undefined> },
+  fallbackRetryAfterSeconds = 60,
+): GatewayError {
+  const { status } = res;
+  if (status === 401 || status === 403) return upstreamError.authFailed(provider, status);
+  if (status === 429)
+    return upstreamError.rateLimited(provider, parseRetryAfter(res.headers['retry-after'], fallbackRetryAfterSeconds));
+  if (status >= 500) return upstreamError.unavailable(provider, `it answered HTTP ${status}`);
+  return upstreamError.badResponse(provider, `it answered with unexpected HTTP ${status}`);
+}
+
 /** Parses a `Retry-After` header (delta-seconds or HTTP date) to whole seconds, at least 1. */
 export function parseRetryAfter(
   value: string | string[] | undefined,

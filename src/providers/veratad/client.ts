@@ -1,7 +1,7 @@
 import type { VeratadLive } from '../../config/index.ts';
 import { logger } from '../../logger.ts';
 import type { CircuitState, Session } from '../../model/session.ts';
-import { parseRetryAfter, upstreamError } from '../../upstream/errors.ts';
+import { statusError, upstreamError } from '../../upstream/errors.ts';
 import {
   DEFAULT_HTTP_OPTIONS,
   UpstreamHttp,
@@ -88,7 +88,7 @@ export class VeratadAdapter implements ProviderAdapter {
       case 404:
         throw upstreamError.notFound('VERATAD');
       default:
-        throw errorFor(res);
+        throw statusError('VERATAD', res);
     }
   }
 
@@ -129,17 +129,8 @@ export class VeratadAdapter implements ProviderAdapter {
     // 400 (bad grant or audience), 401 (bad client) and 403 (service not enabled) all reject our credentials.
     if (res.status === 400 || res.status === 401 || res.status === 403)
       throw upstreamError.authFailed('VERATAD', res.status);
-    throw errorFor(res);
+    throw statusError('VERATAD', res);
   }
-}
-
-/** The errors of a VX response that is neither a result nor "in progress" nor "not found". */
-function errorFor(res: UpstreamResponse): Error {
-  const { status } = res;
-  if (status === 401 || status === 403) return upstreamError.authFailed('VERATAD', status);
-  if (status === 429) return upstreamError.rateLimited('VERATAD', parseRetryAfter(res.headers['retry-after'], 60));
-  if (status >= 500) return upstreamError.unavailable('VERATAD', `it answered HTTP ${status}`);
-  return upstreamError.badResponse('VERATAD', `it answered with unexpected HTTP ${status}`);
 }
 
 function safeJson(body: Buffer): unknown {

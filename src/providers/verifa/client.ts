@@ -1,7 +1,7 @@
 import type { VerifaLive } from '../../config/index.ts';
 import { logger } from '../../logger.ts';
 import type { CircuitState, Session, SessionDetails } from '../../model/session.ts';
-import { parseRetryAfter, upstreamError } from '../../upstream/errors.ts';
+import { statusError, upstreamError } from '../../upstream/errors.ts';
 import {
   DEFAULT_HTTP_OPTIONS,
   UpstreamHttp,
@@ -83,14 +83,11 @@ export class VerifaAdapter implements ProviderAdapter {
   }
 
   #errorFor(res: UpstreamResponse): Error {
-    const { status } = res;
-    if (status === 401 || status === 403) return upstreamError.authFailed('VERIFA', status);
-    if (status === 429) return upstreamError.rateLimited('VERIFA', parseRetryAfter(res.headers['retry-after'], 60));
-    if (status >= 500) return upstreamError.unavailable('VERIFA', `it answered HTTP ${status}`);
-    if (status === 400) {
-      logger.warn({ provider: 'VERIFA', status }, 'provider rejected the request (check VERIFA_VERSION)');
+    if (res.status === 400) {
+      // Verifa answers 400 to a retired or unknown Verifa-Version.
+      logger.warn({ provider: 'VERIFA', status: 400 }, 'provider rejected the request (check VERIFA_VERSION)');
       return upstreamError.badResponse('VERIFA', 'it rejected the request (HTTP 400); check VERIFA_VERSION');
     }
-    return upstreamError.badResponse('VERIFA', `it answered with unexpected HTTP ${status}`);
+    return statusError('VERIFA', res);
   }
 }
