@@ -1,7 +1,8 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// Resolver types: a resolver's `parent` is the unified model of src/model/session.ts (never vendor JSON).
+// Resolver types: a resolver's `parent` is the unified model of src/model/ (never vendor JSON).
 const model = '../model/session.ts';
+const checks = '../model/checks.ts';
 
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
@@ -36,6 +37,21 @@ const config: CodegenConfig = {
           Warning: `${model}#Warning`,
           Review: `${model}#Review`,
           ProviderInfo: `${model}#ProviderInfo`,
+          SessionChecks: `${checks}#SessionChecks`,
+          DocumentCheck: `${checks}#DocumentCheck`,
+          NfcCheck: `${checks}#NfcCheck`,
+          NfcChip: `${checks}#NfcChip`,
+          NfcCertificate: `${checks}#NfcCertificate`,
+          LivenessCheck: `${checks}#LivenessCheck`,
+          FaceMatchCheck: `${checks}#FaceMatchCheck`,
+          AmlCheck: `${checks}#AmlCheck`,
+          IpCheck: `${checks}#IpCheck`,
+          ProofOfAddressCheck: `${checks}#ProofOfAddressCheck`,
+          PhoneCheck: `${checks}#PhoneCheck`,
+          EmailCheck: `${checks}#EmailCheck`,
+          EmailBreach: `${checks}#EmailBreach`,
+          DatabaseCheck: `${checks}#DatabaseCheck`,
+          DatabaseValidationResult: `${checks}#DatabaseValidationResult`,
         },
         scalars: {
           Date: 'string',

@@ -1,40 +1,37 @@
-import type { Session } from '../src/model/session.ts';
+import type { NodeWarning, SessionChecks } from '../src/model/checks.ts';
+import type { Aml, Kyc, Location, Session } from '../src/model/session.ts';
 
 /** Unified sessions the Didit suites expect, written out by hand (never computed by the code under test). */
 
-/** The documented v1 decision, normalised: every field of the seed accounted for. */
-export const DOCUMENTED_V1_SESSION: Session = {
-  provider: 'DIDIT',
-  providerSessionId: '11111111-2222-3333-4444-555555555555',
-  status: 'DECLINED',
-  providerStatus: 'Declined',
-  isTerminal: true,
-  reasonCode: 'POSSIBLE_MATCH_FOUND',
-  reasonDescription: 'Possible match found in AML screening',
-  createdAt: '2024-07-24T08:54:25.443Z',
-  sandbox: false,
-  sensitiveDataExpired: false,
-  applicant: {
-    firstName: 'Sergey',
-    lastName: 'Kozlov',
-    fullName: 'Sergey Kozlov',
-    dateOfBirth: '1990-01-01',
-    email: null,
-    phone: null,
-    nationality: 'ESP',
-    gender: 'M',
-    address: {
-      line1: null,
-      line2: null,
-      city: null,
-      state: null,
-      postalCode: null,
-      country: null,
-      formatted: 'Carrer del Clot, 36, p02, Sant Martí, 08018 Barcelona, Spain',
-    },
-  },
-  journey: null,
-  kyc: {
+/** A unified session whose warnings carry the node that raised them. */
+export type ExpectedSession = Omit<Session, 'warnings'> & { warnings: NodeWarning[] };
+
+const NO_RUNS: SessionChecks = {
+  documents: [],
+  nfc: [],
+  liveness: [],
+  faceMatches: [],
+  aml: [],
+  ip: [],
+  proofOfAddress: [],
+  phoneVerifications: [],
+  emailVerifications: [],
+  databaseValidations: [],
+};
+
+const NO_NEW_CHECKS = {
+  nfc: null,
+  proofOfAddress: null,
+  phoneVerification: null,
+  emailVerification: null,
+  databaseValidation: null,
+};
+
+/** The documented decision, normalised: every field of the seed accounted for (v1), and the same facts from v3. */
+export function documentedSession(version: 'v1' | 'v3'): ExpectedSession {
+  // v1 has no workflow nodes; the v3 payload names one node per feature.
+  const node = (id: string) => (version === 'v3' ? id : null);
+  const kyc: Kyc = {
     status: 'APPROVED',
     providerStatus: 'Approved',
     documentType: 'Passport',
@@ -76,8 +73,8 @@ export const DOCUMENTED_V1_SESSION: Session = {
       frontVideo: 'https://example.com/front.mp4',
       backVideo: null,
     },
-  },
-  aml: {
+  };
+  const aml: Aml = {
     status: 'IN_REVIEW',
     providerStatus: 'In Review',
     totalHits: 1,
@@ -102,20 +99,8 @@ export const DOCUMENTED_V1_SESSION: Session = {
         lastChange: '2024-02-27T17:53:01.000Z',
       },
     ],
-  },
-  face: {
-    status: 'APPROVED',
-    providerStatus: 'Approved',
-    faceMatchStatus: 'APPROVED',
-    livenessStatus: 'APPROVED',
-    faceMatchScore: 0.9799,
-    livenessScore: 0.8799,
-    faceMatchPassed: true,
-    ageEstimate: 24.3,
-    ageCheckPassed: null,
-    genderEstimate: { male: 0.9923, female: 0.0077 },
-  },
-  location: {
+  };
+  const location: Location = {
     status: 'APPROVED',
     providerStatus: 'Approved',
     ip: {
@@ -136,30 +121,135 @@ export const DOCUMENTED_V1_SESSION: Session = {
     device: { brand: 'Apple', model: 'iPhone', browserFamily: 'Mobile Safari', osFamily: 'iOS', platform: 'mobile' },
     documentLocation: { latitude: 4, longitude: -72 },
     distanceFromDocumentToIpKm: 8393.68,
-  },
-  warnings: [
-    {
-      feature: 'AML',
-      risk: 'POSSIBLE_MATCH_FOUND',
-      logType: 'warning',
-      shortDescription: 'Possible match found in AML screening',
-      longDescription:
-        'The Anti-Money Laundering (AML) screening process identified potential matches with watchlists or high-risk databases, requiring further review.',
-      additionalData: null,
+  };
+  const amlWarning: NodeWarning = {
+    nodeId: node('feature_aml_1'),
+    feature: 'AML',
+    risk: 'POSSIBLE_MATCH_FOUND',
+    logType: 'warning',
+    shortDescription: 'Possible match found in AML screening',
+    longDescription:
+      'The Anti-Money Laundering (AML) screening process identified potential matches with watchlists or high-risk databases, requiring further review.',
+    additionalData: null,
+  };
+  return {
+    provider: 'DIDIT',
+    providerSessionId: '11111111-2222-3333-4444-555555555555',
+    status: 'DECLINED',
+    providerStatus: 'Declined',
+    isTerminal: true,
+    reasonCode: 'POSSIBLE_MATCH_FOUND',
+    reasonDescription: 'Possible match found in AML screening',
+    createdAt: '2024-07-24T08:54:25.443Z',
+    sandbox: false,
+    sensitiveDataExpired: false,
+    applicant: {
+      firstName: 'Sergey',
+      lastName: 'Kozlov',
+      fullName: 'Sergey Kozlov',
+      dateOfBirth: '1990-01-01',
+      email: null,
+      phone: null,
+      nationality: 'ESP',
+      gender: 'M',
+      address: {
+        line1: null,
+        line2: null,
+        city: null,
+        state: null,
+        postalCode: null,
+        country: null,
+        formatted: 'Carrer del Clot, 36, p02, Sant Martí, 08018 Barcelona, Spain',
+      },
     },
-  ],
-  reviews: [
-    {
-      user: 'compliance@example.com',
-      status: 'DECLINED',
-      providerStatus: 'Declined',
-      comment: 'Possible match found in AML screening',
-      createdAt: '2024-07-18T13:29:00.366Z',
+    journey: null,
+    kyc,
+    aml,
+    face: {
+      status: 'APPROVED',
+      providerStatus: 'Approved',
+      faceMatchStatus: 'APPROVED',
+      livenessStatus: 'APPROVED',
+      faceMatchScore: 0.9799,
+      livenessScore: 0.8799,
+      faceMatchPassed: true,
+      ageEstimate: 24.3,
+      ageCheckPassed: null,
+      // v3 has no gender estimation: the one fact of the documented session it cannot carry.
+      genderEstimate: version === 'v1' ? { male: 0.9923, female: 0.0077 } : null,
     },
-  ],
-  reference: '11111111-1111-1111-1111-111111111111',
-  metadata: { vendor_data: '11111111-1111-1111-1111-111111111111' },
-};
+    location,
+    warnings: [amlWarning],
+    reviews: [
+      {
+        user: 'compliance@example.com',
+        status: 'DECLINED',
+        providerStatus: 'Declined',
+        comment: 'Possible match found in AML screening',
+        createdAt: '2024-07-18T13:29:00.366Z',
+      },
+    ],
+    reference: '11111111-1111-1111-1111-111111111111',
+    metadata: { vendor_data: '11111111-1111-1111-1111-111111111111' },
+    ...NO_NEW_CHECKS,
+    checks: {
+      ...NO_RUNS,
+      documents: [
+        {
+          nodeId: node('feature_ocr_1'),
+          status: 'APPROVED',
+          providerStatus: 'Approved',
+          documentSubtype: null,
+          kyc,
+          warnings: [],
+        },
+      ],
+      liveness: [
+        {
+          nodeId: node('feature_liveness_1'),
+          status: 'APPROVED',
+          providerStatus: 'Approved',
+          method: null,
+          score: 0.8799,
+          ageEstimate: 24.3,
+          referenceImage: null,
+          videoUrl: 'https://example.com/video.mp4',
+          warnings: [],
+        },
+      ],
+      faceMatches: [
+        {
+          nodeId: node('feature_face_match_1'),
+          status: 'APPROVED',
+          providerStatus: 'Approved',
+          score: 0.9799,
+          sourceImage: 'https://example.com/source.jpg',
+          targetImage: 'https://example.com/target.jpg',
+          warnings: [],
+        },
+      ],
+      aml: [
+        {
+          nodeId: node('feature_aml_1'),
+          status: 'IN_REVIEW',
+          providerStatus: 'In Review',
+          aml,
+          warnings: [amlWarning],
+        },
+      ],
+      ip: [
+        {
+          nodeId: node('feature_ip_1'),
+          status: 'APPROVED',
+          providerStatus: 'Approved',
+          location,
+          deviceFingerprint: null,
+          warnings: [],
+        },
+      ],
+    },
+  };
+}
 
 type Unified = Session['status'];
 
@@ -190,9 +280,110 @@ const FAKE_ADDRESS = {
 
 const passed = (status: Unified) => (status === 'APPROVED' ? true : status === 'DECLINED' ? false : null);
 
-/** The unified `Session` (model shape) of a made-up status scenario. */
-export function expectedStatusSession(id: string, c: StatusCase, sandbox: boolean): Session {
+/** The node each made-up check runs on in v3 (one node per feature). */
+const FAKE_NODES: Record<string, string> = {
+  ID_VERIFICATION: 'feature_ocr_1',
+  LIVENESS: 'feature_liveness_1',
+  FACEMATCH: 'feature_face_match_1',
+  AML: 'feature_aml_1',
+  LOCATION: 'feature_ip_1',
+};
+
+/** The unified session (model shape) of a made-up status scenario, as v1 or v3 serves it. */
+export function expectedStatusSession(
+  id: string,
+  c: StatusCase,
+  sandbox: boolean,
+  version: 'v1' | 'v3',
+): ExpectedSession {
   const reference = `user-${id.slice(-4)}`;
+  const node = (feature: string) => (version === 'v3' ? (FAKE_NODES[feature] ?? null) : null);
+  const warnings: NodeWarning[] = (c.warnings ?? []).map(([feature, risk, logType, short, long]) => ({
+    nodeId: node(feature),
+    feature,
+    risk,
+    logType,
+    shortDescription: short,
+    longDescription: long,
+    additionalData: null,
+  }));
+  const raisedBy = (feature: string) => warnings.filter((w) => w.feature === feature);
+  const run = (feature: string, [status, providerStatus]: [Unified, string]) => ({
+    nodeId: node(feature),
+    status,
+    providerStatus,
+    warnings: raisedBy(feature),
+  });
+  const kyc: Kyc | null = c.kyc
+    ? {
+        status: c.kyc[0],
+        providerStatus: c.kyc[1],
+        documentType: 'Passport',
+        documentNumber: 'XDC481516',
+        personalNumber: '48151623K',
+        issuingCountry: 'ESP',
+        issuingCountryName: 'Spain',
+        issuingState: null,
+        dateOfIssue: '2021-05-14',
+        expirationDate: '2031-05-13',
+        firstName: 'Lucía',
+        middleName: null,
+        lastName: 'Ortega Vidal',
+        fullName: 'Lucía Ortega Vidal',
+        dateOfBirth: '1988-05-14',
+        age: null,
+        gender: 'F',
+        nationality: 'ESP',
+        placeOfBirth: 'Valencia',
+        address: FAKE_ADDRESS,
+        nfcVerified: false,
+        service: null,
+        confirmation: null,
+        issues: [],
+        images: {
+          portrait: 'https://media.example.invalid/portrait.jpg',
+          front: 'https://media.example.invalid/front.jpg',
+          back: null,
+          fullFront: 'https://media.example.invalid/full_front.jpg',
+          fullBack: null,
+          frontVideo: null,
+          backVideo: null,
+        },
+      }
+    : null;
+  const aml: Aml | null = c.aml
+    ? { status: c.aml[0], providerStatus: c.aml[1], totalHits: 0, score: 0, hits: [] }
+    : null;
+  const location: Location | null = c.ip
+    ? {
+        status: c.ip[0],
+        providerStatus: c.ip[1],
+        ip: {
+          address: '203.0.113.45',
+          country: 'Spain',
+          countryCode: 'ES',
+          state: 'Valencia',
+          city: 'Valencia',
+          latitude: 39.4699,
+          longitude: -0.3763,
+          isp: 'Example Telecom',
+          organization: null,
+          isVpnOrTor: false,
+          isDataCenter: false,
+          timeZone: 'Europe/Madrid',
+          timeZoneOffset: '+0100',
+        },
+        device: {
+          brand: 'Google',
+          model: 'Pixel 8',
+          browserFamily: 'Chrome Mobile',
+          osFamily: 'Android',
+          platform: 'mobile',
+        },
+        documentLocation: { latitude: 39.4699, longitude: -0.3763 },
+        distanceFromDocumentToIpKm: 0.5,
+      }
+    : null;
   return {
     provider: 'DIDIT',
     providerSessionId: id,
@@ -218,44 +409,8 @@ export function expectedStatusSession(id: string, c: StatusCase, sandbox: boolea
         }
       : null,
     journey: null,
-    kyc: c.kyc
-      ? {
-          status: c.kyc[0],
-          providerStatus: c.kyc[1],
-          documentType: 'Passport',
-          documentNumber: 'XDC481516',
-          personalNumber: '48151623K',
-          issuingCountry: 'ESP',
-          issuingCountryName: 'Spain',
-          issuingState: null,
-          dateOfIssue: '2021-05-14',
-          expirationDate: '2031-05-13',
-          firstName: 'Lucía',
-          middleName: null,
-          lastName: 'Ortega Vidal',
-          fullName: 'Lucía Ortega Vidal',
-          dateOfBirth: '1988-05-14',
-          age: null,
-          gender: 'F',
-          nationality: 'ESP',
-          placeOfBirth: 'Valencia',
-          address: FAKE_ADDRESS,
-          nfcVerified: false,
-          service: null,
-          confirmation: null,
-          issues: [],
-          images: {
-            portrait: 'https://media.example.invalid/portrait.jpg',
-            front: 'https://media.example.invalid/front.jpg',
-            back: null,
-            fullFront: 'https://media.example.invalid/full_front.jpg',
-            fullBack: null,
-            frontVideo: null,
-            backVideo: null,
-          },
-        }
-      : null,
-    aml: c.aml ? { status: c.aml[0], providerStatus: c.aml[1], totalHits: 0, score: 0, hits: [] } : null,
+    kyc,
+    aml,
     face: c.face
       ? {
           status: c.face[0],
@@ -270,44 +425,8 @@ export function expectedStatusSession(id: string, c: StatusCase, sandbox: boolea
           genderEstimate: null,
         }
       : null,
-    location: c.ip
-      ? {
-          status: c.ip[0],
-          providerStatus: c.ip[1],
-          ip: {
-            address: '203.0.113.45',
-            country: 'Spain',
-            countryCode: 'ES',
-            state: 'Valencia',
-            city: 'Valencia',
-            latitude: 39.4699,
-            longitude: -0.3763,
-            isp: 'Example Telecom',
-            organization: null,
-            isVpnOrTor: false,
-            isDataCenter: false,
-            timeZone: 'Europe/Madrid',
-            timeZoneOffset: '+0100',
-          },
-          device: {
-            brand: 'Google',
-            model: 'Pixel 8',
-            browserFamily: 'Chrome Mobile',
-            osFamily: 'Android',
-            platform: 'mobile',
-          },
-          documentLocation: { latitude: 39.4699, longitude: -0.3763 },
-          distanceFromDocumentToIpKm: 0.5,
-        }
-      : null,
-    warnings: (c.warnings ?? []).map(([feature, risk, logType, short, long]) => ({
-      feature,
-      risk,
-      logType,
-      shortDescription: short,
-      longDescription: long,
-      additionalData: null,
-    })),
+    location,
+    warnings,
     reviews: (c.reviews ?? []).map(([status, providerStatus, comment], i) => ({
       user: 'reviewer@example.invalid',
       status,
@@ -317,6 +436,35 @@ export function expectedStatusSession(id: string, c: StatusCase, sandbox: boolea
     })),
     reference,
     metadata: { vendor_data: reference },
+    ...NO_NEW_CHECKS,
+    checks: {
+      ...NO_RUNS,
+      documents: c.kyc ? [{ ...run('ID_VERIFICATION', c.kyc), documentSubtype: null, kyc }] : [],
+      liveness: c.face
+        ? [
+            {
+              ...run('LIVENESS', c.face),
+              method: null,
+              score: 0.955,
+              ageEstimate: 36.8,
+              referenceImage: null,
+              videoUrl: 'https://media.example.invalid/liveness.mp4',
+            },
+          ]
+        : [],
+      faceMatches: c.face
+        ? [
+            {
+              ...run('FACEMATCH', c.face),
+              score: 0.9125,
+              sourceImage: 'https://media.example.invalid/source.jpg',
+              targetImage: 'https://media.example.invalid/target.jpg',
+            },
+          ]
+        : [],
+      aml: c.aml ? [{ ...run('AML', c.aml), aml }] : [],
+      ip: c.ip ? [{ ...run('LOCATION', c.ip), location, deviceFingerprint: null }] : [],
+    },
   };
 }
 
@@ -398,7 +546,7 @@ export const STATUS_CASES: Array<[name: string, expected: StatusCase]> = [
       kyc: ['DECLINED', 'Declined'],
       face: ['APPROVED', 'Approved'],
       ip: ['IN_REVIEW', 'In Review'],
-      warnings: [row(W.ipCountry), row(W.expired('error')), row(W.screen)],
+      warnings: [row(W.qr), row(W.expired('error')), row(W.screen), row(W.ipCountry)],
       reviews: [['DECLINED', 'Declined', 'Expired passport.']],
     },
   ],

@@ -2,8 +2,8 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../src/graphql/ids.ts';
 import { diditScenario } from '../src/providers/didit/scenarios.ts';
-import { type DiditSimulator, startDiditSimulator } from '../src/providers/didit/simulator.ts';
-import { startV1Gateway } from './didit-support.ts';
+import { DIDIT_SANDBOX_API_KEY, type DiditSimulator, startDiditSimulator } from '../src/providers/didit/simulator.ts';
+import { startV1Gateway, startV3Gateway } from './didit-support.ts';
 import type { TestGateway } from './support/gateway.ts';
 
 const VALID = '11111111-2222-3333-4444-555555555555';
@@ -25,7 +25,10 @@ const BAD_IDS: Array<[string, string]> = [
   ['newline', `${VALID}\n`],
 ];
 
-const versions: Array<[string, (sim: DiditSimulator) => Promise<TestGateway>]> = [['v1', startV1Gateway]];
+const versions: Array<[string, (sim: DiditSimulator) => Promise<TestGateway>]> = [
+  ['v1', startV1Gateway],
+  ['v3', startV3Gateway],
+];
 
 describe.each(versions)('Didit %s: malformed ids never reach Didit', (version, start) => {
   let sim: DiditSimulator;
@@ -97,6 +100,23 @@ describe('the Didit simulator routes like Didit', () => {
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(await res.body.text()).toContain('<h1>Not Found</h1>');
+  });
+
+  it('sends X-RateLimit-* on decisions, and Retry-After on a 429', async () => {
+    const key = { 'x-api-key': DIDIT_SANDBOX_API_KEY };
+    const ok = await request(`${sim.url}/v3/session/${diditScenario('status Approved').id}/decision/`, {
+      headers: key,
+    });
+    await ok.body.dump();
+    expect(ok.headers).toMatchObject({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': expect.any(String) });
+    const limited = await request(`${sim.url}/v3/session/${diditScenario('rate limited').id}/decision/`, {
+      headers: key,
+    });
+    expect({ status: limited.statusCode, body: await limited.body.json() }).toEqual({
+      status: 429,
+      body: { detail: 'Request was throttled. Expected available in 17 seconds.' },
+    });
+    expect(limited.headers).toMatchObject({ 'retry-after': '17', 'x-ratelimit-remaining': '0' });
   });
 
   it('answers a well-formed id without credentials with a DRF error', async () => {

@@ -131,7 +131,7 @@ describe('Didit v1 client token', () => {
     sim.faults.inject({ kind: 'status', status: 503 }, { path: DIDIT_TOKEN_PATH, times: 1 });
     const body = await status(gw, APPROVED);
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', provider: 'DIDIT' });
-    expect(body.errors?.[0]?.message).toBe('Didit is unavailable: its token endpoint answered HTTP 503.');
+    expect(body.errors?.[0]?.message).toBe('Didit is unavailable: it answered HTTP 503.');
     expect(decisionCalls(sim)).toBe(0);
     expect(await status(gw, APPROVED)).toEqual({ data: { session: { status: 'APPROVED' } } });
   });

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { NodeWarning } from '../src/model/checks.ts';
 import { DIDIT_V1_DOCUMENTED_DECISION } from '../src/providers/didit/examples/v1Documented.ts';
+import { DIDIT_V3_DOCUMENTED_DECISION } from '../src/providers/didit/examples/v3Documented.ts';
+import { DIDIT_V3_OFFICIAL_EXAMPLE } from '../src/providers/didit/examples/v3Official.ts';
 import { normalizeDiditV1Decision } from '../src/providers/didit/normalizeV1.ts';
+import { normalizeDiditV3Decision } from '../src/providers/didit/normalizeV3.ts';
 import { diditReason, percentScore, unifiedReview } from '../src/providers/didit/parts.ts';
 import { diditV1Decision } from '../src/providers/didit/payloadV1.ts';
+import { diditV3Decision } from '../src/providers/didit/payloadV3.ts';
 import { diditFeatureStatus, diditSessionStatus } from '../src/providers/didit/status.ts';
 import { checkDiditSessionId, decisionPath } from '../src/providers/didit/upstream.ts';
 import { isTerminal, mapStatus } from '../src/providers/status.ts';
-import { DOCUMENTED_V1_SESSION } from './didit-expected.ts';
+import { documentedSession } from './didit-expected.ts';
 
 describe('Didit session status table (providers.md §2.4, §5)', () => {
   it.each([
@@ -142,7 +147,7 @@ describe('normalizeDiditV1Decision', () => {
   const documented = diditV1Decision.parse(DIDIT_V1_DOCUMENTED_DECISION);
 
   it('maps every field of the documented decision', () => {
-    expect(normalizeDiditV1Decision(documented, false)).toEqual(DOCUMENTED_V1_SESSION);
+    expect(normalizeDiditV1Decision(documented, false)).toEqual(documentedSession('v1'));
   });
 
   it('marks the session sandboxed when the adapter talks to the simulator', () => {
@@ -196,5 +201,151 @@ describe('normalizeDiditV1Decision', () => {
 
   it('rejects a payload whose status is not a string', () => {
     expect(diditV1Decision.safeParse({ session_id: 'x', status: 3 }).success).toBe(false);
+  });
+});
+
+describe('normalizeDiditV3Decision', () => {
+  const minimal = { session_id: '11111111-2222-3333-4444-555555555555', status: 'In Review' };
+  const v3 = (payload: Record<string, unknown>, sandbox = false) =>
+    normalizeDiditV3Decision(diditV3Decision.parse({ ...minimal, ...payload }), sandbox);
+
+  it('maps the documented session, described by v3, to the same unified session as v1 but for node ids and gender', () => {
+    expect(v3(DIDIT_V3_DOCUMENTED_DECISION)).toEqual(documentedSession('v3'));
+  });
+
+  it('reads the official OpenAPI example', () => {
+    const s = v3(DIDIT_V3_OFFICIAL_EXAMPLE);
+    expect(s).toMatchObject({ status: 'IN_REVIEW', reasonCode: 'DATA_INCONSISTENT', face: { status: 'IN_REVIEW' } });
+    expect(Object.values(s.checks).map((runs) => runs.length)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('tolerates a decision whose feature arrays are null or absent', () => {
+    const nulls = Object.fromEntries(
+      ['id_verifications', 'nfc_verifications', 'liveness_checks', 'face_matches', 'phone_verifications']
+        .concat(['email_verifications', 'poa_verifications', 'aml_screenings', 'ip_analyses', 'database_validations'])
+        .concat(['document_ai_documents', 'questionnaire_responses', 'registry_checks', 'reviews'])
+        .map((key) => [key, null]),
+    );
+    for (const payload of [nulls, {}]) {
+      expect(v3(payload)).toMatchObject({
+        status: 'IN_REVIEW',
+        applicant: null,
+        kyc: null,
+        aml: null,
+        face: null,
+        location: null,
+        nfc: null,
+        warnings: [],
+        reviews: [],
+        reference: null,
+        metadata: null,
+      });
+    }
+  });
+
+  it('tolerates items whose attributes the workflow withholds, and status words it does not know', () => {
+    const s = v3({
+      id_verifications: [{ node_id: 'feature_ocr_1', status: 'Verifying', warnings: null }],
+      aml_screenings: [{ node_id: 'feature_aml_1', status: 'Approved', hits: null, score: null, total_hits: null }],
+      ip_analyses: [{ node_id: 'feature_ip_1', status: 'Approved', ip: null, id_document: null }],
+    });
+    expect(s.kyc).toMatchObject({ status: 'UNKNOWN', providerStatus: 'Verifying', documentNumber: null, images: null });
+    expect(s.aml).toEqual({ status: 'APPROVED', providerStatus: 'Approved', totalHits: null, score: null, hits: [] });
+    expect(s.location).toMatchObject({ status: 'APPROVED', ip: null, device: null, documentLocation: null });
+    expect(s.checks.documents[0]?.nodeId).toBe('feature_ocr_1');
+  });
+
+  it('takes the latest run of each feature for the parts and keeps every run in checks', () => {
+    const doc = (node: string, number: string) => ({ node_id: node, status: 'Approved', document_number: number });
+    const s = v3({ id_verifications: [doc('feature_ocr_1', 'A1'), doc('feature_ocr_2', 'B2')] });
+    expect(s.kyc?.documentNumber).toBe('B2');
+    expect(s.checks.documents.map((d) => [d.nodeId, d.kyc?.documentNumber])).toEqual([
+      ['feature_ocr_1', 'A1'],
+      ['feature_ocr_2', 'B2'],
+    ]);
+  });
+
+  it('combines liveness and face match into one face status, the worse one deciding', () => {
+    const face = (liveness: string | null, match: string | null) =>
+      v3({
+        liveness_checks: liveness ? [{ node_id: 'feature_liveness_1', status: liveness, score: 90 }] : null,
+        face_matches: match ? [{ node_id: 'feature_face_match_1', status: match, score: 40 }] : null,
+      }).face;
+    expect(face('Approved', 'Declined')).toMatchObject({
+      status: 'DECLINED',
+      providerStatus: 'Declined',
+      faceMatchPassed: false,
+    });
+    expect(face('In Review', 'Approved')).toMatchObject({
+      status: 'IN_REVIEW',
+      livenessScore: 0.9,
+      faceMatchScore: 0.4,
+    });
+    expect(face('Approved', null)).toMatchObject({ status: 'APPROVED', faceMatchStatus: null, faceMatchPassed: null });
+    expect(face(null, null)).toBeNull();
+  });
+
+  it('warns with the node that raised each warning, in the decision’s order', () => {
+    const w = (risk: string, logType: string) => ({ feature: 'X', risk, log_type: logType });
+    const s = v3({
+      aml_screenings: [{ node_id: 'feature_aml_1', status: 'In Review', warnings: [w('AML_RISK', 'warning')] }],
+      id_verifications: [{ node_id: 'feature_ocr_1', status: 'Declined', warnings: [w('ID_RISK', 'error')] }],
+      key_people_checks: [{ node_id: 'feature_kyb_key_people_1', warnings: [w('KYB_RISK', 'error')] }],
+    });
+    expect(s.warnings.map((x) => [(x as NodeWarning).nodeId, x.risk])).toEqual([
+      ['feature_ocr_1', 'ID_RISK'],
+      ['feature_aml_1', 'AML_RISK'],
+      ['feature_kyb_key_people_1', 'KYB_RISK'],
+    ]);
+    expect(s.reasonCode).toBe('ID_RISK');
+  });
+
+  it('marks sandbox sessions from Didit’s environment, or from the simulator', () => {
+    expect(v3({ environment: 'sandbox' }).sandbox).toBe(true);
+    expect(v3({ environment: 'live' }).sandbox).toBe(false);
+    expect(v3({ environment: 'live' }, true).sandbox).toBe(true);
+  });
+
+  it('carries vendor_data, and the creation metadata only when there is some', () => {
+    expect(v3({ vendor_data: 'u-1', metadata: null })).toMatchObject({
+      reference: 'u-1',
+      metadata: { vendor_data: 'u-1' },
+    });
+    expect(v3({ vendor_data: 'u-1', metadata: { plan: 'pro' } }).metadata).toEqual({
+      vendor_data: 'u-1',
+      metadata: { plan: 'pro' },
+    });
+    expect(v3({ vendor_data: null, metadata: { plan: 'pro' } })).toMatchObject({
+      reference: null,
+      metadata: { vendor_data: null, metadata: { plan: 'pro' } },
+    });
+  });
+
+  it('passes database verdict codes on, but not a name where a verdict belongs', () => {
+    const s = v3({
+      database_validations: [
+        {
+          node_id: 'feature_db_validation_1',
+          status: 'Approved',
+          validations: [{ validation: { full_name: 'Testa Fakeperson', date_of_birth: 'full_match' } }],
+        },
+      ],
+    });
+    expect(s.databaseValidation?.results[0]).toMatchObject({ fullNameMatch: null, dateOfBirthMatch: 'full_match' });
+  });
+
+  it('maps a business (KYB) decision’s UPPER_SNAKE statuses', () => {
+    const s = v3({
+      session_kind: 'business',
+      status: 'AWAITING_USER',
+      aml_screenings: [{ node_id: 'feature_aml_1', status: 'RESUB_REQUESTED' }],
+    });
+    expect(s).toMatchObject({ status: 'IN_PROGRESS', aml: { status: 'RESUBMISSION_REQUESTED' }, applicant: null });
+  });
+
+  it('rejects leaves of the wrong type (then the session is UPSTREAM_BAD_RESPONSE, not a wrong answer)', () => {
+    expect(diditV3Decision.safeParse({ ...minimal, liveness_checks: [{ score: 'high' }] }).success).toBe(false);
+    expect(diditV3Decision.safeParse({ ...minimal, status: 7 }).success).toBe(false);
+    expect(diditV3Decision.safeParse({ ...minimal, id_verifications: {} }).success).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { noChecks } from '../src/model/checks.ts';
 import { VERIFICATION_STATUSES } from '../src/model/session.ts';
 import { mapStatus } from '../src/providers/status.ts';
 import { veratadModule } from '../src/providers/veratad/index.ts';
@@ -316,6 +317,7 @@ describe('normalizeVeratadResult', () => {
       location: null,
       warnings: [],
       reviews: [],
+      ...noChecks(),
       reference: null,
       metadata: { customKey: 'customValue' },
     });
@@ -407,6 +409,7 @@ describe('normalizeVeratadResult', () => {
       location: null,
       warnings: [],
       reviews: [],
+      ...noChecks(),
       reference: 'Ref123',
       metadata: { verificationId: '170a03b7-001c-4f81-a7a8-af580468ddb8' },
     });
@@ -608,6 +611,7 @@ describe('normalizeVeratadResult', () => {
       location: null,
       warnings: [],
       reviews: [],
+      ...noChecks(),
       reference: null,
       metadata: null,
     });
@@ -659,6 +663,7 @@ describe('normalizeVeratadInProgress', () => {
       location: null,
       warnings: [],
       reviews: [],
+      ...noChecks(),
       reference: null,
       metadata: null,
     });

@@ -23,12 +23,13 @@ export interface VeratadLive {
   clientId: string;
   clientSecret: string;
 }
-export interface DiditLive {
-  baseUrl: string;
-  authUrl: string;
-  clientId: string;
-  clientSecret: string;
-}
+/**
+ * Didit is reached through one of its two API generations: v3 with an API key (`x-api-key`; what a Didit
+ * application gets today), or the legacy v1 with client credentials exchanged for a Bearer token at `authUrl`.
+ */
+export type DiditLive =
+  | { version: 'v3'; baseUrl: string; apiKey: string }
+  | { version: 'v1'; baseUrl: string; authUrl: string; clientId: string; clientSecret: string };
 export interface VerifaLive {
   baseUrl: string;
   apiKey: string;
@@ -146,6 +147,7 @@ const envSchema = z.object({
   DIDIT_AUTH_URL: optionalText.pipe(httpUrl.optional()),
   DIDIT_CLIENT_ID: optionalText,
   DIDIT_CLIENT_SECRET: optionalText,
+  DIDIT_API_KEY: optionalText,
   VERIFA_BASE_URL: optionalText.pipe(httpUrl.optional()),
   VERIFA_API_KEY: optionalText,
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
@@ -217,6 +219,50 @@ function providerMode<Live>(
   return missing.length > 0 ? { mode: 'off' } : { mode: 'live', live: build() };
 }
 
+const DIDIT_V1_NAMES = ['DIDIT_AUTH_URL', 'DIDIT_CLIENT_ID', 'DIDIT_CLIENT_SECRET'] as const;
+
+/**
+ * Didit: `DIDIT_API_KEY` selects the v3 API; `DIDIT_CLIENT_ID`, `DIDIT_CLIENT_SECRET` and `DIDIT_AUTH_URL` keep
+ * the legacy v1 API. Both at once is ambiguous, so it is reported rather than guessed.
+ */
+function diditMode(env: Env, problems: string[]): ProviderMode<DiditLive> {
+  const v1Set = DIDIT_V1_NAMES.filter((n) => env[n] !== undefined);
+  if (env.DIDIT_API_KEY !== undefined && v1Set.length > 0) {
+    problems.push(
+      `DIDIT_API_KEY and ${v1Set.join(', ')}: set together; configure either the API key (v3 API) or the client credentials (v1 API), not both`,
+    );
+    return { mode: 'off' };
+  }
+  if (v1Set.length > 0) {
+    return providerMode<DiditLive>(
+      env,
+      'DIDIT',
+      [...DIDIT_V1_NAMES],
+      () => ({
+        version: 'v1',
+        baseUrl: env.DIDIT_BASE_URL as string,
+        authUrl: env.DIDIT_AUTH_URL as string,
+        clientId: env.DIDIT_CLIENT_ID as string,
+        clientSecret: env.DIDIT_CLIENT_SECRET as string,
+      }),
+      problems,
+    );
+  }
+  if (env.DIDIT_BASE_URL !== undefined && env.DIDIT_API_KEY === undefined) {
+    problems.push(
+      'DIDIT_API_KEY: required when DIDIT_BASE_URL is set (or DIDIT_CLIENT_ID, DIDIT_CLIENT_SECRET and DIDIT_AUTH_URL for the legacy v1 API)',
+    );
+    return { mode: 'off' };
+  }
+  return providerMode<DiditLive>(
+    env,
+    'DIDIT',
+    ['DIDIT_API_KEY'],
+    () => ({ version: 'v3', baseUrl: env.DIDIT_BASE_URL as string, apiKey: env.DIDIT_API_KEY as string }),
+    problems,
+  );
+}
+
 function formatIssue(issue: z.core.$ZodIssue, prefix: string): string {
   return `${prefix}${issue.path.map(String).join('.')}: ${issue.message}`;
 }
@@ -264,18 +310,7 @@ function buildConfig(env: Env, problems: string[]): Config {
       }),
       problems,
     ),
-    didit: providerMode<DiditLive>(
-      env,
-      'DIDIT',
-      ['DIDIT_AUTH_URL', 'DIDIT_CLIENT_ID', 'DIDIT_CLIENT_SECRET'],
-      () => ({
-        baseUrl: env.DIDIT_BASE_URL as string,
-        authUrl: env.DIDIT_AUTH_URL as string,
-        clientId: env.DIDIT_CLIENT_ID as string,
-        clientSecret: env.DIDIT_CLIENT_SECRET as string,
-      }),
-      problems,
-    ),
+    didit: diditMode(env, problems),
     verifa: providerMode<VerifaLive>(
       env,
       'VERIFA',

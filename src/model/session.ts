@@ -1,3 +1,13 @@
+import {
+  type DatabaseCheck,
+  type EmailCheck,
+  type NfcCheck,
+  noChecks,
+  type PhoneCheck,
+  type ProofOfAddressCheck,
+  type SessionChecks,
+} from './checks.ts';
+
 /**
  * The unified model: what every provider adapter produces and every resolver receives.
  * Plain, JSON-serialisable data (it is cached as is), shaped after the GraphQL schema.
@@ -58,6 +68,18 @@ export interface Session {
    * them with `ProviderAdapter.fetchSessionDetails` (one more upstream call, made only when a client asks).
    */
   detailsDeferred?: boolean;
+  /** The latest NFC chip read (Didit v3), null where none ran. */
+  nfc: NfcCheck | null;
+  /** The latest proof-of-address check (Didit v3). */
+  proofOfAddress: ProofOfAddressCheck | null;
+  /** The latest phone verification (Didit v3). */
+  phoneVerification: PhoneCheck | null;
+  /** The latest government-database validation (Didit v3). */
+  databaseValidation: DatabaseCheck | null;
+  /** The latest email verification (Didit v3). */
+  emailVerification: EmailCheck | null;
+  /** Every run of every check, one per workflow node; the parts above are the latest of each. */
+  checks: SessionChecks;
 }
 
 export interface Applicant {
@@ -247,9 +269,23 @@ export type SessionDetails = Pick<Session, 'reference' | 'metadata'>;
 /** The parts of a session with nothing in them (a session known only by its status). */
 export function noParts(): Pick<
   Session,
-  'applicant' | 'journey' | 'kyc' | 'aml' | 'face' | 'location' | 'warnings' | 'reviews'
+  | 'applicant'
+  | 'journey'
+  | 'kyc'
+  | 'aml'
+  | 'face'
+  | 'location'
+  | 'warnings'
+  | 'reviews'
+  | 'nfc'
+  | 'proofOfAddress'
+  | 'phoneVerification'
+  | 'emailVerification'
+  | 'databaseValidation'
+  | 'checks'
 > {
   return {
+    ...noChecks(),
     applicant: null,
     journey: null,
     kyc: null,

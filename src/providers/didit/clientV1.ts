@@ -1,26 +1,16 @@
 import type { DiditLive } from '../../config/index.ts';
 import type { CircuitState, Session } from '../../model/session.ts';
-import { parseRetryAfter, upstreamError } from '../../upstream/errors.ts';
-import {
-  DEFAULT_HTTP_OPTIONS,
-  UpstreamHttp,
-  type UpstreamHttpOptions,
-  type UpstreamResponse,
-} from '../../upstream/http.ts';
+import { statusError, upstreamError } from '../../upstream/errors.ts';
+import { DEFAULT_HTTP_OPTIONS, UpstreamHttp, type UpstreamResponse } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
 import { TokenCache, type TokenGrant } from '../../upstream/tokenCache.ts';
 import type { ProviderAdapter } from '../types.ts';
 import { normalizeDiditV1Decision } from './normalizeV1.ts';
 import { diditToken } from './payload.ts';
 import { diditV1Decision } from './payloadV1.ts';
-import { checkDiditSessionId, decisionPath, diditError } from './upstream.ts';
+import { checkDiditSessionId, type DiditAdapterOptions, decisionPath, diditError } from './upstream.ts';
 
-export type DiditV1Live = DiditLive;
-
-export interface DiditAdapterOptions {
-  sandbox: boolean;
-  http?: UpstreamHttpOptions;
-}
+export type DiditV1Live = Extract<DiditLive, { version: 'v1' }>;
 
 /** Lifetime assumed when the token answer omits `expires_in` (Didit documents 86400 s; be conservative). */
 const FALLBACK_TOKEN_SECONDS = 300;
@@ -105,11 +95,8 @@ export class DiditV1Adapter implements ProviderAdapter {
       const grant = parseUpstreamJson('DIDIT', diditToken, res, 'token response');
       return { accessToken: grant.access_token, expiresInSeconds: grant.expires_in ?? FALLBACK_TOKEN_SECONDS };
     }
-    if (res.status === 429) throw upstreamError.rateLimited('DIDIT', parseRetryAfter(res.headers['retry-after'], 60));
-    if (res.status >= 500) throw upstreamError.unavailable('DIDIT', `its token endpoint answered HTTP ${res.status}`);
     // An OAuth token endpoint refuses bad client credentials with 400 (invalid_client) as well as 401/403.
-    if (res.status === 400 || res.status === 401 || res.status === 403)
-      throw upstreamError.authFailed('DIDIT', res.status);
-    throw upstreamError.badResponse('DIDIT', `its token endpoint answered HTTP ${res.status} (check DIDIT_AUTH_URL)`);
+    if (res.status === 400) throw upstreamError.authFailed('DIDIT', res.status);
+    throw statusError('DIDIT', res);
   }
 }

@@ -1,30 +1,20 @@
 import type { DiditLive } from '../../config/index.ts';
 import type { ProviderModule } from '../types.ts';
 import { DiditV1Adapter } from './clientV1.ts';
+import { DiditV3Adapter } from './clientV3.ts';
 import { DIDIT_SCENARIOS } from './scenarios.ts';
-import {
-  DIDIT_SANDBOX_CLIENT_ID,
-  DIDIT_SANDBOX_CLIENT_SECRET,
-  DIDIT_TOKEN_PATH,
-  startDiditSimulator,
-} from './simulator.ts';
+import { DIDIT_SANDBOX_API_KEY, startDiditSimulator } from './simulator.ts';
 import { diditFeatureStatus, diditSessionStatus } from './status.ts';
 
 export const diditModule: ProviderModule<DiditLive> = {
   provider: 'DIDIT',
   statusTables: [diditSessionStatus, diditFeatureStatus],
   scenarios: DIDIT_SCENARIOS,
+  /** The sandbox speaks v3, the API a new Didit customer gets. */
   async startSandbox() {
     const simulator = await startDiditSimulator();
-    return {
-      simulator,
-      live: {
-        baseUrl: `${simulator.url}/`,
-        authUrl: `${simulator.url}${DIDIT_TOKEN_PATH}`,
-        clientId: DIDIT_SANDBOX_CLIENT_ID,
-        clientSecret: DIDIT_SANDBOX_CLIENT_SECRET,
-      },
-    };
+    return { simulator, live: { version: 'v3', baseUrl: `${simulator.url}/`, apiKey: DIDIT_SANDBOX_API_KEY } };
   },
-  createAdapter: (live, options) => new DiditV1Adapter(live, options),
+  createAdapter: (live, options) =>
+    live.version === 'v3' ? new DiditV3Adapter(live, options) : new DiditV1Adapter(live, options),
 };

@@ -1,9 +1,11 @@
+import type { AmlCheck, CheckRun, DocumentCheck, NodeWarning } from '../../model/checks.ts';
 import type {
   Address,
   Aml,
   AmlHit,
   Applicant,
   DeviceInfo,
+  GeoPoint,
   IpInfo,
   Kyc,
   KycImages,
@@ -55,6 +57,13 @@ export function passed(status: VerificationStatus | null): boolean | null {
   if (status === 'APPROVED') return true;
   if (status === 'DECLINED') return false;
   return null;
+}
+
+export function geoPoint(
+  point: { latitude?: number | null; longitude?: number | null } | null | undefined,
+): GeoPoint | null {
+  const unified: GeoPoint = { latitude: unit(point?.latitude), longitude: unit(point?.longitude) };
+  return allNull(unified) ? null : unified;
 }
 
 export function unifiedAddress(
@@ -119,6 +128,29 @@ export function unifiedKyc(
     images: allNull(images) ? null : images,
   };
   return allNull(kyc) ? null : kyc;
+}
+
+/** What every check run has: its node, its status, its warnings. */
+export function checkRun(
+  nodeId: string | null | undefined,
+  rawStatus: string | null | undefined,
+  warnings: NodeWarning[],
+): CheckRun {
+  return { nodeId: text(nodeId), ...featureStatus(rawStatus), warnings };
+}
+
+/** One run of the document check: v1 `kyc`, v3 one `id_verifications[]` item. */
+export function documentCheck(
+  doc: DiditDocumentFields,
+  run: CheckRun,
+  extra: { age: number | null; nfcVerified: boolean | null; documentSubtype: string | null },
+): DocumentCheck {
+  return { ...run, documentSubtype: extra.documentSubtype, kyc: unifiedKyc(doc, extra) };
+}
+
+/** One AML screening run: v1 `aml`, v3 one `aml_screenings[]` item. */
+export function amlCheck(aml: DiditAmlFields, run: CheckRun): AmlCheck {
+  return { ...run, aml: unifiedAml(aml) };
 }
 
 /** The applicant as the document shows them; `fallback` fills what the document does not say. */
@@ -196,8 +228,10 @@ export function unifiedNetwork(
   return { ip: allNull(ip) ? null : ip, device: allNull(device) ? null : device };
 }
 
-export function unifiedWarning(w: DiditWarningPayload): Warning {
+/** A warning; `nodeId` falls back to the node of the item that carried it (v3), else null (v1 has no nodes). */
+export function unifiedWarning(w: DiditWarningPayload, itemNodeId: string | null = null): NodeWarning {
   return {
+    nodeId: text(w.node_id) ?? itemNodeId,
     feature: text(w.feature),
     risk: text(w.risk),
     logType: text(w.log_type),
@@ -245,9 +279,10 @@ export function diditReason(
 /** `vendor_data` is the caller's own reference; metadata carries it and, in v3, the creation `metadata`. */
 export function diditDetails(
   vendorData: string | null | undefined,
-  metadata: Record<string, unknown> | null = null,
+  metadata: unknown = null,
 ): Pick<Session, 'reference' | 'metadata'> {
   const reference = text(vendorData);
-  if (reference === null && metadata === null) return { reference: null, metadata: null };
-  return { reference, metadata: { vendor_data: reference, ...(metadata === null ? {} : { metadata }) } };
+  const hasMetadata = metadata !== null && metadata !== undefined;
+  if (reference === null && !hasMetadata) return { reference: null, metadata: null };
+  return { reference, metadata: { vendor_data: reference, ...(hasMetadata ? { metadata } : {}) } };
 }

@@ -1,4 +1,8 @@
 import { DIDIT_V1_DOCUMENTED_DECISION } from './examples/v1Documented.ts';
+import { DIDIT_V3_DOCUMENTED_DECISION } from './examples/v3Documented.ts';
+import { DIDIT_V3_OFFICIAL_EXAMPLE } from './examples/v3Official.ts';
+import { businessDecision, multiNodeDecision, nullArraysDecision } from './examples/v3Workflows.ts';
+import { type FakeSession, fakeV1, fakeV3, type Payload } from './fakes.ts';
 
 /**
  * The Didit sandbox catalogue: one session per status, edge case and failure the adapters handle, each under a
@@ -6,12 +10,10 @@ import { DIDIT_V1_DOCUMENTED_DECISION } from './examples/v1Documented.ts';
  * without one answers 404 for it. Values are fake except Didit's documented examples.
  */
 
-type Payload = Record<string, unknown>;
-
 export type DiditBehaviour =
   | { kind: 'decision'; v1?: Payload; v3?: Payload }
   | { kind: 'error'; status: number; detail: string; headers?: Record<string, string> }
-  | { kind: 'slow'; delayMs: number; v1: Payload; v3?: Payload }
+  | { kind: 'slow'; delayMs: number; v1: Payload; v3: Payload }
   | { kind: 'raw'; status: number; body: string; contentType: string };
 
 export interface DiditScenario {
@@ -22,174 +24,14 @@ export interface DiditScenario {
   behaviour: DiditBehaviour;
 }
 
-const CREATED = '2026-03-02T09:30:00.000000Z';
-
-type Feature = 'ID_VERIFICATION' | 'LIVENESS' | 'FACEMATCH' | 'AML' | 'LOCATION';
-
-interface FakeWarning {
-  feature: Feature;
-  risk: string;
-  logType: 'error' | 'warning' | 'information';
-}
-
-/** A made-up session, described once and rendered in each API generation's shape. */
-interface FakeSession {
-  id: string;
-  status: string;
-  /** Status words of the checks that ran; a check left out did not run. `face` is liveness and face match. */
-  kyc?: string;
-  face?: string;
-  aml?: string;
-  ip?: string;
-  warnings?: FakeWarning[];
-  reviews?: Array<{ new_status: string; comment: string }>;
-}
-
-const WARNING_TEXT: Record<string, [string, string]> = {
-  DOCUMENT_EXPIRED: ['Document expired', 'The document has passed its expiration date.'],
-  SCREEN_CAPTURE_DETECTED: ['Screen capture detected', 'The document was photographed from a screen.'],
-  QR_NOT_DETECTED: ['QR code not detected', 'The QR code on the document could not be read.'],
-  POSSIBLE_MATCH_FOUND: [
-    'Possible match found in AML screening',
-    'The AML screening found entries that may match the applicant.',
-  ],
-  COUNTRY_FROM_DOCUMENT_DOES_NOT_MATCH_COUNTRY_FROM_IP: [
-    'IP country differs from document country',
-    'The IP address is located in a country other than the document’s.',
-  ],
-  NO_FACE_DETECTED: ['No face detected', 'No face was found in the selfie capture.'],
-};
-
-function fakeWarning(w: FakeWarning): Payload {
-  const [short, long] = WARNING_TEXT[w.risk] ?? [w.risk, w.risk];
-  return {
-    feature: w.feature,
-    risk: w.risk,
-    additional_data: null,
-    log_type: w.logType,
-    short_description: short,
-    long_description: long,
-  };
-}
-
-function fakeReviews(f: FakeSession): Payload[] {
-  return (f.reviews ?? []).map((r, i) => ({
-    user: 'reviewer@example.invalid',
-    new_status: r.new_status,
-    comment: r.comment,
-    created_at: `2026-03-02T1${i}:05:00.000000Z`,
-  }));
-}
-
-const PERSON = {
-  document_type: 'Passport',
-  document_number: 'XDC481516',
-  personal_number: '48151623K',
-  portrait_image: 'https://media.example.invalid/portrait.jpg',
-  front_image: 'https://media.example.invalid/front.jpg',
-  front_video: null,
-  back_image: null,
-  back_video: null,
-  full_front_image: 'https://media.example.invalid/full_front.jpg',
-  full_back_image: null,
-  date_of_birth: '1988-05-14',
-  expiration_date: '2031-05-13',
-  date_of_issue: '2021-05-14',
-  issuing_state: 'ESP',
-  issuing_state_name: 'Spain',
-  first_name: 'Lucía',
-  last_name: 'Ortega Vidal',
-  full_name: 'Lucía Ortega Vidal',
-  gender: 'F',
-  address: 'Calle Falsa 123, Valencia',
-  formatted_address: 'Calle Falsa, 123, 46001 Valencia, Spain',
-  parsed_address: null,
-  place_of_birth: 'Valencia',
-  marital_status: 'SINGLE',
-  nationality: 'ESP',
-};
-
-const DEVICE_AND_IP = {
-  device_brand: 'Google',
-  device_model: 'Pixel 8',
-  browser_family: 'Chrome Mobile',
-  os_family: 'Android',
-  platform: 'mobile',
-  ip_country: 'Spain',
-  ip_country_code: 'ES',
-  ip_state: 'Valencia',
-  ip_city: 'Valencia',
-  latitude: 39.4699,
-  longitude: -0.3763,
-  ip_address: '203.0.113.45',
-  isp: 'Example Telecom',
-  organization: null,
-  is_vpn_or_tor: false,
-  is_data_center: false,
-  time_zone: 'Europe/Madrid',
-  time_zone_offset: '+0100',
-};
-
-function fakeV1(f: FakeSession): Payload {
-  const kyc = f.kyc
-    ? {
-        status: f.kyc,
-        ocr_status: f.kyc,
-        epassport_status: null,
-        ...PERSON,
-        is_nfc_verified: false,
-        created_at: CREATED,
-      }
-    : null;
-  const face = f.face
-    ? {
-        status: f.face,
-        face_match_status: f.face,
-        liveness_status: f.face,
-        face_match_similarity: 91.25,
-        liveness_confidence: 95.5,
-        source_image: 'https://media.example.invalid/source.jpg',
-        target_image: 'https://media.example.invalid/target.jpg',
-        video_url: 'https://media.example.invalid/liveness.mp4',
-        age_estimation: 36.8,
-        gender_estimation: null,
-      }
-    : null;
-  const aml = f.aml ? { status: f.aml, total_hits: 0, score: 0, hits: [] } : null;
-  const location = f.ip
-    ? {
-        ...DEVICE_AND_IP,
-        status: f.ip,
-        document_location: { latitude: 39.4699, longitude: -0.3763 },
-        ip_location: { latitude: 39.4699, longitude: -0.3763 },
-        distance_from_document_to_ip_km: { distance: 0.5, direction: 'N' },
-      }
-    : null;
-  return {
-    session_id: f.id,
-    session_number: 50000 + Number.parseInt(f.id.slice(-4), 16),
-    session_url: `https://verify.didit.me/session/${f.id}`,
-    status: f.status,
-    vendor_data: `user-${f.id.slice(-4)}`,
-    callback: 'https://app.example.invalid/kyc/done',
-    features: 'OCR + FACE',
-    kyc,
-    aml,
-    face,
-    location,
-    warnings: (f.warnings ?? []).map(fakeWarning),
-    reviews: fakeReviews(f),
-    extra_images: [],
-    created_at: CREATED,
-  };
-}
-
-function fake(f: FakeSession): { kind: 'decision'; v1: Payload } {
-  return { kind: 'decision', v1: fakeV1(f) };
+/** A made-up session both generations serve. */
+function fake(f: FakeSession): DiditBehaviour {
+  return { kind: 'decision', v1: fakeV1(f), v3: fakeV3(f) };
 }
 
 const statusId = (n: number) => `d1d10200-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const errorId = (n: number) => `d1d10400-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const v3OnlyId = (n: number) => `d1d10300-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 function statusScenario(n: number, f: Omit<FakeSession, 'id'>, description: string): DiditScenario {
   const id = statusId(n);
@@ -209,8 +51,36 @@ export const DIDIT_SCENARIOS: readonly DiditScenario[] = [
     name: 'documented',
     id: '11111111-2222-3333-4444-555555555555',
     description:
-      'Didit’s documented example: `Declined` after a manual review, AML `In Review` with one hit, face match 97.99 → DECLINED, reasonCode POSSIBLE_MATCH_FOUND',
-    behaviour: { kind: 'decision', v1: DIDIT_V1_DOCUMENTED_DECISION },
+      'Didit’s documented example (v1 payload as documented; v3 payload describing the same checks): `Declined` after a manual review, AML `In Review` with one hit, face match 97.99 → DECLINED, reasonCode POSSIBLE_MATCH_FOUND, aml.totalHits 1, face.faceMatchScore 0.9799',
+    behaviour: { kind: 'decision', v1: DIDIT_V1_DOCUMENTED_DECISION, v3: DIDIT_V3_DOCUMENTED_DECISION },
+  },
+  {
+    name: 'official v3 example',
+    id: '00000000-0000-4000-8000-000000000001',
+    description:
+      'v3 only. The example of Didit’s OpenAPI (fake values): every feature array, NFC, phone, email, proof of address and database validation → IN_REVIEW, face IN_REVIEW (face match 0.6543)',
+    behaviour: { kind: 'decision', v3: DIDIT_V3_OFFICIAL_EXAMPLE },
+  },
+  {
+    name: 'multi-node',
+    id: v3OnlyId(1),
+    description:
+      'v3 only. A workflow with a step-up: two documents, two liveness checks, two AML screenings (the second with a hit), two IP analyses (the second over a VPN); the parts are the latest run, `checks` lists them all → IN_REVIEW, reasonCode POSSIBLE_MATCH_FOUND',
+    behaviour: { kind: 'decision', v3: multiNodeDecision(v3OnlyId(1)) },
+  },
+  {
+    name: 'null arrays',
+    id: v3OnlyId(2),
+    description:
+      'v3 only. Just opened, in Didit’s sandbox environment: feature arrays null, one liveness item with withheld (null) attributes and a status word Verigate does not know → IN_PROGRESS, sandbox true',
+    behaviour: { kind: 'decision', v3: nullArraysDecision(v3OnlyId(2)) },
+  },
+  {
+    name: 'business',
+    id: v3OnlyId(3),
+    description:
+      'v3 only. A KYB (`session_kind: business`) decision: `IN_REVIEW`, registry and document checks `APPROVED`, key people `IN_REVIEW`, a company AML screening → IN_REVIEW, reasonCode KEY_PERSON_VERIFICATION_PENDING',
+    behaviour: { kind: 'decision', v3: businessDecision(v3OnlyId(3)) },
   },
   statusScenario(1, { status: 'Not Started' }, 'created, link not opened; no check has run → NOT_STARTED'),
   statusScenario(
@@ -231,13 +101,14 @@ export const DIDIT_SCENARIOS: readonly DiditScenario[] = [
       face: 'Approved',
       ip: 'In Review',
       warnings: [
-        { feature: 'LOCATION', risk: 'COUNTRY_FROM_DOCUMENT_DOES_NOT_MATCH_COUNTRY_FROM_IP', logType: 'warning' },
+        { feature: 'ID_VERIFICATION', risk: 'QR_NOT_DETECTED', logType: 'information' },
         { feature: 'ID_VERIFICATION', risk: 'DOCUMENT_EXPIRED', logType: 'error' },
         { feature: 'ID_VERIFICATION', risk: 'SCREEN_CAPTURE_DETECTED', logType: 'error' },
+        { feature: 'LOCATION', risk: 'COUNTRY_FROM_DOCUMENT_DOES_NOT_MATCH_COUNTRY_FROM_IP', logType: 'warning' },
       ],
       reviews: [{ new_status: 'Declined', comment: 'Expired passport.' }],
     },
-    'document declined; the first `error` warning outranks an earlier `warning` → DECLINED, reasonCode DOCUMENT_EXPIRED',
+    'document declined; the first `error` warning outranks an earlier `information` and a later `warning` → DECLINED, reasonCode DOCUMENT_EXPIRED',
   ),
   statusScenario(
     5,
@@ -325,7 +196,12 @@ export const DIDIT_SCENARIOS: readonly DiditScenario[] = [
     name: 'slow',
     id: errorId(30),
     description: 'Didit takes 30 s to answer → UPSTREAM_UNAVAILABLE once Verigate’s timeout passes',
-    behaviour: { kind: 'slow', delayMs: 30_000, v1: fakeV1({ id: errorId(30), status: 'Approved', kyc: 'Approved' }) },
+    behaviour: {
+      kind: 'slow',
+      delayMs: 30_000,
+      v1: fakeV1({ id: errorId(30), status: 'Approved', kyc: 'Approved' }),
+      v3: fakeV3({ id: errorId(30), status: 'Approved', kyc: 'Approved' }),
+    },
   },
   {
     name: 'malformed',

@@ -1,9 +1,15 @@
 import { logger } from '../../logger.ts';
-import { type GatewayError, parseRetryAfter, upstreamError } from '../../upstream/errors.ts';
-import type { UpstreamResponse } from '../../upstream/http.ts';
+import { type GatewayError, statusError, upstreamError } from '../../upstream/errors.ts';
+import type { UpstreamHttpOptions, UpstreamResponse } from '../../upstream/http.ts';
 import { diditErrorBody } from './payload.ts';
 
 /** What both Didit adapters share on the wire: the session id rule and the meaning of Didit's error answers. */
+
+export interface DiditAdapterOptions {
+  sandbox: boolean;
+  /** Pool settings and the provider's shared resilience policy, for every pool an adapter opens. */
+  http?: UpstreamHttpOptions;
+}
 
 /** Didit session ids are UUIDs. Any hex 8-4-4-4-12 is accepted: the documented example is not RFC 4122. */
 const DIDIT_SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -20,23 +26,17 @@ export function decisionPath(version: 'v1' | 'v3', id: string): string {
   return `/${version}/session/${id.toLowerCase()}/decision/`;
 }
 
-/** Seconds to wait when a 429 carries no usable `Retry-After` (Didit counts in 60 s windows). */
-const DEFAULT_RETRY_AFTER_SECONDS = 60;
-
 /**
  * Didit's non-200 answers (`{"detail": ...}`, or an HTML page from the router) by status code: the body never
- * decides, so an HTML 404 is NOT_FOUND like a JSON one.
+ * decides, so an HTML 404 is NOT_FOUND like a JSON one. The rest is the shared mapping (401/403, 429, 5xx).
  */
 export function diditError(res: UpstreamResponse): GatewayError {
-  const { status } = res;
-  if (status === 404) return upstreamError.notFound('DIDIT');
-  if (status === 429)
-    return upstreamError.rateLimited('DIDIT', parseRetryAfter(res.headers['retry-after'], DEFAULT_RETRY_AFTER_SECONDS));
-  if (status >= 500) return upstreamError.unavailable('DIDIT', `it answered HTTP ${status}`);
-  // Didit's detail says which 4xx it is ("insufficient credits" vs a bad key); it is vendor text, not personal data.
-  logger.warn({ provider: 'DIDIT', status, detail: errorDetail(res) }, 'Didit refused the request');
-  if (status === 401 || status === 403) return upstreamError.authFailed('DIDIT', status);
-  return upstreamError.badResponse('DIDIT', `it answered with unexpected HTTP ${status}`);
+  if (res.status === 404) return upstreamError.notFound('DIDIT');
+  if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+    // Didit's detail says which 4xx it is ("insufficient credits" vs a bad key); it is vendor text, not personal data.
+    logger.warn({ provider: 'DIDIT', status: res.status, detail: errorDetail(res) }, 'Didit refused the request');
+  }
+  return statusError('DIDIT', res);
 }
 
 function errorDetail(res: UpstreamResponse): string | null {
