@@ -58,11 +58,6 @@ export class DiditV1Adapter implements ProviderAdapter {
     return normalizeDiditV1Decision(parseUpstreamJson('DIDIT', diditV1Decision, res, 'decision payload'), this.sandbox);
   }
 
-  /** How many tokens this adapter has asked Didit for (tests, metrics). */
-  get tokenFetchCount(): number {
-    return this.#tokens.fetchCount;
-  }
-
   circuit(): CircuitState {
     return 'CLOSED';
   }

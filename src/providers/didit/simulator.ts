@@ -146,11 +146,9 @@ async function serve(
     }
     case 'raw':
       return sendRaw(res, b.status, b.body, b.contentType, rate);
-    case 'slow': {
-      const payload = b[version];
-      if (!(await waitUnlessClosed(res, b.delayMs))) return;
-      return payload ? sendJson(res, 200, payload, rate) : detail(res, 404, 'Not found.', rate);
-    }
+    case 'slow':
+      if (await waitUnlessClosed(res, b.delayMs)) sendJson(res, 200, b[version], rate);
+      return;
     case 'decision': {
       const payload = b[version];
       return payload ? sendJson(res, 200, payload, rate) : detail(res, 404, 'Not found.', rate);
