@@ -4,20 +4,25 @@
 FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# `prepare` runs this script; with no sources copied yet it has nothing to build.
+COPY scripts/build-playground.ts ./scripts/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json codegen.ts ./
 COPY schema ./schema
 COPY src ./src
 COPY scripts ./scripts
-RUN npm run codegen:check && npm run build
+RUN npm run codegen:check && npm run build && npm run playground:build
 
 FROM node:24.21.0-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=4000
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY scripts/build-playground.ts ./scripts/
 # Production dependencies only (the `node` devDependency is not needed: the image already is Node 24).
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# GraphiQL, served when PLAYGROUND_ENABLED=true (it is off in production by default).
+COPY --from=build /app/build/playground ./build/playground
 COPY schema ./schema
 USER node
 EXPOSE 4000

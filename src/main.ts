@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   logger.info(
     {
       url: gateway.url,
+      playground: config.playground.enabled ? gateway.url.replace(/graphql$/, 'playground') : null,
       sandboxed,
       live: info.filter((p) => p.configured && !p.sandbox).map((p) => p.provider),
       off: info.filter((p) => !p.configured).map((p) => p.provider),
@@ -52,6 +53,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nVerigate is running on the sandbox at ${gateway.url}\nDevelopment API key (all scopes, valid until this process exits):\n\n  Authorization: Bearer ${gateway.devKey}\n\n`,
     );
+    if (config.playground.enabled) {
+      const playground = gateway.url.replace(/graphql$/, 'playground');
+      process.stdout.write(`Playground (in a browser on this machine, with the key filled in): ${playground}\n\n`);
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import { SessionLoader } from './graphql/loaders.ts';
 import { buildSchema } from './graphql/schema.ts';
 import { staleExtensionPlugin } from './graphql/staleExtension.ts';
 import { logger } from './logger.ts';
+import { servePlayground } from './playground/index.ts';
 import { ProviderRegistry, type RegistryOptions } from './providers/index.ts';
 import { SessionStore } from './sessions/store.ts';
 import type { GatewayError } from './upstream/errors.ts';
@@ -113,6 +114,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         ? writeJson(res, 503, { status: 'draining' })
         : writeJson(res, 200, { status: 'ready', providers: registry.info() });
     }
+    // GraphiQL: /playground, and /graphql for a browser; before authentication, as the page carries no data.
+    if (config.playground.enabled && servePlayground(req, res, url, { devKey, sandboxed: registry.sandboxed() }))
+      return;
     if (url.pathname !== '/graphql')
       return writeErrors(res, 404, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.');
 

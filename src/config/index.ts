@@ -67,6 +67,8 @@ export interface Config {
   redisUrl: string | null;
   upstream: UpstreamConfig;
   cache: CacheConfig;
+  /** GraphiQL at /playground and for browsers at GET /graphql; on by default outside production. */
+  playground: { enabled: boolean };
   providers: {
     veratad: ProviderMode<VeratadLive>;
     didit: ProviderMode<DiditLive>;
@@ -165,6 +167,7 @@ const envSchema = z.object({
       .refine((v) => decodeKey(v) !== null, 'must be 32 bytes, as 64 hex characters or base64')
       .optional(),
   ),
+  PLAYGROUND_ENABLED: optionalText.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()),
   VERIFA_VERSION: optionalText.pipe(
     z
       .string()
@@ -354,6 +357,9 @@ function buildConfig(env: Env, problems: string[]): Config {
     logLevel: env.LOG_LEVEL,
     apiKeys,
     redisUrl: env.REDIS_URL ?? null,
+    playground: {
+      enabled: env.PLAYGROUND_ENABLED === undefined ? env.NODE_ENV !== 'production' : env.PLAYGROUND_ENABLED === 'true',
+    },
     providers,
   };
 }

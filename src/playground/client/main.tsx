@@ -1,0 +1,69 @@
+/**
+ * The playground page: GraphiQL from npm, bundled by scripts/build-playground.ts. It reads its settings (example
+ * tabs, development key) from /playground/config.json, because the page's CSP allows no inline script.
+ */
+import './workers.ts';
+import 'graphiql/style.css';
+import './playground.css';
+import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
+import { GraphiQL } from 'graphiql';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { PlaygroundConfig } from '../protocol.ts';
+
+/** True when `query` defines an operation called `name` (operation names are plain identifiers). */
+function definesOperation(query: string, name: string): boolean {
+  return new RegExp(`\\b(query|mutation|subscription)\\s+${name}\\b`).test(query);
+}
+
+/**
+ * Sends the starting headers (the development key) under whatever the headers editor says, matching names
+ * without regard to case, so tabs restored from storage, which keep no headers, still authenticate.
+ * GraphiQL learns a tab's operation name a moment after the tab is opened; a run in between would send the
+ * previous tab's name, which the document does not define, so that name is dropped.
+ */
+function fetcherWithDefaults(config: PlaygroundConfig): Fetcher {
+  const fetcher = createGraphiQLFetcher({ url: config.endpoint });
+  const defaults: Record<string, string> = config.headers ? JSON.parse(config.headers) : {};
+  return (params, opts) => {
+    const given: Record<string, string> = opts?.headers ?? {};
+    const names = new Set(Object.keys(given).map((name) => name.toLowerCase()));
+    const headers = { ...given };
+    for (const [name, value] of Object.entries(defaults)) if (!names.has(name.toLowerCase())) headers[name] = value;
+    const stale = params.operationName && !definesOperation(params.query, params.operationName);
+    return fetcher(stale ? { ...params, operationName: undefined } : params, { ...opts, headers });
+  };
+}
+
+async function start(root: HTMLElement): Promise<void> {
+  const response = await fetch('/playground/config.json', { cache: 'no-store' });
+  if (!response.ok) throw new Error(`GET /playground/config.json answered ${response.status}`);
+  const config = (await response.json()) as PlaygroundConfig;
+  const headers = config.headers ?? '{\n  "Authorization": "Bearer <your Verigate API key>"\n}';
+  createRoot(root).render(
+    <StrictMode>
+      <GraphiQL
+        fetcher={fetcherWithDefaults(config)}
+        defaultTabs={config.tabs.map((tab) => ({
+          query: tab.query,
+          variables: tab.variables ?? undefined,
+          headers,
+        }))}
+        defaultHeaders={headers}
+        defaultEditorToolsVisibility="variables"
+      >
+        <GraphiQL.Logo>Verigate</GraphiQL.Logo>
+      </GraphiQL>
+    </StrictMode>,
+  );
+}
+
+const root = document.getElementById('playground');
+if (root) {
+  start(root).catch((error: unknown) => {
+    const message = document.createElement('p');
+    message.className = 'failed';
+    message.textContent = `The playground could not start: ${error instanceof Error ? error.message : String(error)}`;
+    root.replaceChildren(message);
+  });
+}

@@ -1,0 +1,123 @@
+import type { Provider } from '../model/session.ts';
+import { providerModules } from '../providers/index.ts';
+import type { ScenarioInfo } from '../providers/types.ts';
+import { providerName } from '../upstream/errors.ts';
+import type { ExampleOperation } from './protocol.ts';
+
+/** The fields every session tab asks for: the unified shape a partner will use, one part of each kind. */
+const SESSION_SELECTION = `    id
+    provider
+    providerSessionId
+    status
+    providerStatus
+    isTerminal
+    reasonCode
+    createdAt
+    sandbox
+    applicant {
+      fullName
+      dateOfBirth
+      nationality
+    }
+    kyc {
+      status
+      documentType
+      documentNumber
+      issuingCountry
+      expirationDate
+    }
+    aml {
+      status
+      totalHits
+    }
+    face {
+      faceMatchScore
+      faceMatchPassed
+      livenessScore
+    }
+    warnings {
+      feature
+      risk
+      shortDescription
+    }
+    reviews {
+      status
+      comment
+    }`;
+
+const PROVIDERS_OPERATION: ExampleOperation = {
+  name: 'Providers',
+  query: `# Which providers this Verigate serves: live or
+# sandboxed, healthy, and their circuit breakers.
+query Providers {
+  providers {
+    provider
+    configured
+    sandbox
+    healthy
+    circuit
+  }
+}
+`,
+  variables: null,
+};
+
+/** `VERATAD` -> `Veratad`: the prefix of an operation name. */
+function operationPrefix(provider: Provider): string {
+  return provider.charAt(0) + provider.slice(1).toLowerCase();
+}
+
+/** Width of comment text in a tab, so that it reads without scrolling in a half-screen editor. */
+const COMMENT_WIDTH = 52;
+
+/** `text` as GraphQL comment lines of at most COMMENT_WIDTH characters, the first after `first`, the rest after `rest`. */
+function comment(text: string, first = '# ', rest = first): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > COMMENT_WIDTH) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.map((l, i) => `${i === 0 ? first : rest}${l}`);
+}
+
+/** A session tab for one sandboxed provider: its first scenario (the vendor's documented example) is the variable. */
+export function sessionOperation(provider: Provider, scenarios: readonly ScenarioInfo[]): ExampleOperation | null {
+  const [first, ...others] = scenarios;
+  if (!first) return null;
+  const name = `${operationPrefix(provider)}Session`;
+  const lines = [
+    ...comment(`${providerName(provider)} on the sandbox: run this (Ctrl-Enter), then try the other session ids
+      listed below the query in Variables.`),
+    ...comment(`${first.id}: ${first.description}`),
+    `query ${name}($id: String!) {`,
+    `  session(provider: ${provider}, id: $id) {`,
+    SESSION_SELECTION,
+    '  }',
+    '}',
+    '',
+    '# More sandbox sessions of this provider:',
+    ...others.flatMap((s) => [`#   ${s.id}`, ...comment(s.description, '#     ')]),
+    '',
+  ];
+  return { name, query: lines.join('\n'), variables: JSON.stringify({ id: first.id }, null, 2) };
+}
+
+/**
+ * The playground's example tabs: the providers overview, then one session query per sandboxed provider, built
+ * from that provider's own scenario catalogue so that ids never drift from what the simulators serve.
+ */
+export function exampleOperations(sandboxed: readonly Provider[]): ExampleOperation[] {
+  const tabs = [PROVIDERS_OPERATION];
+  for (const module of providerModules()) {
+    if (!sandboxed.includes(module.provider)) continue;
+    const tab = sessionOperation(module.provider, module.scenarios ?? []);
+    if (tab) tabs.push(tab);
+  }
+  return tabs;
+}

@@ -1,0 +1,9 @@
+import { execFileSync } from 'node:child_process';
+
+/** Builds the playground bundle unless it is up to date (vitest can run without `npm test`'s pretest step). */
+export function ensurePlaygroundBuilt(): void {
+  execFileSync(process.execPath, ['scripts/build-playground.ts'], {
+    cwd: new URL('../../', import.meta.url),
+    stdio: 'pipe',
+  });
+}
