@@ -43,7 +43,12 @@ interface Child {
   live?: { baseUrl: string; apiKey: string };
 }
 
-function start(role: string, args: string[] = [], env: Record<string, string> = {}, execArgv: string[] = []): Promise<Child> {
+function start(
+  role: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+  execArgv: string[] = [],
+): Promise<Child> {
   const proc = fork(new URL('./servers.ts', import.meta.url), [role, ...args], {
     env: { ...process.env, ...env },
     execArgv: ['--expose-gc', ...execArgv],
@@ -52,7 +57,9 @@ function start(role: string, args: string[] = [], env: Record<string, string> = 
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
-    proc.once('message', (m: { url: string; live?: Child['live'] }) => resolve({ proc, url: m.url, ...(m.live ? { live: m.live } : {}) }));
+    proc.once('message', (m: { url: string; live?: Child['live'] }) =>
+      resolve({ proc, url: m.url, ...(m.live ? { live: m.live } : {}) }),
+    );
   });
 }
 
@@ -87,8 +94,14 @@ async function load(target: Target, seconds: number, amount?: number) {
     connections: CONNECTIONS,
     ...(amount ? { amount } : { duration: seconds }),
   });
-  if (result.errors > 0 || result.non2xx > 0) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total };
+  if (result.errors > 0 || result.non2xx > 0)
+    throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+  };
 }
 
 const sim = await start('simulator');
@@ -114,23 +127,54 @@ const cached = await start('gateway', [], { ...gatewayEnv, CACHE_TERMINAL_TTL_SE
 
 const gql = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
 const targets: Target[] = [
-  { name: 'a', label: '(a) Didit simulator, direct', url: sim.url + decisionPath, method: 'GET', headers: { 'x-api-key': sim.live.apiKey } },
-  { name: 'b', label: '(b) undici pass-through proxy', url: proxy.url, method: 'POST', headers: gql, body: GRAPHQL_BODY },
-  { name: 'c', label: '(c) Verigate, caching off', url: uncached.url, method: 'POST', headers: gql, body: GRAPHQL_BODY },
-  { name: 'd', label: '(d) Verigate, cached terminal session', url: cached.url, method: 'POST', headers: gql, body: GRAPHQL_BODY },
+  {
+    name: 'a',
+    label: '(a) Didit simulator, direct',
+    url: sim.url + decisionPath,
+    method: 'GET',
+    headers: { 'x-api-key': sim.live.apiKey },
+  },
+  {
+    name: 'b',
+    label: '(b) undici pass-through proxy',
+    url: proxy.url,
+    method: 'POST',
+    headers: gql,
+    body: GRAPHQL_BODY,
+  },
+  {
+    name: 'c',
+    label: '(c) Verigate, caching off',
+    url: uncached.url,
+    method: 'POST',
+    headers: gql,
+    body: GRAPHQL_BODY,
+  },
+  {
+    name: 'd',
+    label: '(d) Verigate, cached terminal session',
+    url: cached.url,
+    method: 'POST',
+    headers: gql,
+    body: GRAPHQL_BODY,
+  },
 ];
 
 // Every target answers correctly before anything is timed.
 for (const t of targets.slice(2)) {
   const res = await request(t.url, { method: 'POST', headers: t.headers, body: t.body });
   const json = (await res.body.json()) as { data?: { session?: { status?: string } }; errors?: unknown };
-  if (json.errors || json.data?.session?.status !== 'DECLINED') throw new Error(`${t.name} answered ${JSON.stringify(json).slice(0, 300)}`);
+  if (json.errors || json.data?.session?.status !== 'DECLINED')
+    throw new Error(`${t.name} answered ${JSON.stringify(json).slice(0, 300)}`);
 }
 process.stdout.write(`bench: ${ROUNDS} rounds x ${SECONDS}s per target, ${CONNECTIONS} connections\n`);
 for (const t of targets) await load(t, 2); // warm-up
 
 const rounds: Record<string, Array<{ rps: number; p50: number; p99: number }>> = { a: [], b: [], c: [], d: [] };
-const calls: Record<string, { ops: number; upstream: number }> = { c: { ops: 0, upstream: 0 }, d: { ops: 0, upstream: 0 } };
+const calls: Record<string, { ops: number; upstream: number }> = {
+  c: { ops: 0, upstream: 0 },
+  d: { ops: 0, upstream: 0 },
+};
 for (let r = 0; r < ROUNDS; r += 1) {
   for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
     await ask(sim, { type: 'reset' });
@@ -158,7 +202,13 @@ await Promise.all(
 const { count: concurrentCalls } = await ask<{ count: number }>(sim, { type: 'count' });
 
 // Soak: heap after GC must come back to within ±10% of its post-warm-up value; RSS must stay under 200 MB.
-let soak: { ops: number; heapAfterWarmupMiB: number; heapAfterSoakMiB: number; heapDriftPercent: number; peakRssMiB: number } | null = null;
+let soak: {
+  ops: number;
+  heapAfterWarmupMiB: number;
+  heapAfterSoakMiB: number;
+  heapDriftPercent: number;
+  peakRssMiB: number;
+} | null = null;
 if (SOAK > 0) {
   await ask(sim, { type: 'reset' });
   await load(targets[2] as Target, 0, 10_000);
@@ -179,18 +229,35 @@ const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.len
 const summary = Object.fromEntries(
   targets.map((t) => {
     const rs = rounds[t.name] ?? [];
-    return [t.name, { label: t.label, rps: Math.round(median(rs.map((x) => x.rps))), p50: median(rs.map((x) => x.p50)), p99: median(rs.map((x) => x.p99)) }];
+    return [
+      t.name,
+      {
+        label: t.label,
+        rps: Math.round(median(rs.map((x) => x.rps))),
+        p50: median(rs.map((x) => x.p50)),
+        p99: median(rs.map((x) => x.p99)),
+      },
+    ];
   }),
 ) as Record<'a' | 'b' | 'c' | 'd', { label: string; rps: number; p50: number; p99: number }>;
 const rss = { a: peakRssMiB(sim), b: peakRssMiB(proxy), c: peakRssMiB(uncached), d: peakRssMiB(cached) };
-const perOp = (name: 'c' | 'd') => Math.round(((calls[name]?.upstream ?? 0) / Math.max(1, calls[name]?.ops ?? 1)) * 1000) / 1000;
+const perOp = (name: 'c' | 'd') =>
+  Math.round(((calls[name]?.upstream ?? 0) / Math.max(1, calls[name]?.ops ?? 1)) * 1000) / 1000;
 const results = {
   date: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
   settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS },
   summary,
   peakRssMiB: rss,
-  ratios: { cOverB: Math.round((summary.c.rps / summary.b.rps) * 100) / 100, dOverA: Math.round((summary.d.rps / summary.a.rps) * 100) / 100 },
+  ratios: {
+    cOverB: Math.round((summary.c.rps / summary.b.rps) * 100) / 100,
+    dOverA: Math.round((summary.d.rps / summary.a.rps) * 100) / 100,
+  },
   upstreamCallsPerOperation: { uncached: perOp('c'), cached: perOp('d') },
   fiftyConcurrentIdenticalOperations: { upstreamCalls: concurrentCalls },
   soak,
@@ -203,7 +270,9 @@ const table = [
   '',
   '| target | req/s | p50 ms | p99 ms | peak RSS MiB |',
   '|---|---:|---:|---:|---:|',
-  ...(['a', 'b', 'c', 'd'] as const).map((k) => `| ${summary[k].label} | ${summary[k].rps} | ${summary[k].p50} | ${summary[k].p99} | ${rss[k]} |`),
+  ...(['a', 'b', 'c', 'd'] as const).map(
+    (k) => `| ${summary[k].label} | ${summary[k].rps} | ${summary[k].p50} | ${summary[k].p99} | ${rss[k]} |`,
+  ),
   '',
   `- (c) / (b) = **${results.ratios.cOverB}** (target ≥ 0.5); (d) / (a) = **${results.ratios.dOverA}** (target ≥ 0.4)`,
   `- upstream calls per operation: uncached **${results.upstreamCallsPerOperation.uncached}**, cached **${results.upstreamCallsPerOperation.cached}**`,

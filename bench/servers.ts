@@ -15,7 +15,12 @@ import { providerModules } from '../src/providers/index.ts';
 import type { RunningSimulator } from '../src/providers/types.ts';
 import { startGateway } from '../src/server.ts';
 
-type Message = { type: 'count' } | { type: 'reset' } | { type: 'gc' } | { type: 'stop' } | { type: 'latency'; ms: number };
+type Message =
+  | { type: 'count' }
+  | { type: 'reset' }
+  | { type: 'gc' }
+  | { type: 'stop' }
+  | { type: 'latency'; ms: number };
 
 const send = (message: unknown) => process.send?.(message);
 const role = process.argv[2];
@@ -38,7 +43,11 @@ if (role === 'simulator') {
     for await (const _ of req) {
       // drain the request body like a gateway would
     }
-    const upstream = await pool.request({ method: 'GET', path, headers: { 'x-api-key': apiKey, accept: 'application/json' } });
+    const upstream = await pool.request({
+      method: 'GET',
+      path,
+      headers: { 'x-api-key': apiKey, accept: 'application/json' },
+    });
     const body = Buffer.from(await upstream.body.arrayBuffer());
     res.writeHead(upstream.statusCode, { 'content-type': 'application/json', 'content-length': body.length });
     res.end(body);

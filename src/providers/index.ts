@@ -75,7 +75,11 @@ export class ProviderRegistry {
     return { ...base, policy };
   }
 
-  async #startOne(module: ProviderModule<unknown> | null, mode: ProviderMode<unknown>, http: UpstreamHttpOptions | null) {
+  async #startOne(
+    module: ProviderModule<unknown> | null,
+    mode: ProviderMode<unknown>,
+    http: UpstreamHttpOptions | null,
+  ) {
     if (!module || mode.mode === 'off' || !http) return;
     const adapterOptions = { sandbox: mode.mode === 'sandbox', http };
     if (mode.mode === 'live') {
