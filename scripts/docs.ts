@@ -1,10 +1,12 @@
 /**
- * Regenerates the parts of the docs that the code owns: the README's sandbox scenario table.
+ * Regenerates the parts of the docs that the code owns: the README's sandbox scenario table and
+ * docs/status-mapping.md.
  * `npm run docs` writes them; `npm run docs -- --check` fails when they are stale (run by `npm test`).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { providerModules } from '../src/providers/index.ts';
 import { providerName } from '../src/upstream/errors.ts';
+import { statusMappingDoc } from './statusMapping.ts';
 
 const check = process.argv.includes('--check');
 
@@ -30,11 +32,12 @@ function replaceBetween(text: string, name: string, content: string): string {
 
 const files: Array<[string, (text: string) => string]> = [
   ['README.md', (text) => replaceBetween(text, 'scenarios', scenarioTable())],
+  ['docs/status-mapping.md', () => statusMappingDoc()],
 ];
 
 let stale = 0;
 for (const [file, update] of files) {
-  const before = readFileSync(file, 'utf8');
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const after = update(before);
   if (before === after) continue;
   if (check) {
