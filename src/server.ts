@@ -3,21 +3,32 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
+import { closeRedis, createRedis } from './cache/redisClient.ts';
 import type { ApiKeyConfig, Config } from './config/index.ts';
-import { ApiKeyAuthenticator, type Caller } from './graphql/auth.ts';
+import { Authenticator, type Caller } from './graphql/auth.ts';
 import type { GatewayContext } from './graphql/context.ts';
 import { SessionLoader } from './graphql/loaders.ts';
+import { operationLimits } from './graphql/plugins/limits.ts';
+import {
+  logOperation,
+  operationRecord,
+  operationRecordPlugin,
+  recordCodesFromBody,
+  summarizeOperation,
+} from './graphql/plugins/operationLog.ts';
+import { persistedQueries } from './graphql/plugins/persistedQueries.ts';
+import { operationSpanPlugin } from './graphql/plugins/tracing.ts';
+import { trustedDocumentsPlugin } from './graphql/plugins/trustedDocuments.ts';
 import { buildSchema } from './graphql/schema.ts';
 import { staleExtensionPlugin } from './graphql/staleExtension.ts';
 import { logger } from './logger.ts';
+import { GatewayMetrics, serveMetrics } from './observability/metrics.ts';
+import { startTracing, withOperationSpan } from './observability/tracing.ts';
 import { servePlayground } from './playground/index.ts';
 import { ProviderRegistry, type RegistryOptions } from './providers/index.ts';
 import { SessionStore } from './sessions/store.ts';
 import type { GatewayError } from './upstream/errors.ts';
 import { newOperationScope, runInOperationScope } from './upstream/events.ts';
-
-/** Largest request body accepted on /graphql. Operations are small; anything bigger is abuse or a mistake. */
-export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Error codes whose messages are written for clients; anything else is reported as an internal error. */
 const CLIENT_CODES = new Set([
@@ -35,6 +46,7 @@ const CLIENT_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_NOT_IN_LIST',
 ]);
 
 export interface GatewayOptions extends RegistryOptions {}
@@ -78,20 +90,42 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const registry = await ProviderRegistry.start(config, options);
   const store = SessionStore.create(config, registry);
   const { keys, devKey } = devKeys(config);
-  const authenticator = new ApiKeyAuthenticator(keys);
+  const authenticator = new Authenticator(keys, config.jwt);
+  const metrics = new GatewayMetrics(() => registry.info());
+  const tracing = startTracing(config.telemetry);
+  const { limits, introspection, apq, trustedDocuments } = config.graphql;
+  // The gateway's one Redis connection for persisted queries (trusted documents need none).
+  const redis = config.redisUrl && apq && !trustedDocuments ? createRedis(config.redisUrl) : null;
+  const schema = buildSchema();
+  const limitsPlugins = operationLimits(schema, limits);
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildSchema(),
+    schema,
     includeStacktraceInErrorResponses: false,
-    introspection: config.nodeEnv !== 'production',
+    introspection,
+    // "Did you mean …?" hints leak the schema as much as introspection does.
+    hideSchemaDetailsFromClientErrors: !introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    persistedQueries: persistedQueries(config.graphql, redis),
+    parseOptions: limitsPlugins.parseOptions,
+    validationRules: limitsPlugins.validationRules,
     // main.ts owns SIGTERM/SIGINT: it drains HTTP first, then stops Apollo and the upstream pools.
     stopOnTerminationSignals: false,
-    plugins: [staleExtensionPlugin],
+    plugins: [
+      ...(trustedDocuments ? [trustedDocumentsPlugin(schema, trustedDocuments)] : []),
+      ...limitsPlugins.plugins,
+      operationRecordPlugin,
+      operationSpanPlugin,
+      staleExtensionPlugin,
+    ],
     formatError,
   });
   await apollo.start();
 
   let draining = false;
-  const server: Server = createServer((req, res) => {
+  // A client must send its headers within 10 s and its whole request within 30 s (slow-loris); responses may take
+  // as long as the upstream deadline needs.
+  const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error instanceof Error ? error.message : String(error) }, 'request handler failed');
       if (!res.headersSent) writeErrors(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
@@ -114,24 +148,68 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         ? writeJson(res, 503, { status: 'draining' })
         : writeJson(res, 200, { status: 'ready', providers: registry.info() });
     }
+    if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return serveMetrics(req, res, metrics, config.telemetry.metricsToken);
+    }
     // GraphiQL: /playground, and /graphql for a browser; before authentication, as the page carries no data.
     if (config.playground.enabled && servePlayground(req, res, url, { devKey, sandboxed: registry.sandboxed() }))
       return;
     if (url.pathname !== '/graphql')
       return writeErrors(res, 404, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.');
 
-    let caller: Caller;
+    // One scope per operation: upstream calls, cache hits and the Apollo side's findings, for its one log line.
+    const scope = newOperationScope();
+    const record = operationRecord(scope);
+    const reject = (status: number, code: string, message: string) => {
+      record.errorCodes.push(code);
+      writeErrors(res, status, code, message);
+    };
+    const finished = metrics.requestStarted();
+    let caller: Caller | null = null;
+    let failed = false;
     try {
-      caller = authenticator.authenticate(req.headers.authorization);
+      await withOperationSpan(req.headers, async (span) => {
+        try {
+          caller = await authenticator.authenticate(req.headers.authorization);
+        } catch (error) {
+          const e = error as GatewayError;
+          const status = (e.extensions.http as { status?: number } | undefined)?.status ?? 401;
+          if (status === 401) res.setHeader('www-authenticate', 'Bearer');
+          return reject(status, e.code, e.message);
+        }
+        await serveGraphQL(req, res, url, requestId, caller, scope, reject);
+        if (res.statusCode >= 400 || record.errorCodes.length > 0) span.setAttribute('verigate.outcome', 'error');
+        span.setAttribute('http.response.status_code', res.statusCode);
+      });
     } catch (error) {
-      const e = error as GatewayError;
-      res.setHeader('www-authenticate', 'Bearer');
-      return writeErrors(res, 401, e.code, e.message);
+      failed = true;
+      throw error;
+    } finally {
+      finished();
+      const summary = summarizeOperation({
+        requestId,
+        caller: (caller as Caller | null)?.name ?? null,
+        status: failed ? 500 : res.statusCode,
+        durationMs: performance.now() - started,
+        scope,
+      });
+      logOperation(logger, summary);
+      metrics.observeOperation(summary.operationType, summary.outcome, summary.durationMs / 1000, summary.errorCodes);
     }
+  }
 
-    const body = await readBody(req, MAX_BODY_BYTES);
+  async function serveGraphQL(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    requestId: string,
+    caller: Caller,
+    scope: ReturnType<typeof newOperationScope>,
+    reject: (status: number, code: string, message: string) => void,
+  ): Promise<void> {
+    const body = await readBody(req, limits.maxBodyBytes);
     if (body === null) {
-      return writeErrors(res, 413, 'BAD_REQUEST', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+      return reject(413, 'BAD_REQUEST', `The request body is larger than ${limits.maxBodyBytes} bytes.`);
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -142,7 +220,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       try {
         parsedBody = body.length === 0 ? undefined : JSON.parse(body);
       } catch {
-        return writeErrors(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+        return reject(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
       }
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = {
@@ -152,29 +230,27 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       body: parsedBody,
     };
     // Everything the operation does upstream (calls, cache hits, stale copies) is tallied in its own scope.
-    const result = await runInOperationScope(newOperationScope(), () =>
+    const result = await runInOperationScope(scope, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest,
         context: async () => ({
           requestId,
           caller,
           registry,
-          sessions: new SessionLoader(registry, store),
+          sessions: new SessionLoader(registry, store, caller),
         }),
       }),
     );
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
+      // Responses Apollo refused before its plugins ran (batching, CSRF, unknown persisted ids) carry their codes here.
+      if (res.statusCode >= 400) recordCodesFromBody(operationRecord(scope), result.body.string);
       res.end(result.body.string);
     } else {
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();
     }
-    logger.info(
-      { requestId, caller: caller.name, status: res.statusCode, durationMs: Math.round(performance.now() - started) },
-      'graphql request',
-    );
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -197,7 +273,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       clearTimeout(force);
       await apollo.stop();
       await store.close();
+      if (redis) await closeRedis(redis);
       await registry.close();
+      metrics.close();
+      await tracing?.close();
     })();
     return closing;
   };

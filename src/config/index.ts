@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -8,11 +10,8 @@ import { z } from 'zod';
 export const SCOPES = ['sessions:read', 'pii:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export interface ApiKeyConfig {
-  name: string;
-  key: string;
-  scopes: Scope[];
-}
+/** One API key: its plain value, or the hex SHA-256 of it (so the configuration does not hold the key itself). */
+export type ApiKeyConfig = { name: string; scopes: Scope[] } & ({ key: string } | { sha256: string });
 
 /** How one provider is reached: its real API, its embedded simulator, or not at all. */
 export type ProviderMode<Live> = { mode: 'live'; live: Live } | { mode: 'sandbox' } | { mode: 'off' };
@@ -58,12 +57,70 @@ export interface CacheConfig {
   encryptionKey: Buffer | null;
 }
 
+/**
+ * Operation limits, checked before anything executes (so before any vendor call). Defaults fit the schema: it is
+ * shallow and acyclic (its deepest selection is 6 levels) and a selection of every Session field is about 750
+ * tokens. README "Operation limits" gives the reasoning for each value.
+ */
+export interface GraphQLLimits {
+  /** Nesting, counted per field and inline fragment (graphql-armor). */
+  maxDepth: number;
+  maxAliases: number;
+  /** Fields selected at the root of one operation (fragments expanded). */
+  maxRootFields: number;
+  /** Lexical tokens of the document, enforced by the parser itself so a huge document is never fully parsed. */
+  maxTokens: number;
+  maxDirectives: number;
+  /** Estimated cost: 1 per field, `upstreamCost` more per session fetched, `sessions(refs:)` times its refs. */
+  maxCost: number;
+  /** Request body, bytes. */
+  maxBodyBytes: number;
+}
+
+/** A trusted-documents manifest: the only operations this gateway runs, by id. */
+export interface TrustedDocuments {
+  /** Where the manifest was read from (for logs). */
+  path: string;
+  /** Operation id (the sha256 of its text, or the id the manifest gives) -> document text. */
+  operations: ReadonlyMap<string, string>;
+}
+
+export interface GraphQLConfig {
+  limits: GraphQLLimits;
+  /** Introspection and "did you mean" suggestions; off in production unless GRAPHQL_INTROSPECTION=true. */
+  introspection: boolean;
+  /** Automatic persisted queries (in memory, or in Redis with REDIS_URL); null: off. */
+  apq: { ttlSeconds: number } | null;
+  trustedDocuments: TrustedDocuments | null;
+}
+
+/** Short-lived JWT bearer tokens, verified with a shared secret (HS*) or the issuer's JWKS (RS*, PS*, ES*, EdDSA). */
+export interface JwtConfig {
+  key: { kind: 'secret'; secret: Uint8Array } | { kind: 'jwks'; url: string };
+  issuer: string;
+  audience: string;
+  /** Longest lifetime (`exp` - `iat`, or `exp` - now) a token may have, s. */
+  maxTtlSeconds: number;
+}
+
+export interface TelemetryConfig {
+  /** OTLP/HTTP endpoint for traces (`/v1/traces` is appended); null: tracing is a no-op. */
+  otlpEndpoint: string | null;
+  serviceName: string;
+  /** Bearer token /metrics requires; null: /metrics is open (keep it off the public load balancer). */
+  metricsToken: string | null;
+}
+
 export interface Config {
   nodeEnv: 'production' | 'development' | 'test';
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Null outside production when GATEWAY_API_KEYS is unset: a development key is generated at start. */
   apiKeys: ApiKeyConfig[] | null;
+  /** JWT bearer tokens as a second way in; null: API keys only. */
+  jwt: JwtConfig | null;
+  graphql: GraphQLConfig;
+  telemetry: TelemetryConfig;
   redisUrl: string | null;
   upstream: UpstreamConfig;
   cache: CacheConfig;
@@ -105,22 +162,61 @@ const httpUrl = z
     { message: 'must be an absolute http(s) URL without query or fragment' },
   );
 
+/** The hex SHA-256 a key is compared by; a key may be configured as this digest instead of its plain value. */
+const keyDigest = (k: { key?: unknown; sha256?: unknown }): string | null => {
+  if (typeof k.key === 'string') return createHash('sha256').update(k.key, 'utf8').digest('hex');
+  return typeof k.sha256 === 'string' ? k.sha256.toLowerCase() : null;
+};
+
 const apiKeysSchema = z
   .array(
-    z.object({
-      name: z.string().trim().min(1, 'name must not be empty'),
-      key: z.string().min(16, 'key must be at least 16 characters'),
-      scopes: z.array(z.enum(SCOPES)).min(1, 'scopes must name at least one scope'),
-    }),
+    z
+      .object({
+        name: z.string().trim().min(1, 'name must not be empty'),
+        key: z.string().min(16, 'key must be at least 16 characters').optional(),
+        sha256: z
+          .string()
+          .regex(/^[0-9a-fA-F]{64}$/, 'sha256 must be 64 hex characters (the SHA-256 of the key)')
+          .optional(),
+        scopes: z.array(z.enum(SCOPES)).min(1, 'scopes must name at least one scope'),
+      })
+      .superRefine((k, ctx) => {
+        if ((k.key === undefined) === (k.sha256 === undefined))
+          ctx.addIssue({ code: 'custom', message: 'give exactly one of "key" and "sha256"' });
+      })
+      .transform(
+        ({ name, key, sha256, scopes }): ApiKeyConfig =>
+          key !== undefined ? { name, key, scopes } : { name, sha256: (sha256 ?? '').toLowerCase(), scopes },
+      ),
   )
   .min(1, 'must list at least one key')
   .superRefine((keys, ctx) => {
     const seen = new Set<string>();
     for (const [i, k] of keys.entries()) {
-      if (seen.has(k.key)) ctx.addIssue({ code: 'custom', message: 'duplicate key', path: [i, 'key'] });
-      seen.add(k.key);
+      // An entry that failed its own checks is not transformed yet: it has neither, or both.
+      const digest = keyDigest(k);
+      if (digest === null) continue;
+      if (seen.has(digest)) ctx.addIssue({ code: 'custom', message: 'duplicate key', path: [i] });
+      seen.add(digest);
     }
   });
+
+/** An integer setting within [min, max], `fallback` when unset. */
+function limit(min: number, max: number, fallback: number) {
+  return z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`)
+    .default(fallback);
+}
+
+const flag = optionalText.pipe(
+  z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
+);
 
 const envSchema = z.object({
   NODE_ENV: z
@@ -174,6 +270,26 @@ const envSchema = z.object({
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-01-01')
       .optional(),
   ),
+  // Hardening: operation limits, persisted queries, JWT access, telemetry.
+  GRAPHQL_MAX_DEPTH: limit(1, 100, 8),
+  GRAPHQL_MAX_ALIASES: limit(0, 1_000, 15),
+  GRAPHQL_MAX_ROOT_FIELDS: limit(1, 100, 10),
+  GRAPHQL_MAX_TOKENS: limit(100, 100_000, 2_000),
+  GRAPHQL_MAX_DIRECTIVES: limit(0, 1_000, 20),
+  GRAPHQL_MAX_COST: limit(1, 10_000_000, 5_000),
+  GRAPHQL_MAX_BODY_BYTES: limit(1_024, 10 * 1024 * 1024, 256 * 1024),
+  GRAPHQL_INTROSPECTION: flag,
+  APQ_ENABLED: flag,
+  APQ_TTL_SECONDS: limit(1, 30 * 24 * 3600, 24 * 3600),
+  TRUSTED_DOCUMENTS: optionalText,
+  JWT_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  JWT_JWKS_URL: optionalText.pipe(httpUrl.optional()),
+  JWT_ISSUER: optionalText,
+  JWT_AUDIENCE: optionalText,
+  JWT_MAX_TTL_SECONDS: limit(60, 24 * 3600, 3600),
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(httpUrl.optional()),
+  OTEL_SERVICE_NAME: optionalText.pipe(z.string().default('verigate')),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -266,6 +382,69 @@ function diditMode(env: Env, problems: string[]): ProviderMode<DiditLive> {
   );
 }
 
+/** JWT bearer tokens: a shared secret or a JWKS URL (not both), with the issuer and audience every token must name. */
+function jwtConfig(env: Env, problems: string[]): JwtConfig | null {
+  const { JWT_SECRET: secret, JWT_JWKS_URL: jwksUrl, JWT_ISSUER: issuer, JWT_AUDIENCE: audience } = env;
+  if (secret === undefined && jwksUrl === undefined) {
+    const stray = (['JWT_ISSUER', 'JWT_AUDIENCE'] as const).filter((n) => env[n] !== undefined);
+    if (stray.length > 0) problems.push(`${stray.join(', ')}: set, but neither JWT_SECRET nor JWT_JWKS_URL is`);
+    return null;
+  }
+  if (secret !== undefined && jwksUrl !== undefined) {
+    problems.push('JWT_SECRET and JWT_JWKS_URL: set together; configure one way to verify tokens');
+    return null;
+  }
+  if (issuer === undefined) problems.push('JWT_ISSUER: required when JWT_SECRET or JWT_JWKS_URL is set');
+  if (audience === undefined) problems.push('JWT_AUDIENCE: required when JWT_SECRET or JWT_JWKS_URL is set');
+  if (jwksUrl !== undefined && env.NODE_ENV === 'production' && !jwksUrl.startsWith('https:'))
+    problems.push('JWT_JWKS_URL: must be https in production');
+  if (issuer === undefined || audience === undefined) return null;
+  return {
+    key:
+      secret !== undefined
+        ? { kind: 'secret', secret: new TextEncoder().encode(secret) }
+        : { kind: 'jwks', url: jwksUrl as string },
+    issuer,
+    audience,
+    maxTtlSeconds: env.JWT_MAX_TTL_SECONDS,
+  };
+}
+
+/** Apollo's `persisted-query-manifest.json` (what `generate-persisted-query-manifest` writes). */
+const apolloManifestSchema = z.object({
+  format: z.literal('apollo-persisted-query-manifest'),
+  version: z.literal(1),
+  operations: z.array(z.object({ id: z.string().min(1), body: z.string().min(1) })).min(1),
+});
+/** A flat `{ "<id>": "<document>" }` map (GraphQL Code Generator's client preset, Relay). */
+const flatManifestSchema = z.record(z.string().min(1), z.string().min(1));
+
+function trustedDocuments(path: string | undefined, problems: string[]): TrustedDocuments | null {
+  if (path === undefined) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const why = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+    problems.push(`TRUSTED_DOCUMENTS: ${path} ${why}`);
+    return null;
+  }
+  const apollo = apolloManifestSchema.safeParse(json);
+  const flat = apollo.success ? null : flatManifestSchema.safeParse(json);
+  const entries = apollo.success
+    ? apollo.data.operations.map((o) => [o.id, o.body] as const)
+    : flat?.success
+      ? Object.entries(flat.data)
+      : null;
+  if (!entries || entries.length === 0) {
+    problems.push(
+      `TRUSTED_DOCUMENTS: ${path} must be an Apollo persisted-query manifest or a { "<id>": "<document>" } map with at least one operation`,
+    );
+    return null;
+  }
+  return { path, operations: new Map(entries) };
+}
+
 function formatIssue(issue: z.core.$ZodIssue, prefix: string): string {
   return `${prefix}${issue.path.map(String).join('.')}: ${issue.message}`;
 }
@@ -283,22 +462,24 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
 }
 
 function buildConfig(env: Env, problems: string[]): Config {
+  const jwt = jwtConfig(env, problems);
   let apiKeys: ApiKeyConfig[] | null = null;
   if (env.GATEWAY_API_KEYS !== undefined) {
     let json: unknown;
     try {
       json = JSON.parse(env.GATEWAY_API_KEYS);
     } catch {
-      problems.push('GATEWAY_API_KEYS: must be a JSON array of { "name", "key", "scopes" }');
+      problems.push('GATEWAY_API_KEYS: must be a JSON array of { "name", "key" or "sha256", "scopes" }');
     }
     if (json !== undefined) {
       const keys = apiKeysSchema.safeParse(json);
       if (keys.success) apiKeys = keys.data;
       else problems.push(...keys.error.issues.map((i) => formatIssue(i, 'GATEWAY_API_KEYS.')));
     }
-  } else if (env.NODE_ENV === 'production') {
-    problems.push('GATEWAY_API_KEYS: required in production');
+  } else if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
+    problems.push('GATEWAY_API_KEYS: required in production (unless JWT bearer tokens are configured)');
   }
+  const documents = trustedDocuments(env.TRUSTED_DOCUMENTS, problems);
 
   const providers: Config['providers'] = {
     veratad: providerMode<VeratadLive>(
@@ -356,6 +537,26 @@ function buildConfig(env: Env, problems: string[]): Config {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     apiKeys,
+    jwt,
+    graphql: {
+      limits: {
+        maxDepth: env.GRAPHQL_MAX_DEPTH,
+        maxAliases: env.GRAPHQL_MAX_ALIASES,
+        maxRootFields: env.GRAPHQL_MAX_ROOT_FIELDS,
+        maxTokens: env.GRAPHQL_MAX_TOKENS,
+        maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+        maxCost: env.GRAPHQL_MAX_COST,
+        maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES,
+      },
+      introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
+      apq: env.APQ_ENABLED === false ? null : { ttlSeconds: env.APQ_TTL_SECONDS },
+      trustedDocuments: documents,
+    },
+    telemetry: {
+      otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+      serviceName: env.OTEL_SERVICE_NAME,
+      metricsToken: env.METRICS_TOKEN ?? null,
+    },
     redisUrl: env.REDIS_URL ?? null,
     playground: {
       enabled: env.PLAYGROUND_ENABLED === undefined ? env.NODE_ENV !== 'production' : env.PLAYGROUND_ENABLED === 'true',

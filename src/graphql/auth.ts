@@ -1,11 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiKeyConfig, Scope } from '../config/index.ts';
-import { GatewayError } from '../upstream/errors.ts';
+import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
+import { z } from 'zod';
+import type { ApiKeyConfig, JwtConfig, Scope } from '../config/index.ts';
+import { PROVIDERS, type Provider } from '../model/session.ts';
+import { GatewayError, providerName } from '../upstream/errors.ts';
 
-/** Who is calling: the name of their key (safe to log) and their scopes. */
+/** Who is calling: a name safe to log, their scopes, and the sessions they may read. */
 export interface Caller {
   name: string;
+  /** How the caller authenticated. */
+  via: 'api_key' | 'jwt';
   scopes: ReadonlySet<Scope>;
+  /**
+   * The sessions this caller may read, as `PROVIDER:id` (a JWT's `sessions` claim); null: any session.
+   * A mobile app's token names its own user's session, so it can read nothing else.
+   */
+  sessions: ReadonlySet<string> | null;
 }
 
 interface StoredKey {
@@ -16,37 +26,172 @@ interface StoredKey {
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
-/**
- * Checks `Authorization: Bearer <key>` against the configured keys. Keys are compared as SHA-256 digests with
- * `timingSafeEqual`, so neither the comparison time nor the key length leaks.
- */
-export class ApiKeyAuthenticator {
-  readonly #keys: StoredKey[];
+/** A compact JWS: three base64url segments. Anything else is compared as an API key only. */
+const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-  constructor(keys: readonly ApiKeyConfig[]) {
-    this.#keys = keys.map((k) => ({ name: k.name, digest: sha256(k.key), scopes: new Set(k.scopes) }));
+const SECRET_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
+const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+/** Clock skew tolerated between the token's minter and this gateway. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+/** The most sessions one token may list; a token names its user's sessions, not a tenant's. */
+export const MAX_TOKEN_SESSIONS = 100;
+
+const sessionRef = z
+  .string()
+  .max(300)
+  .regex(/^[A-Za-z]+:.+$/)
+  .transform((ref) => {
+    const at = ref.indexOf(':');
+    return { provider: ref.slice(0, at).toUpperCase(), id: ref.slice(at + 1) };
+  })
+  .refine((ref) => PROVIDERS.includes(ref.provider as Provider))
+  .transform((ref) => sessionKey(ref.provider as Provider, ref.id));
+
+/** The claims Verigate reads; everything else in a token is ignored. */
+const claimsSchema = z.object({
+  /** OAuth 2.0 scopes, space-separated (RFC 8693, RFC 9068). */
+  scope: z.string().max(1_000).optional(),
+  /** The same as an array, as some issuers send it. */
+  scp: z.array(z.string().max(100)).max(50).optional(),
+  /** The sessions the bearer may read, as `PROVIDER:id`. */
+  sessions: z.array(sessionRef).max(MAX_TOKEN_SESSIONS).optional(),
+  /** The client the token was minted for: logged as the caller's name (never `sub`, which names a person). */
+  client_id: z.string().optional(),
+  azp: z.string().optional(),
+});
+
+/** The allow-list key of one session. */
+export function sessionKey(provider: Provider, id: string): string {
+  return `${provider}:${id}`;
+}
+
+const unauthenticated = (message: string) => new GatewayError('UNAUTHENTICATED', message, { httpStatus: 401 });
+
+/**
+ * Checks `Authorization: Bearer <credential>`: an API key (compared as SHA-256 digests with `timingSafeEqual`
+ * against every configured key, so neither timing nor length tells which matched or how close a guess was), or,
+ * when configured, a short-lived JWT verified with jose (signature, `exp`, `iss`, `aud`, lifetime).
+ */
+export class Authenticator {
+  readonly #keys: StoredKey[];
+  readonly #jwt: { config: JwtConfig; key: Uint8Array | JWTVerifyGetKey; algorithms: string[] } | null;
+
+  constructor(keys: readonly ApiKeyConfig[], jwt: JwtConfig | null = null) {
+    this.#keys = keys.map((k) => ({
+      name: k.name,
+      digest: 'key' in k ? sha256(k.key) : Buffer.from(k.sha256, 'hex'),
+      scopes: new Set(k.scopes),
+    }));
+    this.#jwt = jwt && {
+      config: jwt,
+      key:
+        jwt.key.kind === 'secret'
+          ? jwt.key.secret
+          : createRemoteJWKSet(new URL(jwt.key.url), { timeoutDuration: 2_000, cooldownDuration: 30_000 }),
+      algorithms: jwt.key.kind === 'secret' ? SECRET_ALGORITHMS : JWKS_ALGORITHMS,
+    };
   }
 
-  authenticate(authorization: string | undefined): Caller {
+  async authenticate(authorization: string | undefined): Promise<Caller> {
     const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
-    if (!match) {
-      throw new GatewayError('UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>".', {
-        httpStatus: 401,
-      });
+    const credential = match?.[1];
+    if (!credential) {
+      throw unauthenticated(
+        this.#jwt
+          ? 'Send an API key or a token as "Authorization: Bearer <credential>".'
+          : 'Send an API key as "Authorization: Bearer <key>".',
+      );
     }
-    const digest = sha256(match[1] as string);
+    const key = this.#matchKey(credential);
+    if (key) return { name: key.name, via: 'api_key', scopes: key.scopes, sessions: null };
+    if (this.#jwt && JWS_SHAPE.test(credential)) return this.#verifyJwt(credential, this.#jwt);
+    throw unauthenticated(this.#jwt ? 'The API key or token is not valid.' : 'The API key is not valid.');
+  }
+
+  #matchKey(credential: string): StoredKey | undefined {
+    const digest = sha256(credential);
     let found: StoredKey | undefined;
     for (const key of this.#keys) {
       // Compare against every key so the time taken does not tell which one matched.
       if (timingSafeEqual(key.digest, digest) && !found) found = key;
     }
-    if (!found) throw new GatewayError('UNAUTHENTICATED', 'The API key is not valid.', { httpStatus: 401 });
-    return { name: found.name, scopes: found.scopes };
+    return found;
   }
+
+  async #verifyJwt(
+    token: string,
+    jwt: { config: JwtConfig; key: Uint8Array | JWTVerifyGetKey; algorithms: string[] },
+  ): Promise<Caller> {
+    let payload: JWTPayload;
+    try {
+      const options = {
+        issuer: jwt.config.issuer,
+        audience: jwt.config.audience,
+        algorithms: jwt.algorithms,
+        requiredClaims: ['exp'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      };
+      ({ payload } =
+        jwt.key instanceof Uint8Array
+          ? await jwtVerify(token, jwt.key, options)
+          : await jwtVerify(token, jwt.key, options));
+    } catch (error) {
+      throw jwtFailure(error);
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const exp = payload.exp as number;
+    if (exp - (typeof payload.iat === 'number' ? payload.iat : now) > jwt.config.maxTtlSeconds) {
+      throw unauthenticated(
+        `The token lives longer than ${jwt.config.maxTtlSeconds} s; mint short-lived tokens for Verigate.`,
+      );
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) throw unauthenticated('The token carries malformed Verigate claims (scope, sessions).');
+    const { scope, scp, sessions, client_id: clientId, azp } = claims.data;
+    const granted = [...(scope?.split(/\s+/) ?? []), ...(scp ?? [])];
+    const client = clientId ?? azp;
+    return {
+      name: client && /^[A-Za-z0-9._:-]{1,64}$/.test(client) ? `jwt:${client}` : 'jwt',
+      via: 'jwt',
+      scopes: new Set(granted.filter((s): s is Scope => s === 'sessions:read' || s === 'pii:read')),
+      sessions: sessions ? new Set(sessions) : null,
+    };
+  }
+}
+
+/** Why a token failed, in words a client can act on; nothing about the key or the expected claims. */
+function jwtFailure(error: unknown): GatewayError {
+  if (error instanceof joseErrors.JWTExpired) return unauthenticated('The token has expired.');
+  if (error instanceof joseErrors.JWTClaimValidationFailed)
+    return unauthenticated(`The token is not valid for this gateway (claim "${error.claim}").`);
+  if (
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    !(error instanceof joseErrors.JOSEError)
+  ) {
+    // The issuer's JWKS could not be fetched: our dependency failed, not the caller.
+    return new GatewayError('UPSTREAM_UNAVAILABLE', 'The token cannot be verified right now; retry shortly.', {
+      httpStatus: 503,
+      cause: error,
+    });
+  }
+  return unauthenticated('The token is not valid.');
 }
 
 export function requireScope(caller: Caller, scope: Scope): void {
   if (!caller.scopes.has(scope)) {
-    throw new GatewayError('FORBIDDEN', `This API key lacks the "${scope}" scope.`);
+    throw new GatewayError(
+      'FORBIDDEN',
+      caller.via === 'jwt' ? `This token lacks the "${scope}" scope.` : `This API key lacks the "${scope}" scope.`,
+    );
+  }
+}
+
+/** Refuses a session the caller's token does not name; checked with the id, before any upstream call. */
+export function requireSessionAccess(caller: Caller, provider: Provider, id: string): void {
+  if (caller.sessions && !caller.sessions.has(sessionKey(provider, id))) {
+    throw new GatewayError('FORBIDDEN', `This token does not grant access to that ${providerName(provider)} session.`, {
+      provider,
+    });
   }
 }

@@ -3,6 +3,7 @@ import type { Provider, Session, SessionDetails } from '../model/session.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import { GatewayError, providerName, upstreamError } from '../upstream/errors.ts';
+import { type Caller, requireSessionAccess } from './auth.ts';
 
 const keyOf = (provider: Provider, id: string) => `${provider}\u0000${id}`;
 const splitKey = (key: string) => {
@@ -16,11 +17,13 @@ const splitKey = (key: string) => {
  */
 export class SessionLoader {
   readonly #registry: ProviderRegistry;
+  readonly #caller: Caller;
   readonly #sessions: DataLoader<string, Session>;
   readonly #details: DataLoader<string, SessionDetails>;
 
-  constructor(registry: ProviderRegistry, store: SessionStore) {
+  constructor(registry: ProviderRegistry, store: SessionStore, caller: Caller) {
     this.#registry = registry;
+    this.#caller = caller;
     this.#sessions = new DataLoader((keys) => settleAll(keys, ({ provider, id }) => store.session(provider, id)));
     this.#details = new DataLoader((keys) => settleAll(keys, ({ provider, id }) => store.details(provider, id)));
   }
@@ -37,6 +40,8 @@ export class SessionLoader {
   }
 
   #check(provider: Provider, id: string): void {
+    // A token bound to its user's sessions reads nothing else: refused before the id is even looked at.
+    requireSessionAccess(this.#caller, provider, id);
     const adapter = this.#registry.adapter(provider);
     if (!adapter) {
       throw new GatewayError('UPSTREAM_UNAVAILABLE', `${providerName(provider)} is not configured on this gateway.`, {

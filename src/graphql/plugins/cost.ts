@@ -1,0 +1,58 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type GraphQLSchema, Kind } from 'graphql';
+import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+
+/** What one session fetch adds to an operation's cost: an upstream call is worth many resolved fields. */
+export const SESSION_FETCH_COST = 20;
+
+/**
+ * Every field costs 1; each session fetched (`session`, `node`, each ref of `sessions`) costs
+ * `SESSION_FETCH_COST` more, and `sessions(refs:)` multiplies its selection by the number of refs. So the estimate
+ * follows both vendor calls and response size, which a static analysis of the document alone (graphql-armor's
+ * cost rule) cannot see: it knows nothing of how many refs the variables carry.
+ */
+const sessionFetchEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  if (type.name !== 'Query') return undefined;
+  if (field.name === 'session' || field.name === 'node') return SESSION_FETCH_COST + childComplexity;
+  if (field.name === 'sessions') {
+    const refs = Array.isArray(args.refs) ? args.refs.length : 1;
+    return refs * (SESSION_FETCH_COST + childComplexity);
+  }
+  return undefined;
+};
+
+const rejection = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+
+/**
+ * Refuses an operation whose estimated cost is over `maxCost`, once its variables are known and before it
+ * executes (graphql-query-complexity, run when Apollo has resolved the operation).
+ */
+export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
+  const estimators = [sessionFetchEstimator, simpleEstimator({ defaultComplexity: 1 })];
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, operation }) {
+          if (!operation) return;
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              estimators,
+              query: document,
+              variables: request.variables ?? {},
+              operationName: request.operationName ?? undefined,
+              maxQueryNodes: 10_000,
+            });
+          } catch (error) {
+            // Variables that do not coerce are reported by execution itself, as BAD_USER_INPUT, before any resolver.
+            if (error instanceof GraphQLError && error.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION) return;
+            throw rejection(`The operation's cost cannot be estimated: ${String((error as Error).message)}`);
+          }
+          if (cost > maxCost) throw rejection(`Cost limit of ${maxCost} exceeded, found ${cost}.`);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { CircuitState, ProviderInfo } from '../model/session.ts';
+import { onUpstreamEvent, type UpstreamEvent } from '../upstream/events.ts';
+
+/** How an operation ended, as the operation histogram labels it. */
+export type OperationOutcome =
+  | 'ok' // data, no errors
+  | 'errors' // executed, with errors in the response (partial data, a field FORBIDDEN, a provider down)
+  | 'rejected' // refused before execution: a 4xx (auth, limits, malformed request, unknown persisted query)
+  | 'failed'; // a 5xx
+
+const CIRCUIT_STATES: readonly CircuitState[] = ['CLOSED', 'HALF_OPEN', 'OPEN'];
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (so several gateways in one process, as in tests,
+ * do not mix). Upstream, cache and circuit numbers come from the upstream events; operation numbers from the
+ * server. Labels are bounded: provider, outcome, code, state; never an id, a name a client chose, or a URL.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly #unsubscribe: () => void;
+
+  readonly #operationDuration = new Histogram({
+    name: 'verigate_graphql_operation_duration_seconds',
+    help: 'Time from request to response of one /graphql request, by operation type and outcome.',
+    labelNames: ['operation_type', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly #errors = new Counter({
+    name: 'verigate_graphql_errors_total',
+    help: '/graphql responses carrying at least one error with this extensions.code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly #inFlight = new Gauge({
+    name: 'verigate_http_requests_in_flight',
+    help: 'HTTP requests being served right now.',
+    registers: [this.registry],
+  });
+  readonly #upstreamDuration = new Histogram({
+    name: 'verigate_upstream_request_duration_seconds',
+    help: 'Duration of one upstream attempt, by provider and outcome (ok, client_error, server_error, rate_limited, timeout, network_error, bad_response).',
+    labelNames: ['provider', 'outcome'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly #rejections = new Counter({
+    name: 'verigate_upstream_rejections_total',
+    help: 'Calls Verigate did not send to a provider: rate_budget (its own rate limit), circuit_open, bulkhead, retry_budget.',
+    labelNames: ['provider', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly #cache = new Counter({
+    name: 'verigate_cache_lookups_total',
+    help: 'Session cache lookups, by provider, result (hit, miss, stale) and tier (memory, redis).',
+    labelNames: ['provider', 'result', 'tier'] as const,
+    registers: [this.registry],
+  });
+  readonly #cacheErrors = new Counter({
+    name: 'verigate_cache_errors_total',
+    help: 'Shared cache operations that failed (and were treated as misses or skipped).',
+    labelNames: ['tier', 'operation'] as const,
+    registers: [this.registry],
+  });
+  readonly #dedup = new Counter({
+    name: 'verigate_upstream_dedup_total',
+    help: 'Session loads that joined a call already in flight instead of making their own.',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+  readonly #circuitTransitions = new Counter({
+    name: 'verigate_circuit_transitions_total',
+    help: 'Circuit breaker state changes, by provider and the state entered.',
+    labelNames: ['provider', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(providers: () => readonly ProviderInfo[]) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'verigate_circuit_state',
+      help: 'Circuit breaker state per configured provider: 1 for the current state, 0 for the others.',
+      labelNames: ['provider', 'state'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const info of providers()) {
+          if (!info.configured) continue;
+          for (const state of CIRCUIT_STATES)
+            this.set({ provider: info.provider, state }, info.circuit === state ? 1 : 0);
+        }
+      },
+    });
+    this.#unsubscribe = onUpstreamEvent((event) => this.#record(event));
+  }
+
+  #record(event: UpstreamEvent): void {
+    switch (event.type) {
+      case 'upstream_request':
+        this.#upstreamDuration.observe({ provider: event.provider, outcome: event.outcome }, event.durationMs / 1000);
+        return;
+      case 'rejected':
+        this.#rejections.inc({ provider: event.provider, reason: event.reason });
+        return;
+      case 'cache':
+        this.#cache.inc({ provider: event.provider, result: event.result, tier: event.tier });
+        return;
+      case 'cache_error':
+        this.#cacheErrors.inc({ tier: event.tier, operation: event.operation });
+        return;
+      case 'dedup':
+        this.#dedup.inc({ provider: event.provider });
+        return;
+      case 'circuit':
+        this.#circuitTransitions.inc({ provider: event.provider, state: event.state });
+        return;
+    }
+  }
+
+  /** Counts one request in flight until the returned function is called. */
+  requestStarted(): () => void {
+    this.#inFlight.inc();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#inFlight.dec();
+    };
+  }
+
+  observeOperation(operationType: string | null, outcome: OperationOutcome, seconds: number, codes: readonly string[]) {
+    this.#operationDuration.observe({ operation_type: operationType ?? 'none', outcome }, seconds);
+    for (const code of codes) this.#errors.inc({ code });
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+}
+
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * GET /metrics in Prometheus' text format. With a token configured, only `Authorization: Bearer <token>` may read
+ * it (compared in constant time); without one it is open, so keep it off the public load balancer.
+ */
+export async function serveMetrics(
+  req: IncomingMessage,
+  res: ServerResponse,
+  metrics: GatewayMetrics,
+  token: string | null,
+): Promise<void> {
+  if (token !== null) {
+    const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    if (!timingSafeEqual(digest(given), digest(token))) {
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' });
+      res.end('Send the metrics token as "Authorization: Bearer <token>".\n');
+      return;
+    }
+  }
+  const text = await metrics.registry.metrics();
+  res.writeHead(200, { 'content-type': metrics.registry.contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(req.method === 'HEAD' ? undefined : text);
+}
