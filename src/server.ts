@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { closeRedis, createRedis } from './cache/redisClient.ts';
 import type { ApiKeyConfig, Config } from './config/index.ts';
 import { Authenticator, type Caller } from './graphql/auth.ts';
@@ -18,7 +18,7 @@ import {
 } from './graphql/plugins/operationLog.ts';
 import { persistedQueries } from './graphql/plugins/persistedQueries.ts';
 import { operationSpanPlugin } from './graphql/plugins/tracing.ts';
-import { trustedDocumentsPlugin } from './graphql/plugins/trustedDocuments.ts';
+import { TrustedDocumentList } from './graphql/plugins/trustedDocuments.ts';
 import { buildSchema } from './graphql/schema.ts';
 import { staleExtensionPlugin } from './graphql/staleExtension.ts';
 import { logger } from './logger.ts';
@@ -64,6 +64,12 @@ export interface Gateway {
 /** Strips everything but message, locations, path and the public extensions. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
+  // Apollo's own request errors without a code (a persisted-query hash that does not match its text, an unknown
+  // persisted-query version) carry a 4xx status: the client's mistake, said as it is.
+  const status = error instanceof GraphQLError ? (error.extensions.http as { status?: number } | undefined)?.status : 0;
+  if (code === 'INTERNAL_SERVER_ERROR' && status !== undefined && status >= 400 && status < 500) {
+    return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+  }
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     const { http: _http, stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
@@ -87,17 +93,19 @@ function devKeys(config: Config): { keys: ApiKeyConfig[]; devKey: string | null 
 }
 
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  // The schema and everything checked against it first: a bad trusted-documents manifest stops the start here.
+  const schema = buildSchema();
+  const { limits, introspection, apq, trustedDocuments } = config.graphql;
+  const limitsPlugins = operationLimits(schema, limits);
+  const trusted = trustedDocuments ? new TrustedDocumentList(schema, trustedDocuments) : null;
   const registry = await ProviderRegistry.start(config, options);
   const store = SessionStore.create(config, registry);
   const { keys, devKey } = devKeys(config);
   const authenticator = new Authenticator(keys, config.jwt);
   const metrics = new GatewayMetrics(() => registry.info());
   const tracing = startTracing(config.telemetry);
-  const { limits, introspection, apq, trustedDocuments } = config.graphql;
   // The gateway's one Redis connection for persisted queries (trusted documents need none).
   const redis = config.redisUrl && apq && !trustedDocuments ? createRedis(config.redisUrl) : null;
-  const schema = buildSchema();
-  const limitsPlugins = operationLimits(schema, limits);
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -112,7 +120,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // main.ts owns SIGTERM/SIGINT: it drains HTTP first, then stops Apollo and the upstream pools.
     stopOnTerminationSignals: false,
     plugins: [
-      ...(trustedDocuments ? [trustedDocumentsPlugin(schema, trustedDocuments)] : []),
       ...limitsPlugins.plugins,
       operationRecordPlugin,
       operationSpanPlugin,
@@ -223,12 +230,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         return reject(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
       }
     }
-    const httpGraphQLRequest: HTTPGraphQLRequest = {
+    let httpGraphQLRequest: HTTPGraphQLRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       headers,
       search: url.search,
       body: parsedBody,
     };
+    if (trusted) {
+      // Trusted-documents mode: an operation not in the manifest is refused before Apollo parses anything.
+      const admission = trusted.admit(httpGraphQLRequest);
+      if (!admission.admitted) return reject(400, admission.code, admission.message);
+      httpGraphQLRequest = admission.request;
+    }
     // Everything the operation does upstream (calls, cache hits, stale copies) is tallied in its own scope.
     const result = await runInOperationScope(scope, () =>
       apollo.executeHTTPGraphQLRequest({
