@@ -61,7 +61,10 @@ if (role === 'simulator') {
   };
   send({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
 } else if (role === 'gateway') {
-  const gateway = await startGateway(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent' }));
+  // BENCH_DEDUP=0 turns in-flight dedup off, so that "caching off" means one upstream call per operation.
+  const gateway = await startGateway(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent' }), {
+    store: { dedupInFlight: process.env.BENCH_DEDUP !== '0' },
+  });
   close = () => gateway.close();
   send({ type: 'ready', url: gateway.url });
 } else {

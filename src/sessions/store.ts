@@ -12,6 +12,11 @@ import { InFlight } from '../upstream/inflight.ts';
 
 type Cached = Session | SessionDetails;
 
+export interface SessionStoreOptions {
+  /** Share one upstream call among concurrent requests for the same session (default true). */
+  dedupInFlight?: boolean;
+}
+
 /**
  * Where sessions come from, shared by every request of the process: the cache (memory, then Redis), a call
  * already in flight for the same session, or the provider. Terminal sessions are kept `terminalTtlSeconds`,
@@ -24,20 +29,23 @@ export class SessionStore {
   readonly #tiers: CacheTier<Cached>[];
   readonly #inFlight = new InFlight<Cached>();
   readonly #redis: Redis | null;
+  readonly #dedup: boolean;
 
   private constructor(
     registry: ProviderRegistry,
     config: CacheConfig,
     tiers: CacheTier<Cached>[],
     redis: Redis | null,
+    options: SessionStoreOptions,
   ) {
+    this.#dedup = options.dedupInFlight ?? true;
     this.#registry = registry;
     this.#config = config;
     this.#tiers = tiers;
     this.#redis = redis;
   }
 
-  static create(config: Config, registry: ProviderRegistry): SessionStore {
+  static create(config: Config, registry: ProviderRegistry, options: SessionStoreOptions = {}): SessionStore {
     const cacheOn = config.cache.terminalTtlSeconds > 0 || config.cache.activeTtlSeconds > 0;
     const tiers: CacheTier<Cached>[] = [];
     let redis: Redis | null = null;
@@ -56,7 +64,7 @@ export class SessionStore {
         tiers.push(new RedisTier<Cached>(redis, key));
       }
     }
-    return new SessionStore(registry, config.cache, tiers, redis);
+    return new SessionStore(registry, config.cache, tiers, redis, options);
   }
 
   session(provider: Provider, id: string): Promise<Session> {
@@ -99,11 +107,12 @@ export class SessionStore {
     const first = this.#tiers[0];
     if (first) emitUpstreamEvent({ type: 'cache', provider, result: 'miss', tier: first.name });
 
-    const { promise, joined } = this.#inFlight.run(key, async () => {
+    const load = async () => {
       const value = await fetch(adapter);
       await this.#store(key, value);
       return value;
-    });
+    };
+    const { promise, joined } = this.#dedup ? this.#inFlight.run(key, load) : { promise: load(), joined: false };
     if (joined) emitUpstreamEvent({ type: 'dedup', provider });
     try {
       return await promise;
