@@ -1,12 +1,16 @@
 /**
- * Fails when src/generated/ is stale: regenerates in memory from schema/*.graphql and compares with the files
- * on disk. Run `npm run codegen` to fix.
+ * Fails when src/generated/ or the typed-client example's src/gql/ is stale: regenerates both in memory from
+ * schema/*.graphql (and the example's operations) and compares with the files on disk. Run `npm run codegen` to fix.
  */
 import { readFileSync } from 'node:fs';
 import { generate } from '@graphql-codegen/cli';
 import config from '../codegen.ts';
+import exampleConfig from '../examples/typed-client/codegen.ts';
 
-const outputs = await generate({ ...config, silent: true }, false);
+const outputs = [
+  ...(await generate({ ...config, silent: true }, false)),
+  ...(await generate({ ...exampleConfig, silent: true }, false)),
+];
 let stale = 0;
 for (const { filename, content } of outputs) {
   let onDisk = '';
