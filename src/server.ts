@@ -223,6 +223,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   ): Promise<void> {
     const body = await readBody(req, limits.maxBodyBytes);
     if (body === null) {
+      // The rest of the body is not read: this connection cannot carry another request.
+      res.setHeader('connection', 'close');
       return reject(413, 'BAD_REQUEST', `The request body is larger than ${limits.maxBodyBytes} bytes.`);
     }
     const headers = new HeaderMap();
@@ -230,6 +232,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     let parsedBody: unknown = body;
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
+    if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+      // Bodies are read as UTF-8 (GraphQL over HTTP): one labelled otherwise would be misread.
+      return reject(415, 'BAD_REQUEST', 'Send the request body as UTF-8.');
+    }
     if (req.method === 'POST' && isJson(req.headers['content-type'])) {
       try {
         parsedBody = body.length === 0 ? undefined : JSON.parse(body);

@@ -4,7 +4,7 @@ import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-type
 import { GraphQLError, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
 import type { GraphQLLimits } from '../../config/index.ts';
 import { costLimitPlugin } from './cost.ts';
-import { maxRootFieldsRule } from './rootFields.ts';
+import { knownOperationTypeRule, maxRootFieldsRule } from './rootFields.ts';
 
 /** What Apollo Server needs to enforce the operation limits. */
 export interface OperationLimits {
@@ -42,7 +42,7 @@ export function operationLimits(schema: GraphQLSchema, limits: GraphQLLimits): O
   return {
     // The armor protections in use are all validation rules (its plugins are the ones turned off above).
     plugins: [costLimitPlugin(schema, limits.maxCost)],
-    validationRules: [...armor.validationRules, maxRootFieldsRule(limits.maxRootFields)],
+    validationRules: [knownOperationTypeRule, ...armor.validationRules, maxRootFieldsRule(limits.maxRootFields)],
     parseOptions: { maxTokens: limits.maxTokens },
   };
 }

@@ -36,3 +36,18 @@ function countFields(selectionSet: SelectionSetNode, context: ValidationContext,
   }
   return count;
 }
+
+/**
+ * Refuses a mutation or subscription on a schema that has none (graphql-js 16 leaves that to execution, which
+ * answers with an uncoded error). Verigate serves queries only.
+ */
+export const knownOperationTypeRule: ValidationRule = (context: ValidationContext) => ({
+  OperationDefinition(operation) {
+    if (context.getSchema().getRootType(operation.operation)) return;
+    context.reportError(
+      new GraphQLError(`This API has no ${operation.operation} operations; it serves queries only.`, {
+        nodes: [operation],
+      }),
+    );
+  },
+});
