@@ -37,7 +37,7 @@ export class GatewayMetrics {
   });
   readonly #inFlight = new Gauge({
     name: 'verigate_http_requests_in_flight',
-    help: 'HTTP requests being served right now.',
+    help: '/graphql requests being served right now.',
     registers: [this.registry],
   });
   readonly #upstreamDuration = new Histogram({
