@@ -179,21 +179,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       writeErrors(res, status, code, message);
     };
     const finished = metrics.requestStarted();
-    let caller: Caller | null = null;
+    let callerName: string | null = null;
     let failed = false;
     try {
-      await withOperationSpan(req.headers, async (span) => {
-        try {
-          caller = await authenticator.authenticate(req.headers.authorization);
-        } catch (error) {
-          const e = error as GatewayError;
-          const status = (e.extensions.http as { status?: number } | undefined)?.status ?? 401;
-          if (status === 401) res.setHeader('www-authenticate', 'Bearer');
-          return reject(status, e.code, e.message);
+      await withOperationSpan(req.headers, async () => {
+        const caller = await authenticate(req, res, reject);
+        if (caller) {
+          callerName = caller.name;
+          await serveGraphQL(req, res, url, requestId, caller, scope, reject);
         }
-        await serveGraphQL(req, res, url, requestId, caller, scope, reject);
-        if (res.statusCode >= 400 || record.errorCodes.length > 0) span.setAttribute('verigate.outcome', 'error');
-        span.setAttribute('http.response.status_code', res.statusCode);
+        return { status: res.statusCode, errorCodes: record.errorCodes };
       });
     } catch (error) {
       failed = true;
@@ -202,13 +197,30 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       finished();
       const summary = summarizeOperation({
         requestId,
-        caller: (caller as Caller | null)?.name ?? null,
+        caller: callerName,
         status: failed ? 500 : res.statusCode,
         durationMs: performance.now() - started,
         scope,
       });
       logOperation(logger, summary);
       metrics.observeOperation(summary.operationType, summary.outcome, summary.durationMs / 1000, summary.errorCodes);
+    }
+  }
+
+  /** The caller, or null once the refusal is answered: 401, or 503 when a token cannot be verified right now. */
+  async function authenticate(
+    req: IncomingMessage,
+    res: ServerResponse,
+    reject: (status: number, code: string, message: string) => void,
+  ): Promise<Caller | null> {
+    try {
+      return await authenticator.authenticate(req.headers.authorization);
+    } catch (error) {
+      const e = error as GatewayError;
+      const status = (e.extensions.http as { status?: number } | undefined)?.status ?? 401;
+      if (status === 401) res.setHeader('www-authenticate', 'Bearer');
+      reject(status, e.code, e.message);
+      return null;
     }
   }
 

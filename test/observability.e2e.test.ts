@@ -134,7 +134,7 @@ interface OtlpSpan {
   startTimeUnixNano: string;
   endTimeUnixNano: string;
   attributes: Array<{ key: string; value: Record<string, unknown> }>;
-  status?: { code?: number };
+  status?: { code?: number; message?: string };
 }
 
 describe('OpenTelemetry spans over OTLP/HTTP', () => {
@@ -177,6 +177,8 @@ describe('OpenTelemetry spans over OTLP/HTTP', () => {
       data: { session: { status: 'IN_REVIEW', applicant: { fullName: 'Jane Sample' } } },
     });
     const calls = gw.simulator('VERIFA').requestCount();
+    const refused = await gw.query('{ providers { provider } }', undefined, null);
+    expect(refused.status).toBe(401);
     await gw.close(); // flushes the batch
 
     const spans = bodies.flatMap((b) => {
@@ -200,6 +202,10 @@ describe('OpenTelemetry spans over OTLP/HTTP', () => {
         { key: 'http.response.status_code', value: { intValue: 200 } },
       ]),
     );
+    // A request refused before any operation ran keeps the generic name, failed, with its status and code.
+    const unnamed = spans.find((s) => s.name === 'graphql');
+    expect(unnamed).toMatchObject({ kind: 2, status: { code: 2, message: 'UNAUTHENTICATED' } });
+    expect(unnamed?.attributes).toContainEqual({ key: 'http.response.status_code', value: { intValue: 401 } });
     const upstream = spans.filter((s) => s.name === 'upstream VERIFA');
     expect(upstream).toHaveLength(calls);
     for (const span of upstream) {

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
+import { createRemoteJWKSet, type JWTPayload, type JWTVerifyResult, errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { ApiKeyConfig, JwtConfig, Scope } from '../config/index.ts';
 import { PROVIDERS, type Provider } from '../model/session.ts';
@@ -74,7 +74,7 @@ const unauthenticated = (message: string) => new GatewayError('UNAUTHENTICATED',
  */
 export class Authenticator {
   readonly #keys: StoredKey[];
-  readonly #jwt: { config: JwtConfig; key: Uint8Array | JWTVerifyGetKey; algorithms: string[] } | null;
+  readonly #jwt: { config: JwtConfig; verify: (token: string) => Promise<JWTVerifyResult> } | null;
 
   constructor(keys: readonly ApiKeyConfig[], jwt: JwtConfig | null = null) {
     this.#keys = keys.map((k) => ({
@@ -82,14 +82,7 @@ export class Authenticator {
       digest: 'key' in k ? sha256(k.key) : Buffer.from(k.sha256, 'hex'),
       scopes: new Set(k.scopes),
     }));
-    this.#jwt = jwt && {
-      config: jwt,
-      key:
-        jwt.key.kind === 'secret'
-          ? jwt.key.secret
-          : createRemoteJWKSet(new URL(jwt.key.url), { timeoutDuration: 2_000, cooldownDuration: 30_000 }),
-      algorithms: jwt.key.kind === 'secret' ? SECRET_ALGORITHMS : JWKS_ALGORITHMS,
-    };
+    this.#jwt = jwt && { config: jwt, verify: jwtVerifier(jwt) };
   }
 
   async authenticate(authorization: string | undefined): Promise<Caller> {
@@ -120,21 +113,11 @@ export class Authenticator {
 
   async #verifyJwt(
     token: string,
-    jwt: { config: JwtConfig; key: Uint8Array | JWTVerifyGetKey; algorithms: string[] },
+    jwt: { config: JwtConfig; verify: (token: string) => Promise<JWTVerifyResult> },
   ): Promise<Caller> {
     let payload: JWTPayload;
     try {
-      const options = {
-        issuer: jwt.config.issuer,
-        audience: jwt.config.audience,
-        algorithms: jwt.algorithms,
-        requiredClaims: ['exp'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      };
-      ({ payload } =
-        jwt.key instanceof Uint8Array
-          ? await jwtVerify(token, jwt.key, options)
-          : await jwtVerify(token, jwt.key, options));
+      ({ payload } = await jwt.verify(token));
     } catch (error) {
       throw jwtFailure(error);
     }
@@ -157,6 +140,23 @@ export class Authenticator {
       sessions: sessions ? new Set(sessions) : null,
     };
   }
+}
+
+/** Signature (with the algorithms the key kind allows), `exp` (required), `nbf`, `iss` and `aud`, by jose. */
+function jwtVerifier(jwt: JwtConfig): (token: string) => Promise<JWTVerifyResult> {
+  const options = {
+    issuer: jwt.issuer,
+    audience: jwt.audience,
+    requiredClaims: ['exp'],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  };
+  if (jwt.key.kind === 'secret') {
+    const secret = jwt.key.secret;
+    return (token) => jwtVerify(token, secret, { ...options, algorithms: SECRET_ALGORITHMS });
+  }
+  // Fetched on first use and on an unknown `kid`, at most every 30 s; a slow JWKS fails after 2 s.
+  const jwks = createRemoteJWKSet(new URL(jwt.key.url), { timeoutDuration: 2_000, cooldownDuration: 30_000 });
+  return (token) => jwtVerify(token, jwks, { ...options, algorithms: JWKS_ALGORITHMS });
 }
 
 /** Why a token failed, in words a client can act on; nothing about the key or the expected claims. */

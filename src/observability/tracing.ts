@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -73,7 +73,7 @@ export function startTracing(config: TelemetryConfig): Tracing | null {
     else if (event.type === 'rejected')
       span.addEvent('upstream call refused', { provider: event.provider, reason: event.reason });
   });
-  logger.info({ endpoint: 'configured', serviceName: config.serviceName }, 'tracing on (OTLP/HTTP)');
+  logger.info({ serviceName: config.serviceName }, 'tracing on: spans are exported over OTLP/HTTP');
   const tracing: Tracing = {
     async close() {
       unsubscribe();
@@ -94,13 +94,21 @@ export function startTracing(config: TelemetryConfig): Tracing | null {
 
 /**
  * Runs one /graphql request inside its SERVER span (a no-op span unless tracing is on). The operation plugin names
- * it once the operation is known; `fn` sets the HTTP status.
+ * it once the operation is known; `run` reports the HTTP status and the error codes it answered with.
  */
-export function withOperationSpan<T>(headers: IncomingHttpHeaders, fn: (span: Span) => Promise<T>): Promise<T> {
+export function withOperationSpan(
+  headers: IncomingHttpHeaders,
+  run: () => Promise<{ status: number; errorCodes: readonly string[] }>,
+): Promise<void> {
   const parent = propagation.extract(context.active(), headers);
   return trace.getTracer(TRACER).startActiveSpan('graphql', { kind: SpanKind.SERVER }, parent, async (span) => {
     try {
-      return await fn(span);
+      const { status, errorCodes } = await run();
+      span.setAttribute('http.response.status_code', status);
+      if (status >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: errorCodes.join(',') });
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'internal error' });
+      throw error;
     } finally {
       span.end();
     }
