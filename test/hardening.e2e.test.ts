@@ -160,6 +160,20 @@ describe('operation limits with their defaults', () => {
     expect(vendorCalls(gw)).toBe(0);
   });
 
+  it('prices one document by the refs its variables carry, request after request', async () => {
+    const bulk = `query Bulk($refs: [SessionRefInput!]!) { sessions(refs: $refs) { ${EVERY_FIELD} } }`;
+    const refs = (n: number, prefix: string) =>
+      Array.from({ length: n }, (_, i) => ({ provider: 'VERIFA', id: `${prefix}_${i}` }));
+    const one = await gw.query(bulk, { refs: refs(1, 'ses_one') });
+    expect(one.status).toBe(200);
+    const many = await gw.query(bulk, { refs: refs(50, 'ses_many') });
+    expect(many.status).toBe(400);
+    expect(many.body.errors?.[0]?.message).toMatch(/^Cost limit of 5000 exceeded/);
+    const other = await gw.query(bulk, { refs: refs(2, 'ses_two') });
+    expect(other.status).toBe(200);
+    expect(other.body.data?.sessions).toHaveLength(2);
+  });
+
   it('refuses batched (array) requests', async () => {
     const res = await send(gw, {
       body: [{ query: '{ providers { provider } }' }, { query: '{ providers { provider } }' }],

@@ -21,6 +21,19 @@ const sessionFetchEstimator: ComplexityEstimator = ({ type, field, args, childCo
   return undefined;
 };
 
+/**
+ * The variables as a memo key. No string changes the cost (only list lengths and @include/@skip booleans do), so
+ * strings are blanked and every `session(provider: $p, id: $id)` shares one entry. Null for variables too deep to
+ * serialise (hostile input: it is estimated, and refused, without the memo).
+ */
+function memoKey(variables: Record<string, unknown> | undefined): string | null {
+  try {
+    return JSON.stringify(variables ?? {}, (_key, value: unknown) => (typeof value === 'string' ? '' : value));
+  } catch {
+    return null;
+  }
+}
+
 const rejection = (message: string) =>
   new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
 
@@ -38,8 +51,9 @@ export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
       return {
         async didResolveOperation({ request, document, operation }) {
           if (!operation) return;
-          const variables = operation.variableDefinitions?.length ? JSON.stringify(request.variables ?? {}) : '';
-          const key = variables.length <= 4_096 ? `${request.operationName ?? ''}\u0000${variables}` : null;
+          const variables = operation.variableDefinitions?.length ? memoKey(request.variables) : '';
+          const key =
+            variables !== null && variables.length <= 4_096 ? `${request.operationName ?? ''}\u0000${variables}` : null;
           let known = memo.get(document);
           const remembered = key === null ? undefined : known?.get(key);
           if (remembered !== undefined) {
