@@ -20,6 +20,7 @@ import {
 import { persistedQueries } from './graphql/plugins/persistedQueries.ts';
 import { operationSpanPlugin } from './graphql/plugins/tracing.ts';
 import { TrustedDocumentList } from './graphql/plugins/trustedDocuments.ts';
+import { ResponseCache } from './graphql/responseCache.ts';
 import { buildSchema } from './graphql/schema.ts';
 import { staleExtensionPlugin } from './graphql/staleExtension.ts';
 import { logger } from './logger.ts';
@@ -104,6 +105,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const trusted = trustedDocuments ? new TrustedDocumentList(schema, trustedDocuments) : null;
   const registry = await ProviderRegistry.start(config, options);
   const store = SessionStore.create(config, registry, options.store);
+  const responses = new ResponseCache();
   const { keys, devKey } = devKeys(config);
   const authenticator = new Authenticator(keys, config.jwt);
   const metrics = new GatewayMetrics(() => registry.info());
@@ -268,6 +270,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       if (!admission.admitted) return reject(400, admission.code, admission.message);
       httpGraphQLRequest = admission.request;
     }
+    // An identical operation from the same credential, answered from fresh sessions only, is answered again as is.
+    // Checked here: after authentication, the body checks and trusted-document admission.
+    const cacheKey =
+      req.method === 'POST' && typeof parsedBody === 'object'
+        ? ResponseCache.keyOf(req.headers.authorization, req.headers.accept, body)
+        : null;
+    const record = operationRecord(scope);
+    const reused = cacheKey ? responses.get(cacheKey) : undefined;
+    if (reused) {
+      scope.responseCacheHit = true;
+      record.operationName = reused.operationName;
+      record.operationType = reused.operationType;
+      res.writeHead(200, { 'content-type': reused.contentType, 'content-length': Buffer.byteLength(reused.body) });
+      res.end(reused.body);
+      return;
+    }
     // Everything the operation does upstream (calls, cache hits, stale copies) is tallied in its own scope.
     const result = await runInOperationScope(scope, () =>
       apollo.executeHTTPGraphQLRequest({
@@ -284,8 +302,28 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
       // Responses Apollo refused before its plugins ran (batching, CSRF, unknown persisted ids) carry their codes here.
-      if (res.statusCode >= 400) recordCodesFromBody(operationRecord(scope), result.body.string);
+      if (res.statusCode >= 400) recordCodesFromBody(record, result.body.string);
       res.end(result.body.string);
+      const reusable =
+        cacheKey !== null &&
+        res.statusCode === 200 &&
+        record.errorCodes.length === 0 &&
+        !scope.uncacheable &&
+        scope.stale.length === 0 &&
+        Number.isFinite(scope.freshUntil);
+      if (reusable) {
+        const contentType = String(res.getHeader('content-type') ?? 'application/json; charset=utf-8');
+        responses.set(
+          cacheKey,
+          {
+            body: result.body.string,
+            contentType,
+            operationName: record.operationName,
+            operationType: record.operationType,
+          },
+          scope.freshUntil,
+        );
+      }
     } else {
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();

@@ -44,7 +44,8 @@ describe('Prometheus metrics at /metrics', () => {
 
     // Verifa: a terminal session twice (the second from cache), a missing one, then past Verigate's own budget.
     await gw.query(status('VERIFA', 'ses_approved'));
-    await gw.query(status('VERIFA', 'ses_approved'));
+    // Another selection of the same session: not the same operation (no response reuse), so a session-cache hit.
+    await gw.query(`{ session(provider: VERIFA, id: "ses_approved") { status isTerminal } }`);
     await gw.query(status('VERIFA', 'ses_missing'));
     const limited = await gw.query(status('VERIFA', 'ses_rejected'));
     expect(limited.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_RATE_LIMITED');

@@ -219,6 +219,7 @@ describe('structured logs of a full scenario run', () => {
           'durationMs',
           'upstreamCalls',
           'cacheHits',
+          'responseCache',
           'errorCodes',
         ]),
       );
@@ -244,16 +245,21 @@ describe('structured logs of a full scenario run', () => {
     });
     expect(first?.upstreamCalls).toEqual({ VERATAD: expect.any(Number) });
     expect(typeof first?.durationMs).toBe('number');
-    // The repeat of a terminal session is served from cache: what took upstream calls the first time.
+    // The identical repeat of a terminal session is answered again whole from the response cache: no upstream
+    // call and no session lookup, where the first time took upstream calls.
     const firstTime = ops[scenarioIndex.get('ses_approved') ?? -1];
     const verifaCalls = ((firstTime?.upstreamCalls ?? {}) as Record<string, number>).VERIFA;
     expect(verifaCalls).toBeGreaterThan(0);
+    expect(firstTime).toMatchObject({ responseCache: false });
     expect(ops[scenarios]).toMatchObject({
       operation: 'Full',
-      cacheHits: verifaCalls,
+      responseCache: true,
+      cacheHits: 0,
       upstreamCalls: {},
       outcome: 'ok',
     });
+    // Another key asking the same is not given that answer: it reads the cached sessions through its own masking.
+    expect(ops[scenarios + 1]).toMatchObject({ caller: 'read-only', responseCache: false, cacheHits: verifaCalls });
     const tail = ops.slice(-7);
     expect(tail.map((l) => [l.caller, l.status, l.outcome, l.errorCodes])).toEqual([
       ['jwt', 200, 'ok', []],

@@ -2,6 +2,7 @@ import { DateResolver, DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { Session } from '../model/session.ts';
 import { GatewayError, upstreamError } from '../upstream/errors.ts';
+import { noteFreshness } from '../upstream/events.ts';
 import { requireScope } from './auth.ts';
 import type { GatewayContext } from './context.ts';
 import { fromGlobalId, toGlobalId } from './ids.ts';
@@ -39,7 +40,10 @@ export const resolvers: Resolvers = {
       if (!ref) throw new GatewayError('BAD_USER_INPUT', 'Malformed node id: pass an id from a Node.id field.');
       return ctx.sessions.load(ref.provider, ref.id);
     },
-    providers: (_parent, _args, ctx) => ctx.registry.info(),
+    providers: (_parent, _args, ctx) => {
+      noteFreshness(null); // health changes from one moment to the next: never reuse an answer that shows it
+      return ctx.registry.info();
+    },
   },
   Node: {
     __resolveType: () => 'Session',

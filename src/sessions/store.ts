@@ -7,7 +7,7 @@ import { logger } from '../logger.ts';
 import type { Provider, Session, SessionDetails } from '../model/session.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import { GatewayError, providerName } from '../upstream/errors.ts';
-import { currentOperationScope, emitUpstreamEvent } from '../upstream/events.ts';
+import { currentOperationScope, emitUpstreamEvent, noteFreshness } from '../upstream/events.ts';
 import { InFlight } from '../upstream/inflight.ts';
 
 type Cached = Session | SessionDetails;
@@ -27,7 +27,7 @@ export class SessionStore {
   readonly #registry: ProviderRegistry;
   readonly #config: CacheConfig;
   readonly #tiers: CacheTier<Cached>[];
-  readonly #inFlight = new InFlight<Cached>();
+  readonly #inFlight = new InFlight<{ value: Cached; freshUntil: number | null }>();
   readonly #redis: Redis | null;
   readonly #dedup: boolean;
 
@@ -98,6 +98,7 @@ export class SessionStore {
       if (!entry) continue;
       if (entry.freshUntil > now) {
         emitUpstreamEvent({ type: 'cache', provider, result: 'hit', tier: tier.name });
+        noteFreshness(entry.freshUntil);
         // A Redis hit warms this process's memory for the next request.
         for (const earlier of this.#tiers.slice(0, i)) await earlier.set(key, entry);
         return entry.value;
@@ -109,34 +110,38 @@ export class SessionStore {
 
     const load = async () => {
       const value = await fetch(adapter);
-      await this.#store(key, value);
-      return value;
+      return { value, freshUntil: await this.#store(key, value) };
     };
     const { promise, joined } = this.#dedup ? this.#inFlight.run(key, load) : { promise: load(), joined: false };
     if (joined) emitUpstreamEvent({ type: 'dedup', provider });
     try {
-      return await promise;
+      const { value, freshUntil } = await promise;
+      noteFreshness(freshUntil);
+      return value;
     } catch (error) {
       if (stale && error instanceof GatewayError && error.code === 'UPSTREAM_UNAVAILABLE') {
         const ageSeconds = Math.round((Date.now() - stale.storedAt) / 1000);
         emitUpstreamEvent({ type: 'cache', provider, result: 'stale', tier: 'memory' });
         currentOperationScope()?.stale.push({ provider, ageSeconds });
+        noteFreshness(null);
         return stale.value;
       }
       throw error;
     }
   }
 
-  async #store(key: string, value: Cached): Promise<void> {
-    if (this.#tiers.length === 0) return;
+  /** Caches a fetched value; returns until when it is fresh, or null when it is not cached at all. */
+  async #store(key: string, value: Cached): Promise<number | null> {
+    if (this.#tiers.length === 0) return null;
     const terminal = 'isTerminal' in value ? value.isTerminal : true;
     const ttl = terminal ? this.#config.terminalTtlSeconds : this.#config.activeTtlSeconds;
-    if (ttl <= 0) return;
+    if (ttl <= 0) return null;
     const storedAt = Date.now();
     const freshUntil = storedAt + ttl * 1000;
     const keepUntil = freshUntil + (terminal ? this.#config.staleIfErrorSeconds * 1000 : 0);
     const entry: CacheEntry<Cached> = { value, storedAt, freshUntil, keepUntil };
     await Promise.all(this.#tiers.map((tier) => tier.set(key, entry)));
+    return freshUntil;
   }
 
   async close(): Promise<void> {

@@ -43,12 +43,28 @@ export interface OperationScope {
   upstreamCalls: Partial<Record<Provider, number>>;
   cacheHits: number;
   stale: Array<{ provider: Provider; ageSeconds: number }>;
+  /**
+   * Until when every session this operation read stays fresh (the earliest expiry among them); Infinity when it
+   * read none. With `uncacheable`, it decides whether and how long the whole response may be reused.
+   */
+  freshUntil: number;
+  /** Set when the answer depends on something besides fresh sessions (provider health, an uncached session). */
+  uncacheable: boolean;
+  /** True when the response was served from the response cache. */
+  responseCacheHit: boolean;
 }
 
 const scope = new AsyncLocalStorage<OperationScope>();
 
 export function newOperationScope(): OperationScope {
-  return { upstreamCalls: {}, cacheHits: 0, stale: [] };
+  return {
+    upstreamCalls: {},
+    cacheHits: 0,
+    stale: [],
+    freshUntil: Number.POSITIVE_INFINITY,
+    uncacheable: false,
+    responseCacheHit: false,
+  };
 }
 
 /** Runs `fn` with `tally` as the current operation's scope. */
@@ -58,6 +74,14 @@ export function runInOperationScope<T>(tally: OperationScope, fn: () => T): T {
 
 export function currentOperationScope(): OperationScope | undefined {
   return scope.getStore();
+}
+
+/** Records that the current operation read data fresh until `until` (null: data that may not be reused). */
+export function noteFreshness(until: number | null): void {
+  const tally = scope.getStore();
+  if (!tally) return;
+  if (until === null) tally.uncacheable = true;
+  else tally.freshUntil = Math.min(tally.freshUntil, until);
 }
 
 export function emitUpstreamEvent(event: UpstreamEvent): void {

@@ -83,6 +83,8 @@ export interface OperationSummary {
   errorCodes: string[];
   upstreamCalls: Partial<Record<Provider, number>>;
   cacheHits: number;
+  /** The whole answer was a reused one (ResponseCache). */
+  responseCache: boolean;
   stale: number;
   apq: 'hit' | 'registered' | null;
 }
@@ -109,6 +111,7 @@ export function summarizeOperation(input: {
     errorCodes: record.errorCodes,
     upstreamCalls: { ...input.scope.upstreamCalls },
     cacheHits: input.scope.cacheHits,
+    responseCache: input.scope.responseCacheHit,
     stale: input.scope.stale.length,
     apq: record.apq,
   };
@@ -129,6 +132,7 @@ export function logOperation(log: Logger, summary: OperationSummary): void {
     durationMs: summary.durationMs,
     upstreamCalls: summary.upstreamCalls,
     cacheHits: summary.cacheHits,
+    responseCache: summary.responseCache,
     stale: summary.stale,
     errorCodes: summary.errorCodes,
     apq: summary.apq,

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+
+/** A whole /graphql answer that may be sent again, with what the operation log needs to describe it. */
+export interface CachedResponse {
+  body: string;
+  contentType: string;
+  operationName: string | null;
+  operationType: string | null;
+}
+
+/**
+ * Reuses whole answers to identical operations from the same credential (a mobile app polling its session, a
+ * dashboard refreshing), for as long as every session in the answer is fresh in the session cache, and never
+ * longer. Only answers without errors, without stale data and without provider health are kept. Keys are hashes
+ * of the credential and of the request, so one caller's view (masking, token-bound sessions) never reaches another.
+ */
+export class ResponseCache {
+  readonly #lru: LRUCache<string, CachedResponse>;
+
+  /** At most `maxBytes` of response bodies in memory (default 16 MiB). */
+  constructor(maxBytes = 16 * 1024 * 1024) {
+    this.#lru = new LRUCache<string, CachedResponse>({
+      maxSize: maxBytes,
+      sizeCalculation: (entry) => Math.max(1, entry.body.length),
+      ttlAutopurge: false,
+    });
+  }
+
+  /** The key of a request: credential, accepted media types and body; null for requests that are never reused. */
+  static keyOf(authorization: string | undefined, accept: string | undefined, body: string): string | null {
+    if (!authorization || body.length === 0) return null;
+    const hash = createHash('sha256');
+    hash
+      .update(authorization)
+      .update('\u0000')
+      .update(accept ?? '')
+      .update('\u0000')
+      .update(body);
+    return hash.digest('base64url');
+  }
+
+  get(key: string): CachedResponse | undefined {
+    return this.#lru.get(key);
+  }
+
+  /** Keeps `response` until `freshUntil` (epoch ms). */
+  set(key: string, response: CachedResponse, freshUntil: number): void {
+    const ttl = freshUntil - Date.now();
+    if (ttl <= 0 || !Number.isFinite(ttl)) return;
+    this.#lru.set(key, response, { ttl });
+  }
+
+  clear(): void {
+    this.#lru.clear();
+  }
+}
