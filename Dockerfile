@@ -8,7 +8,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # `prepare` runs this script; with no sources copied yet it has nothing to build.
 COPY scripts/build-playground.ts ./scripts/
-RUN npm ci --no-audit --no-fund
+RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY schema ./schema
 COPY src ./src
@@ -20,7 +20,7 @@ RUN npm run build && npm run playground:build
 FROM node:24.21.0-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 # 3. What runs: compiled JavaScript, production node_modules, the schema it loads, the playground assets.
 FROM node:24.21.0-bookworm-slim AS runtime
