@@ -100,18 +100,18 @@ function devKeys(config: Config): { keys: ApiKeyConfig[]; devKey: string | null 
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   // The schema and everything checked against it first: a bad trusted-documents manifest stops the start here.
   const schema = buildSchema();
-  const { limits, introspection, apq, trustedDocuments } = config.graphql;
+  const { limits, introspection, trustedDocuments } = config.graphql;
   const limitsPlugins = operationLimits(schema, limits);
   const trusted = trustedDocuments ? new TrustedDocumentList(schema, trustedDocuments) : null;
   const registry = await ProviderRegistry.start(config, options);
-  const store = SessionStore.create(config, registry, options.store);
+  // The gateway's one Redis connection, shared by the session cache and persisted queries.
+  const redis = config.redisUrl ? createRedis(config.redisUrl) : null;
+  const store = SessionStore.create(config, registry, { ...options.store, redis });
   const responses = new ResponseCache();
   const { keys, devKey } = devKeys(config);
   const authenticator = new Authenticator(keys, config.jwt);
   const metrics = new GatewayMetrics(() => registry.info());
   const tracing = startTracing(config.telemetry);
-  // The gateway's one Redis connection for persisted queries (trusted documents need none).
-  const redis = config.redisUrl && apq && !trustedDocuments ? createRedis(config.redisUrl) : null;
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -120,7 +120,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     hideSchemaDetailsFromClientErrors: !introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    persistedQueries: persistedQueries(config.graphql, redis),
+    persistedQueries: persistedQueries(config.graphql, trustedDocuments ? null : redis),
     parseOptions: limitsPlugins.parseOptions,
     validationRules: limitsPlugins.validationRules,
     // main.ts owns SIGTERM/SIGINT: it drains HTTP first, then stops Apollo and the upstream pools.

@@ -1,4 +1,4 @@
-import type { CircuitState, Provider, Session, SessionDetails } from '../model/session.ts';
+import type { Provider, Session, SessionDetails } from '../model/session.ts';
 import type { FaultInjector } from '../sandbox/server.ts';
 import type { UpstreamHttpOptions } from '../upstream/http.ts';
 import type { StatusTable } from './status.ts';
@@ -17,8 +17,6 @@ export interface ProviderAdapter {
   fetchSession(id: string, signal?: AbortSignal): Promise<Session>;
   /** For sessions built with `detailsDeferred`: fetches `reference` and `metadata`. */
   fetchSessionDetails?(id: string, signal?: AbortSignal): Promise<SessionDetails>;
-  /** The provider's circuit-breaker state. */
-  circuit(): CircuitState;
   /** Closes upstream connections. */
   close(): Promise<void>;
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { closeRedis, createRedis } from '../cache/redisClient.ts';
 import { type CacheEntry, type CacheTier, MemoryTier, RedisTier } from '../cache/sessionCache.ts';
 import type { CacheConfig, Config } from '../config/index.ts';
 import { logger } from '../logger.ts';
@@ -15,6 +14,8 @@ type Cached = Session | SessionDetails;
 export interface SessionStoreOptions {
   /** Share one upstream call among concurrent requests for the same session (default true). */
   dedupInFlight?: boolean;
+  /** The process's Redis connection (owned and closed by the caller); none: memory only. */
+  redis?: Redis | null;
 }
 
 /**
@@ -28,30 +29,26 @@ export class SessionStore {
   readonly #config: CacheConfig;
   readonly #tiers: CacheTier<Cached>[];
   readonly #inFlight = new InFlight<{ value: Cached; freshUntil: number | null }>();
-  readonly #redis: Redis | null;
   readonly #dedup: boolean;
 
   private constructor(
     registry: ProviderRegistry,
     config: CacheConfig,
     tiers: CacheTier<Cached>[],
-    redis: Redis | null,
     options: SessionStoreOptions,
   ) {
     this.#dedup = options.dedupInFlight ?? true;
     this.#registry = registry;
     this.#config = config;
     this.#tiers = tiers;
-    this.#redis = redis;
   }
 
   static create(config: Config, registry: ProviderRegistry, options: SessionStoreOptions = {}): SessionStore {
     const cacheOn = config.cache.terminalTtlSeconds > 0 || config.cache.activeTtlSeconds > 0;
     const tiers: CacheTier<Cached>[] = [];
-    let redis: Redis | null = null;
     if (cacheOn) {
       tiers.push(new MemoryTier<Cached>(config.cache.maxEntries));
-      if (config.redisUrl) {
+      if (options.redis) {
         let key = config.cache.encryptionKey;
         if (!key) {
           // Config refuses this in production; elsewhere a per-process key keeps values unreadable at rest.
@@ -60,11 +57,10 @@ export class SessionStore {
             'CACHE_ENCRYPTION_KEY unset: Redis cache values use a random per-process key (not shared by replicas)',
           );
         }
-        redis = createRedis(config.redisUrl);
-        tiers.push(new RedisTier<Cached>(redis, key));
+        tiers.push(new RedisTier<Cached>(options.redis, key));
       }
     }
-    return new SessionStore(registry, config.cache, tiers, redis, options);
+    return new SessionStore(registry, config.cache, tiers, options);
   }
 
   session(provider: Provider, id: string): Promise<Session> {
@@ -146,6 +142,5 @@ export class SessionStore {
 
   async close(): Promise<void> {
     await Promise.all(this.#tiers.map((t) => t.close()));
-    if (this.#redis) await closeRedis(this.#redis);
   }
 }

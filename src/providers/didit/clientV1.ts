@@ -1,5 +1,5 @@
 import type { DiditLive } from '../../config/index.ts';
-import type { CircuitState, Session } from '../../model/session.ts';
+import type { Session } from '../../model/session.ts';
 import { statusError, upstreamError } from '../../upstream/errors.ts';
 import { DEFAULT_HTTP_OPTIONS, UpstreamHttp, type UpstreamResponse } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
@@ -56,10 +56,6 @@ export class DiditV1Adapter implements ProviderAdapter {
     }
     if (res.status !== 200) throw diditError(res);
     return normalizeDiditV1Decision(parseUpstreamJson('DIDIT', diditV1Decision, res, 'decision payload'), this.sandbox);
-  }
-
-  circuit(): CircuitState {
-    return 'CLOSED';
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { DiditLive } from '../../config/index.ts';
-import type { CircuitState, Session } from '../../model/session.ts';
+import type { Session } from '../../model/session.ts';
 import { DEFAULT_HTTP_OPTIONS, UpstreamHttp } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
 import type { ProviderAdapter } from '../types.ts';
@@ -33,10 +33,6 @@ export class DiditV3Adapter implements ProviderAdapter {
     const res = await this.#api.request({ path: decisionPath('v3', id), headers: this.#headers, signal });
     if (res.status !== 200) throw diditError(res);
     return normalizeDiditV3Decision(parseUpstreamJson('DIDIT', diditV3Decision, res, 'decision payload'), this.sandbox);
-  }
-
-  circuit(): CircuitState {
-    return 'CLOSED';
   }
 
   close(): Promise<void> {

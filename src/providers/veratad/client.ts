@@ -1,6 +1,6 @@
 import type { VeratadLive } from '../../config/index.ts';
 import { logger } from '../../logger.ts';
-import type { CircuitState, Session } from '../../model/session.ts';
+import type { Session } from '../../model/session.ts';
 import { statusError, upstreamError } from '../../upstream/errors.ts';
 import {
   DEFAULT_HTTP_OPTIONS,
@@ -90,10 +90,6 @@ export class VeratadAdapter implements ProviderAdapter {
       default:
         throw statusError('VERATAD', res);
     }
-  }
-
-  circuit(): CircuitState {
-    return 'CLOSED';
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { VerifaLive } from '../../config/index.ts';
 import { logger } from '../../logger.ts';
-import type { CircuitState, Session, SessionDetails } from '../../model/session.ts';
+import type { Session, SessionDetails } from '../../model/session.ts';
 import { statusError, upstreamError } from '../../upstream/errors.ts';
 import {
   DEFAULT_HTTP_OPTIONS,
@@ -68,10 +68,6 @@ export class VerifaAdapter implements ProviderAdapter {
       return verifaSessionDetails(parseUpstreamJson('VERIFA', verifaSession, res, 'session payload'));
     if (res.status === 404) throw upstreamError.notFound('VERIFA');
     throw this.#errorFor(res);
-  }
-
-  circuit(): CircuitState {
-    return 'CLOSED';
   }
 
   close(): Promise<void> {
