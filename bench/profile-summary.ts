@@ -1,5 +1,6 @@
 /**
- * Summarises a V8 .cpuprofile (from `BENCH_PROFILE=1 npm run bench`): self time by function and by package.
+ * Summarises a V8 .cpuprofile (from `BENCH_PROFILE=1 npm run bench`): self time by function and by package, as
+ * shares of the busy (non-idle) time.
  * Usage: node bench/profile-summary.ts bench/results/<file>.cpuprofile [top]
  */
 import { readFileSync } from 'node:fs';
@@ -20,8 +21,11 @@ const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfTime = new Map<number, number>();
 let total = 0;
+// Idle time is left out: a benchmark child waits while the other targets run.
+const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
 profile.samples.forEach((id, i) => {
   const dt = profile.timeDeltas[i] ?? 0;
+  if (idle.has(id)) return;
   selfTime.set(id, (selfTime.get(id) ?? 0) + dt);
   total += dt;
 });

@@ -1,19 +1,16 @@
 /**
- * One benchmark server per child process, so the load generator (the parent) does not share an event loop
+ * One benchmark server per child process (Verigate itself runs from bench/gateway.mjs), so the load generator (the parent) does not share an event loop
  * with what it measures. Roles:
  *   simulator            the Didit simulator (v3), as the sandbox runs it
  *   proxy <base> <key>   a minimal undici pass-through: the same upstream call as Verigate, nothing else
- *   gateway              Verigate itself, configured from the environment
  * The parent asks over IPC for `count` (simulator requests), `gc` (heap after a full GC) and `stop`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
-import { loadConfig } from '../src/config/index.ts';
 import { logger } from '../src/logger.ts';
 import { providerModules } from '../src/providers/index.ts';
 import type { RunningSimulator } from '../src/providers/types.ts';
-import { startGateway } from '../src/server.ts';
 
 type Message =
   | { type: 'count' }
@@ -60,13 +57,6 @@ if (role === 'simulator') {
     await pool.close();
   };
   send({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
-} else if (role === 'gateway') {
-  // BENCH_DEDUP=0 turns in-flight dedup off, so that "caching off" means one upstream call per operation.
-  const gateway = await startGateway(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent' }), {
-    store: { dedupInFlight: process.env.BENCH_DEDUP !== '0' },
-  });
-  close = () => gateway.close();
-  send({ type: 'ready', url: gateway.url });
 } else {
   throw new Error(`unknown role ${role}`);
 }
@@ -88,9 +78,11 @@ process.on('message', async (message: Message) => {
     case 'gc':
       globalThis.gc?.();
       globalThis.gc?.();
-      send({ type: 'gc', heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss });
+      send({ type: 'gc', ...process.memoryUsage() });
       break;
     case 'stop':
+      // Never outlive the benchmark: exit even if a keep-alive connection makes close() wait.
+      setTimeout(() => process.exit(0), 1_000).unref();
       await close();
       process.exit(0);
   }

@@ -1,0 +1,22 @@
+// The gateway as the container runs it: compiled JavaScript from dist/ (`npm run build`), no TypeScript loader in
+// the process. bench/run.ts forks it; it answers the same IPC messages as bench/servers.ts.
+import { loadConfig } from '../dist/config/index.js';
+import { logger } from '../dist/logger.js';
+import { startGateway } from '../dist/server.js';
+
+logger.level = 'silent';
+const gateway = await startGateway(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent' }), {
+  store: { dedupInFlight: process.env.BENCH_DEDUP !== '0' },
+});
+process.send?.({ type: 'ready', url: gateway.url });
+process.on('message', async (message) => {
+  if (message.type === 'gc') {
+    globalThis.gc?.();
+    globalThis.gc?.();
+    process.send?.({ type: 'gc', ...process.memoryUsage() });
+  } else if (message.type === 'stop') {
+    setTimeout(() => process.exit(0), 1_000).unref();
+    await gateway.close();
+    process.exit(0);
+  }
+});
