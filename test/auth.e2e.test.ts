@@ -14,7 +14,7 @@ const JWT_ENV = { JWT_SECRET: SECRET, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE
 
 const now = () => Math.floor(Date.now() / 1000);
 
-/** Mints a token the way an app backend would: HS256, this issuer and audience, 5 minutes. */
+/** Mints a token the way an app backend would: HS256, this issuer and audience, 5 minutes (-1: leave the claim out). */
 function mint(
   claims: JWTPayload,
   options: { secret?: string; exp?: number; iat?: number; iss?: string; aud?: string } = {},
@@ -22,8 +22,8 @@ function mint(
   const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(options.iss ?? ISSUER)
-    .setAudience(options.aud ?? AUDIENCE)
-    .setIssuedAt(options.iat ?? now());
+    .setAudience(options.aud ?? AUDIENCE);
+  if (options.iat !== -1) jwt.setIssuedAt(options.iat ?? now());
   if (options.exp !== -1) jwt.setExpirationTime(options.exp ?? now() + 300);
   return jwt.sign(new TextEncoder().encode(options.secret ?? SECRET));
 }
@@ -262,6 +262,7 @@ describe('JWT bearer tokens with a shared secret', () => {
         'The token is not valid for this gateway (claim "iss").',
       ],
       [await mint({ scope: 'sessions:read' }, { exp: -1 }), 'The token is not valid for this gateway (claim "exp").'],
+      [await mint({ scope: 'sessions:read' }, { iat: -1 }), 'The token is not valid for this gateway (claim "iat").'],
       [
         await mint({ scope: 'sessions:read' }, { secret: 'another-secret-that-is-long-enough-999' }),
         'The token is not valid.',
@@ -296,6 +297,38 @@ describe('JWT bearer tokens with a shared secret', () => {
   it('keeps API keys working beside tokens', async () => {
     const res = await gw.query(STATUS('ses_approved'));
     expect(res.body).toEqual({ data: { session: { status: 'APPROVED' } } });
+  });
+
+  describe('lifetime counted from the earlier of `iat` and now', () => {
+    const FULL_SESSION = '{ session(provider: VERIFA, id: "ses_approved") { status kyc { documentNumber } } }';
+    const PII = { scope: 'sessions:read pii:read' };
+
+    it('refuses a ten-year token whose `iat` claims it was minted a minute before it expires', async () => {
+      const sim = gw.simulator('VERIFA');
+      sim.resetCount();
+      const exp = now() + 10 * 365 * 86_400;
+      const res = await gw.query(FULL_SESSION, undefined, await mint(PII, { exp, iat: exp - 60 }));
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 401,
+        body: unauthenticated('The token was issued in the future ("iat"); check the issuer’s clock.'),
+      });
+      expect(sim.requestCount()).toBe(0);
+    });
+
+    it('accepts an `iat` a few seconds ahead, within the clock tolerance', async () => {
+      const res = await gw.query(FULL_SESSION, undefined, await mint(PII, { iat: now() + 3, exp: now() + 300 }));
+      expect(res.body).toEqual({ data: { session: { status: 'APPROVED', kyc: { documentNumber: 'D81234567' } } } });
+    });
+
+    it('refuses a token that, counted from now, outlives the limit although `exp − iat` does not', async () => {
+      // iat 4 s ahead (tolerated), exp − iat exactly 3600 s: from now the token would live 3604 s.
+      const iat = now() + 4;
+      const res = await gw.query(FULL_SESSION, undefined, await mint(PII, { iat, exp: iat + 3600 }));
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 401,
+        body: unauthenticated('The token lives longer than 3600 s; mint short-lived tokens for Verigate.'),
+      });
+    });
   });
 });
 

@@ -121,9 +121,7 @@ export class Authenticator {
     } catch (error) {
       throw jwtFailure(error);
     }
-    const now = Math.floor(Date.now() / 1000);
-    const exp = payload.exp as number;
-    if (exp - (typeof payload.iat === 'number' ? payload.iat : now) > jwt.config.maxTtlSeconds) {
+    if (lifetimeSeconds(payload) > jwt.config.maxTtlSeconds) {
       throw unauthenticated(
         `The token lives longer than ${jwt.config.maxTtlSeconds} s; mint short-lived tokens for Verigate.`,
       );
@@ -142,12 +140,25 @@ export class Authenticator {
   }
 }
 
-/** Signature (with the algorithms the key kind allows), `exp` (required), `nbf`, `iss` and `aud`, by jose. */
+/**
+ * How long the token can still be used here: from its `iat`, or from now if `iat` is ahead of our clock (jose has
+ * already refused an `iat` more than the clock tolerance ahead), so a forged-forward `iat` cannot stretch it.
+ */
+function lifetimeSeconds(payload: JWTPayload): number {
+  const now = Math.floor(Date.now() / 1000);
+  return (payload.exp as number) - Math.min(payload.iat as number, now);
+}
+
+/**
+ * Signature (with the algorithms the key kind allows), `exp` and `iat` (both required), `nbf`, `iss` and `aud`, by
+ * jose; `maxTokenAge` refuses an `iat` older than the lifetime limit or ahead of our clock beyond the tolerance.
+ */
 function jwtVerifier(jwt: JwtConfig): (token: string) => Promise<JWTVerifyResult> {
   const options = {
     issuer: jwt.issuer,
     audience: jwt.audience,
-    requiredClaims: ['exp'],
+    requiredClaims: ['exp', 'iat'],
+    maxTokenAge: jwt.maxTtlSeconds,
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
   };
   if (jwt.key.kind === 'secret') {
@@ -162,6 +173,8 @@ function jwtVerifier(jwt: JwtConfig): (token: string) => Promise<JWTVerifyResult
 /** Why a token failed, in words a client can act on; nothing about the key or the expected claims. */
 function jwtFailure(error: unknown): GatewayError {
   if (error instanceof joseErrors.JWTExpired) return unauthenticated('The token has expired.');
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'iat' && error.reason === 'check_failed')
+    return unauthenticated('The token was issued in the future ("iat"); check the issuer’s clock.');
   if (error instanceof joseErrors.JWTClaimValidationFailed)
     return unauthenticated(`The token is not valid for this gateway (claim "${error.claim}").`);
   if (
