@@ -53,6 +53,18 @@ export class GatewayMetrics {
     labelNames: ['provider', 'reason'] as const,
     registers: [this.registry],
   });
+  readonly #rateBudgetShared = new Gauge({
+    name: 'verigate_rate_budget_shared',
+    help: 'With REDIS_URL: 1 while a provider rate budget is shared by all replicas through Redis, 0 while this replica falls back to its own.',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+  readonly #rateBudgetFallbacks = new Counter({
+    name: 'verigate_rate_budget_fallbacks_total',
+    help: 'Upstream calls whose rate budget was decided by this replica alone although REDIS_URL is set, by reason (unavailable, timeout, error).',
+    labelNames: ['provider', 'reason'] as const,
+    registers: [this.registry],
+  });
   readonly #cache = new Counter({
     name: 'verigate_cache_lookups_total',
     help: 'Session cache lookups, by provider, result (hit, miss, stale) and tier (memory, redis).',
@@ -115,6 +127,12 @@ export class GatewayMetrics {
         return;
       case 'circuit':
         this.#circuitTransitions.inc({ provider: event.provider, state: event.state });
+        return;
+      case 'rate_budget_mode':
+        this.#rateBudgetShared.set({ provider: event.provider }, event.shared ? 1 : 0);
+        return;
+      case 'rate_budget_fallback':
+        this.#rateBudgetFallbacks.inc({ provider: event.provider, reason: event.reason });
         return;
     }
   }

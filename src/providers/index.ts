@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Config, ProviderMode } from '../config/index.ts';
 import { logger } from '../logger.ts';
 import type { Provider, ProviderInfo } from '../model/session.ts';
@@ -89,6 +90,14 @@ export class ProviderRegistry {
     const { live, simulator } = await module.startSandbox();
     this.#simulators.set(module.provider, simulator);
     this.#adapters.set(module.provider, module.createAdapter(live, adapterOptions));
+  }
+
+  /**
+   * Shares every provider's rate budget with the other replicas on this Redis, so `*_RATE_LIMIT_PER_MINUTE` is
+   * the vendor's limit for the whole deployment; each replica falls back to its own budget while Redis is away.
+   */
+  shareRateBudgets(redis: Redis): void {
+    for (const policy of this.#policies.values()) policy.shareRateBudget(redis);
   }
 
   adapter(provider: Provider): ProviderAdapter | undefined {

@@ -27,7 +27,14 @@ export type UpstreamEvent =
   | { type: 'cache_error'; tier: 'redis'; operation: 'get' | 'set' }
   | { type: 'dedup'; provider: Provider }
   | { type: 'rejected'; provider: Provider; reason: 'rate_budget' | 'circuit_open' | 'bulkhead' | 'retry_budget' }
-  | { type: 'circuit'; provider: Provider; state: CircuitState };
+  | { type: 'circuit'; provider: Provider; state: CircuitState }
+  /** Whether a provider's rate budget is shared through Redis right now; sent when that changes. */
+  | { type: 'rate_budget_mode'; provider: Provider; shared: boolean }
+  /** A call decided by this replica's own budget although Redis is configured. */
+  | { type: 'rate_budget_fallback'; provider: Provider; reason: RateBudgetFallback };
+
+/** Why a shared rate budget was not asked: Redis not connected (or recently failing), too slow, or an error. */
+export type RateBudgetFallback = 'unavailable' | 'timeout' | 'error';
 
 type Listener = (event: UpstreamEvent) => void;
 const listeners = new Set<Listener>();

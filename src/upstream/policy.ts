@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Provider } from '../model/session.ts';
 import { type BreakerOptions, CircuitBreaker } from './breaker.ts';
 import { Bulkhead } from './bulkhead.ts';
@@ -5,6 +6,7 @@ import { GatewayError, parseRetryAfter, providerName, upstreamError } from './er
 import { emitUpstreamEvent, type UpstreamOutcome } from './events.ts';
 import { RateBudget } from './rateLimit.ts';
 import { backoffMs, DEFAULT_RETRY, RetryBudget, type RetryOptions } from './retry.ts';
+import { SharedRateBudget, type SharedRateBudgetOptions } from './sharedRateBudget.ts';
 
 export interface ProviderPolicyOptions {
   /** Requests per minute Verigate allows itself towards this provider; null for no client-side budget. */
@@ -50,6 +52,7 @@ export class ProviderPolicy {
   readonly breaker: CircuitBreaker;
   readonly #options: ProviderPolicyOptions;
   readonly #budget: RateBudget | null;
+  #sharedBudget: SharedRateBudget | null = null;
   readonly #bulkhead: Bulkhead;
   readonly #retryBudget: RetryBudget;
 
@@ -64,6 +67,13 @@ export class ProviderPolicy {
     );
   }
 
+  /** Shares this provider's rate budget with every replica on the same Redis (the local one stays as fallback). */
+  shareRateBudget(redis: Redis, options: Pick<SharedRateBudgetOptions, 'timeoutMs' | 'localForMs'> = {}): void {
+    const perMinute = this.#options.ratePerMinute;
+    if (!this.#budget || !perMinute) return;
+    this.#sharedBudget = new SharedRateBudget(this.provider, this.#budget, redis, { ...options, perMinute });
+  }
+
   /**
    * Runs `attempt` under the policy. `deadline` is the whole call's deadline (all attempts and waits included).
    * Returns the response of the last attempt (any status); throws the GatewayError of a failed one.
@@ -73,7 +83,7 @@ export class ProviderPolicy {
     const idempotent = method === 'GET' || method === 'HEAD';
     this.#retryBudget.recordRequest();
     for (let n = 1; ; n += 1) {
-      const spent = this.#budget?.take();
+      const spent = this.#sharedBudget ? await this.#sharedBudget.take() : this.#budget?.take();
       if (spent && !spent.ok) {
         emitUpstreamEvent({ type: 'rejected', provider, reason: 'rate_budget' });
         throw upstreamError.rateLimited(provider, spent.retryAfterSeconds, true);

@@ -11,6 +11,9 @@ export interface RateBudgetOptions {
   now?: () => number;
 }
 
+/** A token taken, or how many whole seconds until one is there. */
+export type Spend = { ok: true } | { ok: false; retryAfterSeconds: number };
+
 export class RateBudget {
   readonly #ratePerMs: number;
   readonly #capacity: number;
@@ -27,7 +30,7 @@ export class RateBudget {
   }
 
   /** Takes a token; when none is left, says in how many whole seconds one will be. */
-  take(): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  take(): Spend {
     const now = this.#now();
     this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#last) * this.#ratePerMs);
     this.#last = now;

@@ -1,0 +1,141 @@
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRedis } from '../../src/cache/redisClient.ts';
+import type { Simulator } from '../../src/sandbox/server.ts';
+import { onUpstreamEvent, type UpstreamEvent } from '../../src/upstream/events.ts';
+import { client, startEcho } from './support.ts';
+
+/** Tests use Redis database 5 only, and flush only it. */
+const REDIS_URL = 'redis://127.0.0.1:6379/5';
+const BUDGET = 4;
+
+/** A TCP hop in front of the real Redis that can be told to stop passing commands on (a stalled Redis). */
+async function startStallableRedis(): Promise<{ url: string; stall: () => void; close: () => Promise<void> }> {
+  let stalled = false;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((downstream) => {
+    const upstream = connect(6379, '127.0.0.1');
+    sockets.add(downstream).add(upstream);
+    downstream.on('data', (chunk) => {
+      if (!stalled) upstream.write(chunk);
+    });
+    upstream.pipe(downstream);
+    const end = () => {
+      downstream.destroy();
+      upstream.destroy();
+    };
+    downstream.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    url: `redis://127.0.0.1:${port}/5`,
+    stall: () => {
+      stalled = true;
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+async function ready(redis: Redis): Promise<Redis> {
+  if (redis.status !== 'ready') await once(redis, 'ready');
+  return redis;
+}
+
+describe('rate budget shared through Redis', () => {
+  let sim: Simulator;
+  let admin: Redis;
+  const connections: Redis[] = [];
+  const events: UpstreamEvent[] = [];
+  let unsubscribe: () => void;
+
+  beforeAll(async () => {
+    admin = new Redis(REDIS_URL);
+    unsubscribe = onUpstreamEvent((e) => {
+      if (e.type.startsWith('rate_budget') || e.type === 'rejected') events.push(e);
+    });
+  });
+  afterAll(async () => {
+    unsubscribe();
+    await admin.quit();
+  });
+  beforeEach(async () => {
+    await admin.flushdb();
+    sim = await startEcho();
+    events.length = 0;
+  });
+  afterEach(async () => {
+    for (const c of connections.splice(0)) c.disconnect();
+    await sim.close();
+  });
+
+  /** One replica's view of the provider: its own policy (and local budget) on its own Redis connection. */
+  async function replica(url = REDIS_URL, localForMs = 60_000) {
+    const redis = await ready(createRedis(url));
+    connections.push(redis);
+    const { http, policy } = client(sim, { ratePerMinute: BUDGET });
+    // Long enough that "not asked again" does not depend on how fast this machine runs the test.
+    policy.shareRateBudget(redis, { localForMs });
+    return { http, call: () => http.request({ path: '/x' }) };
+  }
+
+  it('spends one budget across replicas, refusing with the time until the next shared token', async () => {
+    const a = await replica();
+    const b = await replica();
+    for (let i = 0; i < BUDGET / 2; i += 1) {
+      expect((await a.call()).status).toBe(200);
+      expect((await b.call()).status).toBe(200);
+    }
+    for (const r of [a, b]) {
+      await expect(r.call()).rejects.toMatchObject({
+        extensions: { code: 'UPSTREAM_RATE_LIMITED', provider: 'VERIFA', retryAfterSeconds: expect.any(Number) },
+      });
+    }
+    expect(sim.requestCount()).toBe(BUDGET);
+    expect(events.filter((e) => e.type === 'rate_budget_fallback')).toEqual([]);
+    // Each replica reported once that its budget is shared.
+    expect(events.filter((e) => e.type === 'rate_budget_mode')).toEqual([
+      { type: 'rate_budget_mode', provider: 'VERIFA', shared: true },
+      { type: 'rate_budget_mode', provider: 'VERIFA', shared: true },
+    ]);
+  });
+
+  it('decides locally when Redis stalls, starting from what this replica already spent, without asking again at once', async () => {
+    const proxy = await startStallableRedis();
+    try {
+      const r = await replica(proxy.url);
+      for (let i = 0; i < BUDGET - 1; i += 1) expect((await r.call()).status).toBe(200);
+      proxy.stall();
+      // Redis does not answer: the call goes on, on the local budget's last token.
+      expect((await r.call()).status).toBe(200);
+      // The next one does not wait for Redis again; the local budget is spent.
+      await expect(r.call()).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_RATE_LIMITED' } });
+      expect(sim.requestCount()).toBe(BUDGET);
+      expect(events.filter((e) => e.type.startsWith('rate_budget'))).toEqual([
+        { type: 'rate_budget_mode', provider: 'VERIFA', shared: true },
+        { type: 'rate_budget_mode', provider: 'VERIFA', shared: false },
+        { type: 'rate_budget_fallback', provider: 'VERIFA', reason: 'timeout' },
+        { type: 'rate_budget_fallback', provider: 'VERIFA', reason: 'unavailable' },
+      ]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('decides locally when Redis answers with an error', async () => {
+    // A key of the wrong type makes the script fail, as any Redis-side error would.
+    await admin.hset('verigate:rate:VERIFA', 'x', '1');
+    const r = await replica();
+    expect((await r.call()).status).toBe(200);
+    expect(events.filter((e) => e.type === 'rate_budget_fallback')).toEqual([
+      { type: 'rate_budget_fallback', provider: 'VERIFA', reason: 'error' },
+    ]);
+  });
+});
