@@ -82,7 +82,7 @@ describe('shared Redis cache', () => {
 
       const keys = await redis.keys('*');
       expect(keys).toHaveLength(1);
-      expect(keys[0]).toMatch(/^verigate:session:v1:[A-Za-z0-9_-]{43}$/);
+      expect(keys[0]).toMatch(/^verigate:session:v2:[A-Za-z0-9_-]{43}$/);
       const raw = (await redis.getBuffer(keys[0] as string)) as Buffer;
       for (const secret of ['ses_approved', 'Jane', 'D81234567', '1991-04-12', 'Harbor']) {
         expect(raw.includes(secret)).toBe(false);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -26,4 +26,17 @@ export function open(key: Buffer, aad: string, sealed: Buffer): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A key for one purpose, derived from `master` with HKDF-SHA256 (RFC 5869): `info` names the purpose, so a key that
+ * names Redis keys is never the key that seals values.
+ */
+export function deriveKey(master: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
+}
+
+/** HMAC-SHA256 of `value`, base64url: a Redis key name nobody without `key` can compute from a guessed value. */
+export function keyedName(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value, 'utf8').digest('base64url');
 }

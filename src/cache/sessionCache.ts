@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { logger } from '../logger.ts';
 import { emitUpstreamEvent } from '../upstream/events.ts';
 import { open, seal } from './crypto.ts';
+import { RedisKeyNames } from './redisKeys.ts';
 
 /** A cached value with its freshness. Past `freshUntil` it is only served stale, while its provider is down. */
 export interface CacheEntry<T> {
@@ -50,27 +50,26 @@ export class MemoryTier<T extends object> implements CacheTier<T> {
 }
 
 /**
- * Shared cache in Redis for replicas. Keys are hashed (no session ids in Redis), values are sealed with
- * AES-256-GCM. Every failure or slow answer counts as a miss: Redis can make Verigate slower, never wrong.
+ * Shared cache in Redis for replicas. Keys are HMACs under a key derived from the encryption key (no session ids in
+ * Redis, and no way to test a guessed one), values are sealed with AES-256-GCM. Every failure or slow answer counts
+ * as a miss: Redis can make Verigate slower, never wrong.
  */
 export class RedisTier<T> implements CacheTier<T> {
   readonly name = 'redis' as const;
   readonly #redis: Redis;
   readonly #key: Buffer;
+  readonly #names: RedisKeyNames;
   readonly #timeoutMs: number;
 
   constructor(redis: Redis, encryptionKey: Buffer, timeoutMs = 50) {
     this.#redis = redis;
     this.#key = encryptionKey;
+    this.#names = new RedisKeyNames(encryptionKey);
     this.#timeoutMs = timeoutMs;
   }
 
-  static keyOf(key: string): string {
-    return `verigate:session:v1:${createHash('sha256').update(key).digest('base64url')}`;
-  }
-
   async get(key: string): Promise<CacheEntry<T> | null> {
-    const redisKey = RedisTier.keyOf(key);
+    const redisKey = this.#names.session(key);
     try {
       const raw = await withTimeout(this.#redis.getBuffer(redisKey), this.#timeoutMs);
       if (!raw) return null;
@@ -88,7 +87,7 @@ export class RedisTier<T> implements CacheTier<T> {
   }
 
   async set(key: string, entry: CacheEntry<T>): Promise<void> {
-    const redisKey = RedisTier.keyOf(key);
+    const redisKey = this.#names.session(key);
     const ttlMs = Math.max(1, entry.keepUntil - Date.now());
     try {
       await withTimeout(
