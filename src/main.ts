@@ -2,6 +2,9 @@ import { ConfigError, loadConfig } from './config/index.ts';
 import { logger } from './logger.ts';
 import { startGateway } from './server.ts';
 
+/** Past the announce delay and the drain timeout, closing Apollo, Redis and the pools gets this long, ms. */
+const HARD_STOP_GRACE_MS = 5_000;
+
 /** Entry point: validate config, start providers (simulators for sandboxed ones), serve, drain on signals. */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -21,9 +24,16 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'draining');
-    gateway.close().then(
+    const { shutdownDelayMs, drainTimeoutMs } = config.server;
+    logger.info({ signal, announceMs: shutdownDelayMs, drainTimeoutMs }, 'draining');
+    // A hard stop: whatever shutdown still waits for past its deadline is logged, and the process exits non-zero.
+    const deadline = setTimeout(() => {
+      logger.error({ waitingFor: gateway.shutdownStep() }, 'shutdown deadline passed; exiting');
+      process.exit(1);
+    }, shutdownDelayMs + drainTimeoutMs + HARD_STOP_GRACE_MS);
+    gateway.close({ announceMs: shutdownDelayMs }).then(
       () => {
+        clearTimeout(deadline);
         logger.info('stopped');
         process.exit(0);
       },
@@ -41,6 +51,7 @@ async function main(): Promise<void> {
   logger.info(
     {
       url: gateway.url,
+      address: gateway.address,
       playground: config.playground.enabled ? gateway.url.replace(/graphql$/, 'playground') : null,
       sandboxed,
       live: info.filter((p) => p.configured && !p.sandbox).map((p) => p.provider),

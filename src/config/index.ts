@@ -10,6 +10,7 @@ import {
   upstreamConfig,
   upstreamEnv,
 } from './providers.ts';
+import { type ServerConfig, serverConfig, serverEnv } from './server.ts';
 import { type TelemetryConfig, telemetryConfig, telemetryEnv } from './telemetry.ts';
 
 /**
@@ -22,11 +23,14 @@ export * from './access.ts';
 export * from './cache.ts';
 export * from './graphql.ts';
 export * from './providers.ts';
+export * from './server.ts';
 export * from './telemetry.ts';
 
 export interface Config {
   nodeEnv: 'production' | 'development' | 'test';
   port: number;
+  /** The HTTP listener (address, connection cap, shutdown timing). */
+  server: ServerConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Null outside production when GATEWAY_API_KEYS is unset: a development key is generated at start. */
   apiKeys: ApiKeyConfig[] | null;
@@ -50,24 +54,6 @@ export class ConfigError extends Error {
     this.problems = problems;
   }
 }
-
-const serverEnv = {
-  NODE_ENV: z
-    .enum(['production', 'development', 'test'], { message: 'must be production, development or test' })
-    .optional()
-    .default('development'),
-  PORT: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be an integer')
-    .min(0, 'must be between 0 and 65535')
-    .max(65535, 'must be between 0 and 65535')
-    .default(4000),
-  PLAYGROUND_ENABLED: z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
-    .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()),
-};
 
 const envSchema = z.object({
   ...serverEnv,
@@ -103,6 +89,7 @@ function buildConfig(env: Env, problems: string[]): Config {
   return {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
+    server: serverConfig(env),
     logLevel: env.LOG_LEVEL,
     apiKeys,
     jwt,

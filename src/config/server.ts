@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { type EnvOf, limit, optionalText } from './parse.ts';
+
+/** The HTTP listener: where it binds, how many connections it holds, and how it shuts down. */
+
+export interface ServerConfig {
+  /** Address the listener binds: 127.0.0.1 outside production, every interface (0.0.0.0) in production. */
+  host: string;
+  port: number;
+  /** Open connections at most; past it the oldest connection that never sent a whole request is closed first. */
+  maxConnections: number;
+  /** After SIGTERM, /readyz answers 503 this long while requests are still served, so balancers stop routing, ms. */
+  shutdownDelayMs: number;
+  /** Then in-flight requests get this long to finish before their connections are closed and the process exits, ms. */
+  drainTimeoutMs: number;
+}
+
+export const serverEnv = {
+  NODE_ENV: z
+    .enum(['production', 'development', 'test'], { message: 'must be production, development or test' })
+    .optional()
+    .default('development'),
+  HOST: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-zA-Z.:[\]-]+$/, 'must be an IP address or host name, such as 127.0.0.1, 0.0.0.0 or ::')
+      .optional(),
+  ),
+  PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(4000),
+  HTTP_MAX_CONNECTIONS: limit(16, 1_000_000, 10_000),
+  SHUTDOWN_DELAY_SECONDS: limit(0, 300, 5),
+  SHUTDOWN_TIMEOUT_SECONDS: limit(1, 600, 10),
+  PLAYGROUND_ENABLED: optionalText.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()),
+};
+
+export function serverConfig(env: EnvOf<typeof serverEnv>): ServerConfig {
+  return {
+    host: env.HOST ?? (env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    port: env.PORT,
+    maxConnections: env.HTTP_MAX_CONNECTIONS,
+    shutdownDelayMs: env.SHUTDOWN_DELAY_SECONDS * 1000,
+    drainTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  };
+}

@@ -1,0 +1,187 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServer, HTTPGraphQLResponse } from '@apollo/server';
+import type { Authenticator, Caller } from '../graphql/auth.ts';
+import type { GatewayContext } from '../graphql/context.ts';
+import { SessionLoader } from '../graphql/loaders.ts';
+import {
+  logOperation,
+  type OperationRecord,
+  operationRecord,
+  recordCodesFromBody,
+  summarizeOperation,
+} from '../graphql/plugins/operationLog.ts';
+import type { TrustedDocumentList } from '../graphql/plugins/trustedDocuments.ts';
+import { ResponseCache } from '../graphql/responseCache.ts';
+import { logger } from '../logger.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import { withOperationSpan } from '../observability/tracing.ts';
+import type { ProviderRegistry } from '../providers/index.ts';
+import type { SessionStore } from '../sessions/store.ts';
+import type { GatewayError } from '../upstream/errors.ts';
+import { newOperationScope, type OperationScope, runInOperationScope } from '../upstream/events.ts';
+import { readGraphQLRequest } from './graphqlRequest.ts';
+import { requestIdOf, writeErrors } from './respond.ts';
+import type { Route } from './route.ts';
+
+export interface GraphQLRouteDeps {
+  apollo: ApolloServer<GatewayContext>;
+  authenticator: Authenticator;
+  trusted: TrustedDocumentList | null;
+  responses: ResponseCache;
+  registry: ProviderRegistry;
+  store: SessionStore;
+  metrics: GatewayMetrics;
+  maxBodyBytes: number;
+}
+
+type Reject = (status: number, code: string, message: string) => void;
+
+/** POST and GET /graphql: authenticate, read, admit, answer; one log line, one span and one metric per request. */
+export function graphqlRoute(deps: GraphQLRouteDeps): Route {
+  return async (req, res, url) => {
+    if (url.pathname !== '/graphql') return false;
+    await serveOperation(deps, req, res, url);
+    return true;
+  };
+}
+
+async function serveOperation(deps: GraphQLRouteDeps, req: IncomingMessage, res: ServerResponse, url: URL) {
+  const started = performance.now();
+  const requestId = String(res.getHeader('x-request-id') ?? requestIdOf(req));
+  // One scope per operation: upstream calls, cache hits and the Apollo side's findings, for its one log line.
+  const scope = newOperationScope();
+  const record = operationRecord(scope);
+  const reject: Reject = (status, code, message) => {
+    record.errorCodes.push(code);
+    writeErrors(res, status, code, message);
+  };
+  const finished = deps.metrics.requestStarted();
+  let callerName: string | null = null;
+  let failed = false;
+  try {
+    await withOperationSpan(req.headers, async () => {
+      const caller = await authenticate(deps.authenticator, req, res, reject);
+      if (caller) {
+        callerName = caller.name;
+        await answer(deps, { req, res, url, requestId, caller, scope, record, reject });
+      }
+      return { status: res.statusCode, errorCodes: record.errorCodes };
+    });
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    finished();
+    const durationMs = performance.now() - started;
+    const status = failed ? 500 : res.statusCode;
+    const summary = summarizeOperation({ requestId, caller: callerName, status, durationMs, scope });
+    logOperation(logger, summary);
+    deps.metrics.observeOperation(summary.operationType, summary.outcome, durationMs / 1000, summary.errorCodes);
+  }
+}
+
+/** The caller, or null once the refusal is answered: 401, or 503 when a token cannot be verified right now. */
+async function authenticate(
+  authenticator: Authenticator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  reject: Reject,
+): Promise<Caller | null> {
+  try {
+    return await authenticator.authenticate(req.headers.authorization);
+  } catch (error) {
+    const e = error as GatewayError;
+    const status = (e.extensions.http as { status?: number } | undefined)?.status ?? 401;
+    if (status === 401) res.setHeader('www-authenticate', 'Bearer');
+    reject(status, e.code, e.message);
+    return null;
+  }
+}
+
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  requestId: string;
+  caller: Caller;
+  scope: OperationScope;
+  record: OperationRecord;
+  reject: Reject;
+}
+
+async function answer(deps: GraphQLRouteDeps, x: Exchange): Promise<void> {
+  const read = await readGraphQLRequest(x.req, x.url, deps.maxBodyBytes);
+  if (!read.ok) {
+    if (read.closeConnection) x.res.setHeader('connection', 'close');
+    return x.reject(read.status, read.code, read.message);
+  }
+  let request = read.request;
+  if (deps.trusted) {
+    // Trusted-documents mode: an operation not in the manifest is refused before Apollo parses anything.
+    const admission = deps.trusted.admit(request);
+    if (!admission.admitted) return x.reject(400, admission.code, admission.message);
+    request = admission.request;
+  }
+  // An identical operation from the same credential, answered from fresh sessions only, is answered again as is.
+  // Checked here: after authentication, the body checks and trusted-document admission.
+  const cacheKey =
+    x.req.method === 'POST' && typeof request.body === 'object'
+      ? ResponseCache.keyOf(x.req.headers.authorization, x.req.headers.accept, read.rawBody)
+      : null;
+  if (cacheKey && replay(deps.responses, cacheKey, x)) return;
+  // Everything the operation does upstream (calls, cache hits, stale copies) is tallied in its own scope.
+  const result = await runInOperationScope(x.scope, () =>
+    deps.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: request,
+      context: async () => ({
+        requestId: x.requestId,
+        caller: x.caller,
+        registry: deps.registry,
+        sessions: new SessionLoader(deps.registry, deps.store, x.caller),
+      }),
+    }),
+  );
+  await writeResult(deps.responses, cacheKey, result, x);
+}
+
+/** Answers from the response cache; false when there is nothing fresh to answer with. */
+function replay(responses: ResponseCache, cacheKey: string, x: Exchange): boolean {
+  const reused = responses.get(cacheKey);
+  if (!reused) return false;
+  x.scope.responseCacheHit = true;
+  x.record.operationName = reused.operationName;
+  x.record.operationType = reused.operationType;
+  x.res.writeHead(200, { 'content-type': reused.contentType, 'content-length': Buffer.byteLength(reused.body) });
+  x.res.end(reused.body);
+  return true;
+}
+
+async function writeResult(
+  responses: ResponseCache,
+  cacheKey: string | null,
+  result: HTTPGraphQLResponse,
+  x: Exchange,
+): Promise<void> {
+  const { res, record, scope } = x;
+  for (const [key, value] of result.headers) res.setHeader(key, value);
+  res.statusCode = result.status ?? 200;
+  if (result.body.kind === 'chunked') {
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+    return;
+  }
+  // Responses Apollo refused before its plugins ran (batching, CSRF, unknown persisted ids) carry their codes here.
+  if (res.statusCode >= 400) recordCodesFromBody(record, result.body.string);
+  res.end(result.body.string);
+  const reusable =
+    cacheKey !== null &&
+    res.statusCode === 200 &&
+    record.errorCodes.length === 0 &&
+    !scope.uncacheable &&
+    scope.stale.length === 0 &&
+    Number.isFinite(scope.freshUntil);
+  if (!reusable) return;
+  const contentType = String(res.getHeader('content-type') ?? 'application/json; charset=utf-8');
+  const { operationName, operationType } = record;
+  responses.set(cacheKey, { body: result.body.string, contentType, operationName, operationType }, scope.freshUntil);
+}

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Small response helpers shared by the routes. */
+
+export function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+  });
+  res.end(payload);
+}
+
+/** A GraphQL-shaped refusal: `{ errors: [{ message, extensions: { code } }] }`. */
+export function writeErrors(res: ServerResponse, status: number, code: string, message: string): void {
+  writeJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+/** The caller's `x-request-id` when it is a sane token, a new UUID otherwise. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+export function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/(.+\+)?json\b/i.test(contentType.trim());
+}
+
+/** Reads the body up to `max` bytes; null when it is larger (the rest is not read). */
+export async function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) {
+    req.resume();
+    return null;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      req.resume();
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** True for GET and HEAD, the methods the read-only routes answer. */
+export const isRead = (req: IncomingMessage): boolean => req.method === 'GET' || req.method === 'HEAD';
