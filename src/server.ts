@@ -18,6 +18,7 @@ import { logger } from './logger.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
 import { startTracing } from './observability/tracing.ts';
 import { ProviderRegistry, type RegistryOptions } from './providers/index.ts';
+import { createSessionChanges, type SessionChanges } from './sessions/changes.ts';
 import { SessionStore, type SessionStoreOptions } from './sessions/store.ts';
 
 export { formatError } from './graphql/formatError.ts';
@@ -38,6 +39,8 @@ export interface Gateway {
   /** The address the listener actually bound, e.g. `127.0.0.1:4000`. */
   readonly address: string;
   readonly registry: ProviderRegistry;
+  /** `sessionChanged` hints, across replicas over Redis pub/sub when REDIS_URL is set (webhooks publish them). */
+  readonly changes: SessionChanges;
   /** The generated development key, when no GATEWAY_API_KEYS were configured. */
   readonly devKey: string | null;
   /**
@@ -62,9 +65,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const { trustedDocuments } = config.graphql;
   const trusted = trustedDocuments ? new TrustedDocumentList(schema, trustedDocuments) : null;
   const registry = await ProviderRegistry.start(config, options);
-  // The gateway's one Redis connection, shared by the session cache and persisted queries.
+  // The gateway's one Redis connection, shared by the session cache, persisted queries and the rate budgets.
   const redis = config.redisUrl ? createRedis(config.redisUrl) : null;
+  if (redis) registry.shareRateBudgets(redis);
   const store = SessionStore.create(config, registry, { ...options.store, redis });
+  const changes = createSessionChanges(redis);
   const { keys, devKey } = devKeys(config);
   const metrics = new GatewayMetrics(() => registry.info());
   const tracing = startTracing(config.telemetry);
@@ -99,6 +104,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const steps: Array<[string, () => Promise<void> | void]> = [
     ['http connections', () => listener.drain(config.server.drainTimeoutMs)],
     ['apollo', () => apollo.stop()],
+    ['session changes', () => changes.close()],
     ['session store', () => store.close()],
     ['redis', () => (redis ? closeRedis(redis) : undefined)],
     ['upstream pools and simulators', () => registry.close()],
@@ -128,6 +134,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     port: listener.port,
     address: listener.address,
     registry,
+    changes,
     devKey,
     close,
     shutdownStep: () => step,
