@@ -275,7 +275,13 @@ describe('configuration of limits, introspection and persisted queries', () => {
         maxBodyBytes: 262144,
       },
       introspection: true,
-      apq: { ttlSeconds: 86400 },
+      apq: {
+        ttlSeconds: 3600,
+        maxDocumentBytes: 16384,
+        registrationsPerMinute: 60,
+        maxEntries: 1000,
+        encryptionKey: null,
+      },
       trustedDocuments: null,
     });
   });
@@ -358,17 +364,24 @@ describe('automatic persisted queries in Redis', () => {
   });
 
   it('lets a replica run by hash a query another replica registered, kept with a TTL', async () => {
-    const a = await startTestGateway({ REDIS_URL: REDIS_DB, APQ_TTL_SECONDS: '600' });
-    const b = await startTestGateway({ REDIS_URL: REDIS_DB, APQ_TTL_SECONDS: '600' });
+    // Replicas share what they seal with the same CACHE_ENCRYPTION_KEY (test/apq-limits.e2e.test.ts: names, budget).
+    const shared = {
+      REDIS_URL: REDIS_DB,
+      APQ_TTL_SECONDS: '600',
+      CACHE_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('hex'),
+    };
+    const a = await startTestGateway(shared);
+    const b = await startTestGateway(shared);
     try {
       await new Promise((r) => setTimeout(r, 100)); // let both connect
       const hash = sha256(APQ_QUERY);
       await send(a, { body: { query: APQ_QUERY, extensions: apq(hash) } });
       const fromB = await send(b, { body: { extensions: apq(hash) } });
       expect(fromB.body).toEqual({ data: { session: { status: 'APPROVED' } } });
-      const key = `verigate:apq:${hash}`;
-      expect(await redis.get(key)).toBe(APQ_QUERY);
-      const ttl = await redis.ttl(key);
+      const [key, ...others] = await redis.keys('verigate:apq:v2:doc:*');
+      expect(others).toEqual([]);
+      expect((await redis.getBuffer(key as string))?.includes(APQ_QUERY)).toBe(false);
+      const ttl = await redis.ttl(key as string);
       expect(ttl).toBeGreaterThan(590);
       expect(ttl).toBeLessThanOrEqual(600);
     } finally {

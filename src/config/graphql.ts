@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { type EnvOf, flag, limit, optionalText } from './parse.ts';
+import type { cacheEnv } from './cache.ts';
+import { decodeKey, type EnvOf, flag, limit, optionalText } from './parse.ts';
 
 /** The GraphQL endpoint: operation limits, introspection, persisted queries and trusted documents. */
 
@@ -32,12 +33,28 @@ export interface TrustedDocuments {
   operations: ReadonlyMap<string, string>;
 }
 
+/** What automatic persisted queries may store: README "Persisted queries" gives the reasoning for each default. */
+export interface ApqConfig {
+  ttlSeconds: number;
+  /** Largest document registered, bytes (UTF-8); larger ones are refused with PERSISTED_QUERY_TOO_LARGE. */
+  maxDocumentBytes: number;
+  /** Registrations one credential may make per minute (across replicas with Redis). */
+  registrationsPerMinute: number;
+  /** Documents kept at once (in Redis: counted, the oldest dropped past it); bounds APQ's memory with the above. */
+  maxEntries: number;
+  /**
+   * CACHE_ENCRYPTION_KEY: in Redis it seals documents and keys their names and the registration counters, so
+   * replicas sharing it share them; null outside production means a per-process key, as for the session cache.
+   */
+  encryptionKey: Buffer | null;
+}
+
 export interface GraphQLConfig {
   limits: GraphQLLimits;
   /** Introspection and "did you mean" suggestions; off in production unless GRAPHQL_INTROSPECTION=true. */
   introspection: boolean;
   /** Automatic persisted queries (in memory, or in Redis with REDIS_URL); null: off. */
-  apq: { ttlSeconds: number } | null;
+  apq: ApqConfig | null;
   trustedDocuments: TrustedDocuments | null;
 }
 
@@ -51,10 +68,14 @@ export const graphqlEnv = {
   GRAPHQL_MAX_BODY_BYTES: limit(1_024, 10 * 1024 * 1024, 256 * 1024),
   GRAPHQL_INTROSPECTION: flag,
   APQ_ENABLED: flag,
-  APQ_TTL_SECONDS: limit(1, 30 * 24 * 3600, 24 * 3600),
+  APQ_TTL_SECONDS: limit(1, 30 * 24 * 3600, 3600),
+  APQ_MAX_DOCUMENT_BYTES: limit(256, 1024 * 1024, 16 * 1024),
+  APQ_REGISTRATIONS_PER_MINUTE: limit(1, 100_000, 60),
+  APQ_MAX_ENTRIES: limit(10, 1_000_000, 1_000),
   TRUSTED_DOCUMENTS: optionalText,
 };
-type GraphQLEnv = EnvOf<typeof graphqlEnv> & { NODE_ENV: 'production' | 'development' | 'test' };
+type GraphQLEnv = EnvOf<typeof graphqlEnv> &
+  Pick<EnvOf<typeof cacheEnv>, 'CACHE_ENCRYPTION_KEY'> & { NODE_ENV: 'production' | 'development' | 'test' };
 
 export function graphqlConfig(env: GraphQLEnv, problems: string[]): GraphQLConfig {
   return {
@@ -68,7 +89,17 @@ export function graphqlConfig(env: GraphQLEnv, problems: string[]): GraphQLConfi
       maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES,
     },
     introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
-    apq: env.APQ_ENABLED === false ? null : { ttlSeconds: env.APQ_TTL_SECONDS },
+    apq:
+      env.APQ_ENABLED === false
+        ? null
+        : {
+            ttlSeconds: env.APQ_TTL_SECONDS,
+            maxDocumentBytes: env.APQ_MAX_DOCUMENT_BYTES,
+            registrationsPerMinute: env.APQ_REGISTRATIONS_PER_MINUTE,
+            maxEntries: env.APQ_MAX_ENTRIES,
+            // Validated, and required in production with Redis, by the cache concern (cache.ts).
+            encryptionKey: env.CACHE_ENCRYPTION_KEY ? decodeKey(env.CACHE_ENCRYPTION_KEY) : null,
+          },
     trustedDocuments: trustedDocuments(env.TRUSTED_DOCUMENTS, problems),
   };
 }

@@ -19,6 +19,7 @@ export async function startApollo(
 ): Promise<ApolloServer<GatewayContext>> {
   const { limits, introspection, trustedDocuments } = graphql;
   const limitsPlugins = operationLimits(schema, limits);
+  const apq = persistedQueries(graphql, trustedDocuments ? null : redis);
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -27,7 +28,7 @@ export async function startApollo(
     hideSchemaDetailsFromClientErrors: !introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    persistedQueries: persistedQueries(graphql, trustedDocuments ? null : redis),
+    persistedQueries: apq.options,
     parseOptions: limitsPlugins.parseOptions,
     validationRules: limitsPlugins.validationRules,
     // main.ts owns SIGTERM/SIGINT: it drains HTTP first, then stops Apollo and the upstream pools.
@@ -37,6 +38,7 @@ export async function startApollo(
       // sessions itself and sends no HTTP cache headers, so it is pure cost (1.5 % of CPU in the profile).
       ApolloServerPluginCacheControlDisabled(),
       ...limitsPlugins.plugins,
+      ...apq.plugins,
       operationRecordPlugin,
       operationSpanPlugin,
       staleExtensionPlugin,

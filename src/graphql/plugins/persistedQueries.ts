@@ -1,58 +1,38 @@
-import type { PersistedQueryOptions } from '@apollo/server';
-import { InMemoryLRUCache, type KeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
+import { randomBytes } from 'node:crypto';
+import type { ApolloServerPlugin, PersistedQueryOptions } from '@apollo/server';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { Redis } from 'ioredis';
+import { RedisApqStore } from '../../cache/apqStore.ts';
+import { RegistrationCounter } from '../../cache/registrationCounter.ts';
 import type { GraphQLConfig } from '../../config/index.ts';
+import type { GatewayContext } from '../context.ts';
+import { apqAdmissionPlugin } from './apqAdmission.ts';
 
-/** Memory the in-process APQ store may use (document text, measured by Apollo's size calculation). */
-const MEMORY_APQ_BYTES = 16 * 1024 * 1024;
-/** Redis keys are `verigate:apq:<sha256>` (Apollo adds its own `apq:` prefix inside). */
-const REDIS_PREFIX = 'verigate:';
-
-/**
- * Apollo's KeyValueCache over the gateway's Redis connection, so every replica knows a query any replica has
- * registered. Fail-fast like the connection itself: a Redis that is down is a miss (the client re-sends the full
- * query, as the APQ protocol expects) and a lost write, never a failed request.
- */
-export class RedisKeyValueCache implements KeyValueCache<string> {
-  readonly #redis: Redis;
-
-  constructor(redis: Redis) {
-    this.#redis = redis;
-  }
-
-  async get(key: string): Promise<string | undefined> {
-    try {
-      return (await this.#redis.get(REDIS_PREFIX + key)) ?? undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  async set(key: string, value: string, options?: KeyValueCacheSetOptions): Promise<void> {
-    try {
-      if (options?.ttl) await this.#redis.set(REDIS_PREFIX + key, value, 'EX', options.ttl);
-      else await this.#redis.set(REDIS_PREFIX + key, value);
-    } catch {
-      // A lost registration costs one more round trip for the next client; nothing else.
-    }
-  }
-
-  async delete(key: string): Promise<boolean> {
-    try {
-      return (await this.#redis.del(REDIS_PREFIX + key)) > 0;
-    } catch {
-      return false;
-    }
-  }
+/** What Apollo Server needs for automatic persisted queries. */
+export interface AutomaticPersistedQueries {
+  /** Apollo's `persistedQueries` option. */
+  options: PersistedQueryOptions | false;
+  /** Admits registrations (document size, registrations per credential); none when APQ is off. */
+  plugins: ApolloServerPlugin<GatewayContext>[];
 }
 
 /**
- * Apollo Server's `persistedQueries` option: automatic persisted queries in memory, or in Redis when the gateway
- * has a connection. Off in trusted-documents mode, where the manifest is the only source of documents.
- * Apollo registers a query only after it has parsed, validated and passed every operation limit.
+ * Automatic persisted queries in memory, or in Redis when the gateway has a connection (sealed with
+ * CACHE_ENCRYPTION_KEY, which replicas must share; a per-process key without one, as the session cache). Off in
+ * trusted-documents mode, where the manifest is the only source of documents. Apollo registers a document only
+ * after it has parsed, validated and passed every operation limit, and the admission plugin.
  */
-export function persistedQueries(config: GraphQLConfig, redis: Redis | null): PersistedQueryOptions | false {
-  if (!config.apq || config.trustedDocuments) return false;
-  const cache = redis ? new RedisKeyValueCache(redis) : new InMemoryLRUCache<string>({ maxSize: MEMORY_APQ_BYTES });
-  return { cache, ttl: config.apq.ttlSeconds };
+export function persistedQueries(config: GraphQLConfig, redis: Redis | null): AutomaticPersistedQueries {
+  const apq = config.apq;
+  if (!apq || config.trustedDocuments) return { options: false, plugins: [] };
+  // Outside production only (config requires the key there with Redis): unreadable at rest, not shared.
+  const key = apq.encryptionKey ?? randomBytes(32);
+  const cache = redis
+    ? new RedisApqStore(redis, key, apq)
+    : new InMemoryLRUCache<string>({ maxSize: apq.maxEntries * apq.maxDocumentBytes, max: apq.maxEntries });
+  const counter = new RegistrationCounter(apq.registrationsPerMinute, redis ? { redis, encryptionKey: key } : null);
+  return {
+    options: { cache, ttl: apq.ttlSeconds },
+    plugins: [apqAdmissionPlugin({ ...apq, counter })],
+  };
 }
