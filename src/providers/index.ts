@@ -39,9 +39,11 @@ export class ProviderRegistry {
   readonly #adapters = new Map<Provider, ProviderAdapter>();
   readonly #simulators = new Map<Provider, RunningSimulator>();
   readonly #policies = new Map<Provider, ProviderPolicy>();
+  #rateBudgetRedisTimeoutMs = 50;
 
   static async start(config: Config, options: RegistryOptions = {}): Promise<ProviderRegistry> {
     const registry = new ProviderRegistry();
+    registry.#rateBudgetRedisTimeoutMs = config.upstream.rateBudgetRedisTimeoutMs;
     try {
       for (const key of Object.keys(MODULES) as Array<keyof Config['providers']>) {
         const module = MODULES[key] as ProviderModule<unknown> | null;
@@ -97,7 +99,8 @@ export class ProviderRegistry {
    * the vendor's limit for the whole deployment; each replica falls back to its own budget while Redis is away.
    */
   shareRateBudgets(redis: Redis): void {
-    for (const policy of this.#policies.values()) policy.shareRateBudget(redis);
+    const timeoutMs = this.#rateBudgetRedisTimeoutMs;
+    for (const policy of this.#policies.values()) policy.shareRateBudget(redis, { timeoutMs });
   }
 
   adapter(provider: Provider): ProviderAdapter | undefined {

@@ -24,7 +24,7 @@ if tat < now then tat = now end
 local next = tat + interval
 local wait = next - tolerance - now
 if wait > 0 then return {0, math.ceil(wait)} end
-redis.call('SET', KEYS[1], string.format('%.3f', next), 'PX', math.ceil(next - now))
+redis.call('SET', KEYS[1], string.format('%.3f', next), 'PX', math.max(1, math.ceil(next - now)))
 return {1, 0}
 `;
 
