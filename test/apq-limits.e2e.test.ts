@@ -35,7 +35,7 @@ async function post(gw: TestGateway, body: unknown, key = FULL_KEY): Promise<Ans
 
 async function get(gw: TestGateway, params: Record<string, unknown>, key = FULL_KEY): Promise<Answer> {
   const search = new URLSearchParams(
-    Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
   );
   const res = await request(`${gw.gateway.url}?${search}`, {
     headers: { authorization: `Bearer ${key}`, 'apollo-require-preflight': 'true' },
