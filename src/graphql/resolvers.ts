@@ -1,4 +1,4 @@
-import { DateResolver, DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { Session } from '../model/session.ts';
 import { GatewayError, upstreamError } from '../upstream/errors.ts';
@@ -6,6 +6,7 @@ import { noteFreshness } from '../upstream/events.ts';
 import { requireScope } from './auth.ts';
 import type { GatewayContext } from './context.ts';
 import { fromGlobalId, toGlobalId } from './ids.ts';
+import { JSONScalar } from './jsonScalar.ts';
 
 /** The most refs one `sessions` call may ask for; each distinct one can cost an upstream call. */
 export const MAX_SESSION_REFS = 50;
@@ -20,7 +21,7 @@ async function detail<K extends 'reference' | 'metadata'>(session: Session, key:
 export const resolvers: Resolvers = {
   Date: DateResolver,
   DateTime: DateTimeResolver,
-  JSON: JSONResolver,
+  JSON: JSONScalar,
   Query: {
     session: (_parent, { provider, id }, ctx) => {
       requireScope(ctx.caller, 'sessions:read');

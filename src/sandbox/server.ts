@@ -23,7 +23,9 @@ export type Fault =
   /** Answer 200 with a JSON body of this many bytes. */
   | { kind: 'oversize'; bytes: number }
   /** Answer 200 with bytes that are not JSON. */
-  | { kind: 'garbage' };
+  | { kind: 'garbage' }
+  /** Answer 200 with this JSON text for the request's path: vendor payloads no scenario holds (deep or huge fields). */
+  | { kind: 'payload'; body: (path: string) => string };
 
 export interface FaultInjector {
   /** Injects `fault` into the next `times` requests (default: until cleared) whose path includes `path`. */
@@ -79,6 +81,9 @@ async function applyFault(
     }
     case 'garbage':
       sendRaw(res, 200, '\u0000<html>not json{', 'application/json');
+      return true;
+    case 'payload':
+      sendRaw(res, 200, fault.body(path), 'application/json');
       return true;
   }
 }

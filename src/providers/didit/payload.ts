@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedJson } from '../../upstream/boundedJson.ts';
 
 /**
  * The pieces of Didit's JSON that v1 and v3 share (docs.didit.me; providers.md §2, providers-didit-v3.md §3):
@@ -43,7 +44,7 @@ export type DiditParsedAddress = z.infer<typeof diditParsedAddress>;
 export const diditWarning = z.object({
   feature: str,
   risk: str,
-  additional_data: z.unknown().optional(),
+  additional_data: boundedJson('DIDIT', 'additional_data', z.unknown().optional()),
   log_type: str,
   short_description: str,
   long_description: str,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedJson } from '../../upstream/boundedJson.ts';
 import {
   bool,
   diditAmlFields,
@@ -161,7 +162,7 @@ export const diditV3Decision = z.object({
   environment: str,
   vendor_data: str,
   /** Whatever JSON the integrator attached at creation. */
-  metadata: z.unknown().optional(),
+  metadata: boundedJson('DIDIT', 'metadata', z.unknown().optional()),
   expected_details: z
     .object({
       first_name: str,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedJson } from '../../upstream/boundedJson.ts';
 
 /**
  * Veratad VX JSON (api.veratad.com, "Get Session Result", "Get Session Status" and "Webhook" pages).
@@ -87,7 +88,11 @@ export const veratadResult = z.object({
   email: leaf,
   phone: leaf,
   reference: leaf,
-  additionalData: z.preprocess(phpObject, z.record(z.string(), z.unknown())).nullish(),
+  additionalData: boundedJson(
+    'VERATAD',
+    'additionalData',
+    z.preprocess(phpObject, z.record(z.string(), z.unknown())).nullish(),
+  ),
   dcams_plus: veratadDcamsPlus.nullish(),
   journey: veratadJourney.nullish(),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedJson } from '../../upstream/boundedJson.ts';
 
 /**
  * Verifa's JSON, as sent with `Key-Inflection: snake` (docs.withverifa.com, API reference "Get session result"
@@ -53,7 +54,11 @@ export const verifaSession = z.object({
   created_at: str,
   updated_at: str,
   external_ref: str,
-  metadata: z.preprocess(emptyArrayAsObject, z.record(z.string(), z.unknown())).nullish(),
+  metadata: boundedJson(
+    'VERIFA',
+    'metadata',
+    z.preprocess(emptyArrayAsObject, z.record(z.string(), z.unknown())).nullish(),
+  ),
   country: str,
   workflow_id: str,
   document_type: str,
