@@ -35,6 +35,21 @@ type WithGcra = Redis & {
   [COMMAND](key: string, intervalMs: number, burst: number): Promise<[number, number]>;
 };
 
+/**
+ * Registers the script on the connection, and loads it into Redis on every (re)connect, so that the first call after
+ * one is a single EVALSHA rather than a NOSCRIPT miss and a second round trip inside the timeout.
+ */
+function defineGcra(redis: Redis): void {
+  redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: GCRA });
+  const load = () => {
+    redis.script('LOAD', GCRA).catch(() => {
+      // Not loaded now: the first call loads it (ioredis falls back to EVAL).
+    });
+  };
+  redis.on('ready', load);
+  if (redis.status === 'ready') load();
+}
+
 export interface SharedRateBudgetOptions {
   /** Sustained requests per minute, for all replicas together. */
   perMinute: number;
@@ -61,7 +76,7 @@ export class SharedRateBudget {
   constructor(provider: Provider, local: RateBudget, redis: Redis, options: SharedRateBudgetOptions) {
     this.#provider = provider;
     this.#local = local;
-    if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: GCRA });
+    if (!(COMMAND in redis)) defineGcra(redis);
     this.#redis = redis as WithGcra;
     // Namespaced by provider only: the key names no account, credential or caller.
     this.#key = `verigate:rate:${provider}`;

@@ -64,6 +64,7 @@ describe('rate budget shared through Redis', () => {
   });
   afterAll(async () => {
     unsubscribe();
+    await admin.flushdb();
     await admin.quit();
   });
   beforeEach(async () => {
