@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningSimulator } from '../providers/types.ts';
 
@@ -25,7 +25,11 @@ export type Fault =
   /** Answer 200 with bytes that are not JSON. */
   | { kind: 'garbage' }
   /** Answer 200 with this JSON text for the request's path: vendor payloads no scenario holds (deep or huge fields). */
-  | { kind: 'payload'; body: (path: string) => string };
+  | { kind: 'payload'; body: (path: string) => string }
+  /** Answer 200 with a JSON body of `bytes` (default 4 096), sent `chunkBytes` (default 1) every `everyMs`. */
+  | { kind: 'trickle'; everyMs: number; chunkBytes?: number; bytes?: number }
+  /** Answer as usual, but label the response with this content type. */
+  | { kind: 'content_type'; contentType: string };
 
 export interface FaultInjector {
   /** Injects `fault` into the next `times` requests (default: until cleared) whose path includes `path`. */
@@ -85,7 +89,37 @@ async function applyFault(
     case 'payload':
       sendRaw(res, 200, fault.body(path), 'application/json');
       return true;
+    case 'trickle':
+      trickle(res, fault.bytes ?? 4096, fault.chunkBytes ?? 1, fault.everyMs);
+      return true;
+    case 'content_type':
+      relabel(res, fault.contentType);
+      return false;
   }
+}
+
+/** Sends a JSON body of `bytes` a few bytes at a time, until it is done or the client goes away. */
+function trickle(res: ServerResponse, bytes: number, chunkBytes: number, everyMs: number): void {
+  const body = Buffer.from(`{"padding": "${'x'.repeat(Math.max(0, bytes - 15))}"}`);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed) return clearInterval(timer);
+    res.write(body.subarray(sent, sent + chunkBytes));
+    sent += chunkBytes;
+    if (sent >= body.length) {
+      clearInterval(timer);
+      res.end();
+    }
+  }, everyMs);
+  res.once('close', () => clearInterval(timer));
+}
+
+/** Makes the handler's own response go out under another content type (the simulators use `writeHead`). */
+function relabel(res: ServerResponse, contentType: string): void {
+  const writeHead = res.writeHead.bind(res) as (status: number, headers?: OutgoingHttpHeaders) => ServerResponse;
+  res.writeHead = ((status: number, headers?: OutgoingHttpHeaders) =>
+    writeHead(status, { ...headers, 'content-type': contentType })) as typeof res.writeHead;
 }
 
 /**

@@ -59,6 +59,14 @@ export class CircuitBreaker {
     return true;
   }
 
+  /**
+   * Ends a call that `tryAcquire` let through without counting it either way: it said nothing about the vendor's
+   * health (one session's bad or slow body). A half-open probe slot is freed for the next call.
+   */
+  release(): void {
+    if (this.#state === 'HALF_OPEN') this.#probeInFlight = false;
+  }
+
   /** Records the outcome of a call that `tryAcquire` let through. */
   record(success: boolean): void {
     if (this.#state === 'HALF_OPEN') {

@@ -12,7 +12,8 @@ export type UpstreamOutcome =
   | 'rate_limited' // the vendor said 429
   | 'timeout'
   | 'network_error'
-  | 'bad_response'; // body too large or unreadable
+  | 'bad_response' // body too large or unreadable
+  | 'slow_body'; // 2xx headers, then a body below the minimum rate
 
 export type UpstreamEvent =
   | {

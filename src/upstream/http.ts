@@ -1,5 +1,6 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Provider } from '../model/session.ts';
+import { type BodyRateFloor, BodyRateGuard, SlowBodyError } from './bodyRate.ts';
 import { GatewayError, upstreamError } from './errors.ts';
 import { type AttemptResult, DEFAULT_POLICY, ProviderPolicy } from './policy.ts';
 
@@ -18,20 +19,27 @@ export interface UpstreamHttpOptions {
   timeouts: HttpTimeouts;
   /** Bodies larger than this are cut off and fail as UPSTREAM_BAD_RESPONSE. */
   maxBodyBytes: number;
+  /** Bodies slower than this are cut off and fail as UPSTREAM_UNAVAILABLE (default: 16 KiB/s after 1 s). */
+  minBodyRate?: BodyRateFloor;
   /** Keep-alive connections per origin. */
   connections: number;
   /** The provider's resilience policy, shared by all of its pools. Without one, calls are unguarded. */
   policy?: ProviderPolicy;
 }
 
+const DEFAULT_MIN_BODY_RATE: BodyRateFloor = { graceMs: 1_000, bytesPerSecond: 16 * 1024 };
+
 /**
  * Defaults: a vendor gets 2 s to accept a connection, 5 s to start answering and 5 s of silence mid-body;
  * a whole call (retries included) ends after 8 s, below the 10 s a client is told to wait for an operation.
- * Vendor session payloads are a few KiB; 2 MiB leaves room for image-heavy decisions.
+ * Vendor session payloads are a few KiB; 2 MiB leaves room for image-heavy decisions. A body still streaming 1 s
+ * after its headers must have averaged 16 KiB/s: a few-KiB payload is done long before, a 2 MiB one needs 256 KiB/s
+ * to beat the deadline anyway, and a trickling body frees its connection after 1 s instead of 8.
  */
 export const DEFAULT_HTTP_OPTIONS: UpstreamHttpOptions = {
   timeouts: { connectMs: 2_000, headersMs: 5_000, bodyMs: 5_000, totalMs: 8_000 },
   maxBodyBytes: 2 * 1024 * 1024,
+  minBodyRate: DEFAULT_MIN_BODY_RATE,
   connections: 32,
 };
 
@@ -97,7 +105,11 @@ export class UpstreamHttp {
         body: req.body,
         signal,
       });
-      const body = await readCapped(res.body, this.#options.maxBodyBytes);
+      const body = await readCapped(
+        res.body,
+        this.#options.maxBodyBytes,
+        this.#options.minBodyRate ?? DEFAULT_MIN_BODY_RATE,
+      );
       if (body === null) {
         return {
           status: res.statusCode,
@@ -118,6 +130,12 @@ export class UpstreamHttp {
   #transportFailure(error: unknown, deadline: AbortSignal): Pick<AttemptResult<never>, 'error' | 'failure'> {
     const p = this.#provider;
     if (error instanceof GatewayError) return { error, failure: 'bad_response' };
+    if (error instanceof SlowBodyError) {
+      return {
+        error: upstreamError.unavailable(p, 'the response body arrived too slowly', error),
+        failure: 'slow_body',
+      };
+    }
     if (
       deadline.aborted ||
       error instanceof undiciErrors.HeadersTimeoutError ||
@@ -139,20 +157,30 @@ export class UpstreamHttp {
   }
 }
 
-/** Reads a body up to `max` bytes; past that destroys the stream and returns null. */
+/**
+ * Reads a body up to `max` bytes; past that destroys the stream and returns null. Below the rate floor the stream
+ * is destroyed with a SlowBodyError, which the read throws.
+ */
 async function readCapped(
   body: AsyncIterable<Buffer> & { destroy(err?: Error): void },
   max: number,
+  floor: BodyRateFloor,
 ): Promise<Buffer | null> {
+  const guard = new BodyRateGuard(body, floor);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > max) {
-      body.destroy();
-      return null;
+  try {
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > max) {
+        body.destroy();
+        return null;
+      }
+      guard.received(chunk.length);
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } finally {
+    guard.stop();
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }

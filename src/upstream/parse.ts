@@ -3,10 +3,11 @@ import { logger } from '../logger.ts';
 import type { Provider } from '../model/session.ts';
 import { providerName, upstreamError } from './errors.ts';
 import type { UpstreamResponse } from './http.ts';
+import { assertJsonLabelled } from './mediaType.ts';
 
 /**
- * Parses a vendor body as JSON and validates it against its zod schema. Failures are UPSTREAM_BAD_RESPONSE;
- * the log names the failing paths and zod codes only, never values (they may be personal data).
+ * Parses a vendor body labelled as JSON and validates it against its zod schema. Failures are
+ * UPSTREAM_BAD_RESPONSE; the log names the failing paths and zod codes only, never values (they may be personal data).
  */
 export function parseUpstreamJson<T extends z.ZodType>(
   provider: Provider,
@@ -14,6 +15,7 @@ export function parseUpstreamJson<T extends z.ZodType>(
   res: UpstreamResponse,
   what: string,
 ): z.infer<T> {
+  assertJsonLabelled(provider, res, what);
   let json: unknown;
   try {
     json = JSON.parse(res.body.toString('utf8'));

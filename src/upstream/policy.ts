@@ -35,7 +35,7 @@ export interface AttemptResult<R> {
   response?: R;
   error?: GatewayError;
   /** Why the attempt produced no usable response. */
-  failure?: 'timeout' | 'network_error' | 'bad_response';
+  failure?: 'timeout' | 'network_error' | 'bad_response' | 'slow_body';
   headers?: Record<string, string | string[] | undefined>;
 }
 
@@ -105,12 +105,9 @@ export class ProviderPolicy {
       }
       const result = ran.value;
       const outcome = classify(result);
-      this.breaker.record(
-        outcome !== 'server_error' &&
-          outcome !== 'timeout' &&
-          outcome !== 'network_error' &&
-          outcome !== 'bad_response',
-      );
+      const health = vendorHealth(outcome, result.status);
+      if (health === 'neither') this.breaker.release();
+      else this.breaker.record(health === 'up');
       emitUpstreamEvent({
         type: 'upstream_request',
         provider,
@@ -146,6 +143,26 @@ export class ProviderPolicy {
       if (result.error) throw result.error;
       return result.response as R;
     }
+  }
+}
+
+/**
+ * What an attempt says about the vendor as a whole, for its circuit: transport failures, timeouts and 5xx say it is
+ * down; a body too large or too slow is one session's problem and says neither, or a few bad sessions would open
+ * the circuit for every healthy one. (Unreadable or invalid JSON is found after the policy and never counts.)
+ */
+function vendorHealth(outcome: UpstreamOutcome, status: number | null): 'up' | 'down' | 'neither' {
+  if (status !== null && status >= 500) return 'down';
+  switch (outcome) {
+    case 'server_error':
+    case 'timeout':
+    case 'network_error':
+      return 'down';
+    case 'bad_response':
+    case 'slow_body':
+      return 'neither';
+    default:
+      return 'up';
   }
 }
 
