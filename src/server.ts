@@ -7,6 +7,7 @@ import { Authenticator } from './graphql/auth.ts';
 import { TrustedDocumentList } from './graphql/plugins/trustedDocuments.ts';
 import { ResponseCache } from './graphql/responseCache.ts';
 import { buildSchema } from './graphql/schema.ts';
+import { corsRoute } from './http/cors.ts';
 import { graphqlRoute } from './http/graphql.ts';
 import { healthRoute } from './http/health.ts';
 import { listen } from './http/listener.ts';
@@ -79,6 +80,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const routes: Route[] = [
     healthRoute({ draining: () => draining, providers: () => registry.info() }),
     metricsRoute(metrics, config.telemetry.metricsToken),
+    // CORS headers for /graphql, and its preflights answered before authentication.
+    corsRoute(config.browser),
     ...(config.playground.enabled ? [playgroundRoute({ devKey, sandboxed: registry.sandboxed() })] : []),
     graphqlRoute({
       apollo,

@@ -182,11 +182,15 @@ describe('operation limits with their defaults', () => {
     expect(res.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_REQUEST' });
   });
 
-  it('prevents CSRF: a GET or a form-typed POST without a preflight header is refused, with one it runs', async () => {
+  it('prevents CSRF without getting in the way of bearer keys: a GET with a key runs, a form-typed POST is refused', async () => {
     const search = `?query=${encodeURIComponent('{ providers { provider } }')}`;
-    const blocked = await send(gw, { method: 'GET', search });
-    expect(blocked.status).toBe(400);
-    expect(blocked.body.errors?.[0]?.message).toMatch(/Cross-Site Request Forgery/);
+    // Authorization counts as a preflight header: no browser sends it cross-origin without asking (urql's default GET).
+    const withKey = await send(gw, { method: 'GET', search });
+    expect(withKey.status).toBe(200);
+    expect(withKey.body.data?.providers).toHaveLength(3);
+    const anonymous = await send(gw, { method: 'GET', search, key: null });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const form = await send(gw, {
       body: JSON.stringify({ query: '{ providers { provider } }' }),
       headers: { 'content-type': 'text/plain' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type ApiKeyConfig, accessEnv, apiKeysConfig, type JwtConfig, jwtConfig } from './access.ts';
+import { type BrowserConfig, browserConfig, browserEnv } from './browser.ts';
 import { type CacheConfig, cacheConfig, cacheEnv } from './cache.ts';
 import { type GraphQLConfig, graphqlConfig, graphqlEnv } from './graphql.ts';
 import {
@@ -20,6 +21,7 @@ import { type TelemetryConfig, telemetryConfig, telemetryEnv } from './telemetry
  */
 
 export * from './access.ts';
+export * from './browser.ts';
 export * from './cache.ts';
 export * from './graphql.ts';
 export * from './providers.ts';
@@ -31,6 +33,8 @@ export interface Config {
   port: number;
   /** The HTTP listener (address, connection cap, shutdown timing). */
   server: ServerConfig;
+  /** Browsers on other origins (CORS). */
+  browser: BrowserConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Null outside production when GATEWAY_API_KEYS is unset: a development key is generated at start. */
   apiKeys: ApiKeyConfig[] | null;
@@ -57,6 +61,7 @@ export class ConfigError extends Error {
 
 const envSchema = z.object({
   ...serverEnv,
+  ...browserEnv,
   ...accessEnv,
   ...graphqlEnv,
   ...cacheEnv,
@@ -85,11 +90,13 @@ function buildConfig(env: Env, problems: string[]): Config {
   const graphql = graphqlConfig(env, problems);
   const providers = providersConfig(env, problems);
   const cache = cacheConfig(env, problems);
+  const browser = browserConfig(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
     server: serverConfig(env),
+    browser,
     logLevel: env.LOG_LEVEL,
     apiKeys,
     jwt,

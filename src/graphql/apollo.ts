@@ -26,7 +26,9 @@ export async function startApollo(
     introspection,
     // "Did you mean …?" hints leak the schema as much as introspection does.
     hideSchemaDetailsFromClientErrors: !introspection,
-    csrfPrevention: true,
+    // Apollo's two headers plus Authorization: a browser preflights any request carrying it, and Verigate's
+    // credentials are bearer keys, never cookies, so a GET with a key (urql's default) is not a CSRF vector.
+    csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'] },
     allowBatchedHttpRequests: false,
     persistedQueries: apq.options,
     parseOptions: limitsPlugins.parseOptions,

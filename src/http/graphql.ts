@@ -19,6 +19,8 @@ import type { ProviderRegistry } from '../providers/index.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import type { GatewayError } from '../upstream/errors.ts';
 import { newOperationScope, type OperationScope, runInOperationScope } from '../upstream/events.ts';
+import { forbidStorage } from './cacheHeaders.ts';
+import { sendCompressible } from './compression.ts';
 import { readGraphQLRequest } from './graphqlRequest.ts';
 import { requestIdOf, writeErrors } from './respond.ts';
 import type { Route } from './route.ts';
@@ -55,6 +57,8 @@ async function serveOperation(deps: GraphQLRouteDeps, req: IncomingMessage, res:
     record.errorCodes.push(code);
     writeErrors(res, status, code, message);
   };
+  // Before anything can answer, refusals included: no cache may keep any of it.
+  forbidStorage(res);
   const finished = deps.metrics.requestStarted();
   let callerName: string | null = null;
   let failed = false;
@@ -128,7 +132,7 @@ async function answer(deps: GraphQLRouteDeps, x: Exchange): Promise<void> {
     x.req.method === 'POST' && typeof request.body === 'object'
       ? ResponseCache.keyOf(x.req.headers.authorization, x.req.headers.accept, read.rawBody)
       : null;
-  if (cacheKey && replay(deps.responses, cacheKey, x)) return;
+  if (cacheKey && (await replay(deps.responses, cacheKey, x))) return;
   // Everything the operation does upstream (calls, cache hits, stale copies) is tallied in its own scope.
   const result = await runInOperationScope(x.scope, () =>
     deps.apollo.executeHTTPGraphQLRequest({
@@ -145,14 +149,15 @@ async function answer(deps: GraphQLRouteDeps, x: Exchange): Promise<void> {
 }
 
 /** Answers from the response cache; false when there is nothing fresh to answer with. */
-function replay(responses: ResponseCache, cacheKey: string, x: Exchange): boolean {
+async function replay(responses: ResponseCache, cacheKey: string, x: Exchange): Promise<boolean> {
   const reused = responses.get(cacheKey);
   if (!reused) return false;
   x.scope.responseCacheHit = true;
   x.record.operationName = reused.operationName;
   x.record.operationType = reused.operationType;
-  x.res.writeHead(200, { 'content-type': reused.contentType, 'content-length': Buffer.byteLength(reused.body) });
-  x.res.end(reused.body);
+  x.res.statusCode = 200;
+  x.res.setHeader('content-type', reused.contentType);
+  await sendCompressible(x.req, x.res, reused.body);
   return true;
 }
 
@@ -164,6 +169,8 @@ async function writeResult(
 ): Promise<void> {
   const { res, record, scope } = x;
   for (const [key, value] of result.headers) res.setHeader(key, value);
+  // Apollo's own hint on persisted-query misses (`no-cache`) is not enough for the rest: one rule for every answer.
+  forbidStorage(res);
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'chunked') {
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
@@ -172,7 +179,7 @@ async function writeResult(
   }
   // Responses Apollo refused before its plugins ran (batching, CSRF, unknown persisted ids) carry their codes here.
   if (res.statusCode >= 400) recordCodesFromBody(record, result.body.string);
-  res.end(result.body.string);
+  await sendCompressible(x.req, res, result.body.string);
   const reusable =
     cacheKey !== null &&
     res.statusCode === 200 &&

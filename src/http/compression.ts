@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import { varyOn } from './cacheHeaders.ts';
+
+/**
+ * Compression of whole /graphql answers by `Accept-Encoding`, with Node's own zlib: the answers are complete strings
+ * by the time they are written, so one call compresses each (on libuv's thread pool, off the event loop) and the
+ * length is known. Streamed answers (SSE, multipart) never come through here: they are written as they come.
+ */
+
+export type ContentEncoding = 'br' | 'gzip';
+
+/** Below this, headers and framing eat the gain (an error or a `providers` answer is a few hundred bytes). */
+export const COMPRESSION_MIN_BYTES = 1024;
+
+/** Brotli 4 and gzip 6: past these, CPU per answer grows much faster than bytes shrink (docs/benchmarks.md). */
+const BROTLI_QUALITY = 4;
+const GZIP_LEVEL = 6;
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/** The encoding the client accepts that we prefer (brotli on a tie), or null for identity. */
+export function negotiateEncoding(acceptEncoding: string | undefined): ContentEncoding | null {
+  if (!acceptEncoding) return null;
+  const weights = new Map<string, number>();
+  for (const part of acceptEncoding.split(',')) {
+    const [name = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    weights.set(name, Number.isFinite(weight) ? weight : 0);
+  }
+  const weightOf = (e: string) => weights.get(e) ?? weights.get('*') ?? 0;
+  const candidates: ContentEncoding[] = ['br', 'gzip'];
+  // A stable sort keeps brotli first among equals.
+  const [best] = candidates.filter((e) => weightOf(e) > 0).sort((a, b) => weightOf(b) - weightOf(a));
+  return best ?? null;
+}
+
+async function encode(body: Buffer, encoding: ContentEncoding): Promise<Buffer> {
+  if (encoding === 'gzip') return gzipAsync(body, { level: GZIP_LEVEL });
+  return brotli(body, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+    },
+  });
+}
+
+/**
+ * Ends `res` with `body`, compressed when the client accepts br or gzip and the body is worth it. Status and other
+ * headers are set by the caller beforehand; this sets `Vary`, `Content-Encoding` and `Content-Length`.
+ */
+export async function sendCompressible(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+  varyOn(res, 'Accept-Encoding');
+  const raw = Buffer.from(body, 'utf8');
+  const type = String(res.getHeader('content-type') ?? '');
+  const encoding = negotiateEncoding(req.headers['accept-encoding']);
+  if (encoding === null || raw.length < COMPRESSION_MIN_BYTES || type.startsWith('text/event-stream')) {
+    res.setHeader('content-length', raw.length);
+    res.end(raw);
+    return;
+  }
+  const encoded = await encode(raw, encoding);
+  res.setHeader('content-encoding', encoding);
+  res.setHeader('content-length', encoded.length);
+  res.end(encoded);
+}
