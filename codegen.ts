@@ -15,6 +15,8 @@ const config: CodegenConfig = {
       ],
       config: {
         useTypeImports: true,
+        // Apollo Federation: types the entity reference resolvers (`Session.__resolveReference`).
+        federation: true,
         enumsAsTypes: true,
         contextType: '../graphql/context.ts#GatewayContext',
         mapperTypeSuffix: 'Model',

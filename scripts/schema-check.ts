@@ -16,11 +16,14 @@ import {
   buildASTSchema,
   concatAST,
   type DirectiveNode,
+  type DocumentNode,
   type GraphQLSchema,
+  Kind,
   type Location,
   lexicographicSortSchema,
   parse,
   Source,
+  visit,
 } from 'graphql';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -55,7 +58,34 @@ export function readSchemaFiles(dir: string = SCHEMA_DIR): SchemaFile[] {
 }
 
 export function buildFromFiles(files: readonly SchemaFile[]): GraphQLSchema {
-  return buildASTSchema(concatAST(files.map((f) => parse(new Source(f.sdl, f.name)))));
+  return buildASTSchema(withoutFederation(concatAST(files.map((f) => parse(new Source(f.sdl, f.name))))));
+}
+
+/**
+ * The document without its Apollo Federation markup: the `extend schema @link(...)` and every directive it imports
+ * (`@key`, `@shareable`, `@inaccessible`, or any `@federation__*`). They say how a router composes Verigate, not
+ * what clients can query, so the contract is diffed without them (composition is tested in test/supergraph.*).
+ */
+export function withoutFederation(document: DocumentNode): DocumentNode {
+  const imported = new Set<string>();
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.SCHEMA_EXTENSION) continue;
+    for (const link of def.directives?.filter((d) => d.name.value === 'link') ?? []) {
+      const names = link.arguments?.find((a) => a.name.value === 'import')?.value;
+      if (names?.kind !== Kind.LIST) continue;
+      for (const name of names.values) if (name.kind === Kind.STRING) imported.add(name.value.replace(/^@/, ''));
+    }
+  }
+  const isFederation = (name: string) => name === 'link' || imported.has(name) || name.startsWith('federation__');
+  return visit(document, {
+    Directive(node) {
+      return isFederation(node.name.value) ? null : undefined;
+    },
+    SchemaExtension(node) {
+      const kept = node.operationTypes?.length || node.directives?.some((d) => !isFederation(d.name.value));
+      return kept ? undefined : null;
+    },
+  });
 }
 
 /** The released form: the whole schema in one file, sorted so that a release diff shows only real changes. */

@@ -4,7 +4,8 @@ import { type EnvOf, formatIssue, httpUrl, limit, optionalText } from './parse.t
 
 /** Who may call: API keys and JWT bearer tokens. */
 
-export const SCOPES = ['sessions:read', 'pii:read'] as const;
+/** `router`: a federation router's own credential (`_service { sdl }`, admission past trusted documents). */
+export const SCOPES = ['sessions:read', 'pii:read', 'router'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** One API key: its plain value, or the hex SHA-256 of it (so the configuration does not hold the key itself). */

@@ -19,6 +19,7 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
   /** Arbitrary JSON, passed through as the provider sent it (after normalisation of empty values). */
   JSON: { input: unknown; output: unknown; }
+  _FieldSet: { input: unknown; output: unknown; }
 };
 
 /** A postal address. Street lines, postal code and the formatted form are personal data. */
@@ -681,7 +682,10 @@ export type ProviderInfo = {
 /** The root of every read. */
 export type Query = {
   __typename?: 'Query';
-  /** Any object by its global id (Relay). Malformed ids give `BAD_USER_INPUT`. Requires the `sessions:read` scope. */
+  /**
+   * Any object by its global id (Relay). Malformed ids give `BAD_USER_INPUT`. Requires the `sessions:read` scope.
+   * In a supergraph this field is shared with the other subgraphs that implement Relay (`@shareable`).
+   */
   node?: Maybe<Node>;
   /** Every provider Verigate knows, with its configuration and health. */
   providers: Array<ProviderInfo>;
@@ -897,6 +901,17 @@ export type Warning = {
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -960,7 +975,18 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = {
+  Session: Session;
+};
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  Session:
+    ( { __typename: 'Session' }
+    & ( GraphQLRecursivePick<FederationTypes['Session'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['Session'], {"provider":true,"providerSessionId":true}> ) );
+};
 
 
 /** Mapping of interface types */
@@ -971,11 +997,14 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Address: ResolverTypeWrapper<AddressModel>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Aml: ResolverTypeWrapper<AmlModel>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AmlCheck: ResolverTypeWrapper<AmlCheckModel>;
   AmlHit: ResolverTypeWrapper<AmlHitModel>;
-  Applicant: ResolverTypeWrapper<ApplicantModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Applicant: ResolverTypeWrapper<ApplicantModel>;
   CircuitState: CircuitState;
   DatabaseCheck: ResolverTypeWrapper<DatabaseCheckModel>;
   DatabaseValidationResult: ResolverTypeWrapper<DatabaseValidationResultModel>;
@@ -987,11 +1016,8 @@ export type ResolversTypes = {
   EmailCheck: ResolverTypeWrapper<EmailCheckModel>;
   Face: ResolverTypeWrapper<FaceModel>;
   FaceMatchCheck: ResolverTypeWrapper<FaceMatchCheckModel>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GenderEstimate: ResolverTypeWrapper<GenderEstimateModel>;
   GeoPoint: ResolverTypeWrapper<GeoPointModel>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IpCheck: ResolverTypeWrapper<IpCheckModel>;
   IpInfo: ResolverTypeWrapper<IpInfoModel>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -1005,6 +1031,7 @@ export type ResolversTypes = {
   NfcCheck: ResolverTypeWrapper<NfcCheckModel>;
   NfcChip: ResolverTypeWrapper<NfcChipModel>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PhoneCheck: ResolverTypeWrapper<PhoneCheckModel>;
   PiiMask: PiiMask;
   ProofOfAddressCheck: ResolverTypeWrapper<ProofOfAddressCheckModel>;
@@ -1015,7 +1042,6 @@ export type ResolversTypes = {
   Session: ResolverTypeWrapper<SessionModel>;
   SessionChecks: ResolverTypeWrapper<SessionChecksModel>;
   SessionRefInput: SessionRefInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   VerificationStatus: VerificationStatus;
   Warning: ResolverTypeWrapper<WarningModel>;
 };
@@ -1023,11 +1049,14 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Address: AddressModel;
+  String: Scalars['String']['output'];
   Aml: AmlModel;
+  Float: Scalars['Float']['output'];
+  Int: Scalars['Int']['output'];
   AmlCheck: AmlCheckModel;
   AmlHit: AmlHitModel;
-  Applicant: ApplicantModel;
   Boolean: Scalars['Boolean']['output'];
+  Applicant: ApplicantModel;
   DatabaseCheck: DatabaseCheckModel;
   DatabaseValidationResult: DatabaseValidationResultModel;
   Date: Scalars['Date']['output'];
@@ -1038,11 +1067,8 @@ export type ResolversParentTypes = {
   EmailCheck: EmailCheckModel;
   Face: FaceModel;
   FaceMatchCheck: FaceMatchCheckModel;
-  Float: Scalars['Float']['output'];
   GenderEstimate: GenderEstimateModel;
   GeoPoint: GeoPointModel;
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   IpCheck: IpCheckModel;
   IpInfo: IpInfoModel;
   JSON: Scalars['JSON']['output'];
@@ -1056,6 +1082,7 @@ export type ResolversParentTypes = {
   NfcCheck: NfcCheckModel;
   NfcChip: NfcChipModel;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+  ID: Scalars['ID']['output'];
   PhoneCheck: PhoneCheckModel;
   ProofOfAddressCheck: ProofOfAddressCheckModel;
   ProviderInfo: ProviderInfoModel;
@@ -1064,7 +1091,6 @@ export type ResolversParentTypes = {
   Session: SessionModel;
   SessionChecks: SessionChecksModel;
   SessionRefInput: SessionRefInput;
-  String: Scalars['String']['output'];
   Warning: WarningModel;
 };
 
@@ -1430,7 +1456,8 @@ export type ReviewResolvers<ContextType = GatewayContext, ParentType extends Res
   user?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type SessionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session']> = {
+export type SessionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session'], FederationReferenceType extends FederationReferenceTypes['Session'] = FederationReferenceTypes['Session']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Session']> | FederationReferenceType, FederationReferenceType, ContextType>;
   aml?: Resolver<Maybe<ResolversTypes['Aml']>, ParentType, ContextType>;
   applicant?: Resolver<Maybe<ResolversTypes['Applicant']>, ParentType, ContextType>;
   checks?: Resolver<ResolversTypes['SessionChecks'], ParentType, ContextType>;

@@ -1,5 +1,8 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { GraphQLConfig } from '../config/index.ts';
@@ -39,6 +42,9 @@ export async function startApollo(
       // Apollo's cache-control plugin computes cache hints for every field of every response; Verigate caches
       // sessions itself and sends no HTTP cache headers, so it is pure cost (1.5 % of CPU in the profile).
       ApolloServerPluginCacheControlDisabled(),
+      // The schema is a federation subgraph, on which Apollo would turn inline tracing (ftv1) on: per-field timings
+      // and errors sent to whoever asks with `apollo-federation-include-trace`. Never.
+      ApolloServerPluginInlineTraceDisabled(),
       ...limitsPlugins.plugins,
       ...apq.plugins,
       operationRecordPlugin,

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyResult, errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
-import type { ApiKeyConfig, JwtConfig, Scope } from '../config/index.ts';
+import { type ApiKeyConfig, type JwtConfig, SCOPES, type Scope } from '../config/index.ts';
 import { PROVIDERS, type Provider } from '../model/session.ts';
 import { GatewayError, providerName } from '../upstream/errors.ts';
 
@@ -134,7 +134,7 @@ export class Authenticator {
     return {
       name: client && /^[A-Za-z0-9._:-]{1,64}$/.test(client) ? `jwt:${client}` : 'jwt',
       via: 'jwt',
-      scopes: new Set(granted.filter((s): s is Scope => s === 'sessions:read' || s === 'pii:read')),
+      scopes: new Set(granted.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s))),
       sessions: sessions ? new Set(sessions) : null,
     };
   }

@@ -5,6 +5,7 @@ import { GatewayError, upstreamError } from '../upstream/errors.ts';
 import { noteFreshness } from '../upstream/events.ts';
 import { requireScope } from './auth.ts';
 import type { GatewayContext } from './context.ts';
+import { resolveSessionReference } from './federation.ts';
 import { fromGlobalId, toGlobalId } from './ids.ts';
 import { JSONScalar } from './jsonScalar.ts';
 
@@ -50,6 +51,7 @@ export const resolvers: Resolvers = {
     __resolveType: () => 'Session',
   },
   Session: {
+    __resolveReference: resolveSessionReference,
     id: (session) => toGlobalId({ provider: session.provider, id: session.providerSessionId }),
     reference: (session, _args, ctx) => detail(session, 'reference', ctx),
     metadata: (session, _args, ctx) => detail(session, 'metadata', ctx),

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLSchema } from 'graphql';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { type GraphQLSchema, parse } from 'graphql';
+import { guardFederationFields } from './federation.ts';
 import { applyPiiMasking } from './pii.ts';
 import { resolvers } from './resolvers.ts';
 
@@ -14,6 +15,12 @@ export function loadTypeDefs(): string[] {
     .map((f) => readFileSync(new URL(f, SCHEMA_DIR), 'utf8'));
 }
 
+/**
+ * One schema for standalone clients and federation routers: a Federation v2 subgraph (`_service`, `_entities`,
+ * `Session.__resolveReference`) built by `@apollo/subgraph`, with `@pii` masking applied to the built schema.
+ */
 export function buildSchema(): GraphQLSchema {
-  return applyPiiMasking(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }));
+  const typeDefs = parse(loadTypeDefs().join('\n'));
+  const subgraph = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
+  return applyPiiMasking(guardFederationFields(subgraph));
 }

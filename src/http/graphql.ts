@@ -121,8 +121,9 @@ async function answer(deps: GraphQLRouteDeps, x: Exchange): Promise<void> {
   }
   let request = read.request;
   if (deps.trusted) {
-    // Trusted-documents mode: an operation not in the manifest is refused before Apollo parses anything.
-    const admission = deps.trusted.admit(request);
+    // Trusted-documents mode: an operation not in the manifest is refused before Apollo parses anything (unless a
+    // router's own credential sends it: see TrustedDocumentList.admit).
+    const admission = deps.trusted.admit(request, x.caller);
     if (!admission.admitted) return x.reject(400, admission.code, admission.message);
     request = admission.request;
   }

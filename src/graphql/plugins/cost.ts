@@ -6,8 +6,9 @@ import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphq
 export const SESSION_FETCH_COST = 20;
 
 /**
- * Every field costs 1; each session fetched (`session`, `node`, each ref of `sessions`) costs
- * `SESSION_FETCH_COST` more, and `sessions(refs:)` multiplies its selection by the number of refs. So the estimate
+ * Every field costs 1; each session fetched (`session`, `node`, each ref of `sessions`, each representation of
+ * `_entities`) costs `SESSION_FETCH_COST` more, and `sessions(refs:)` and `_entities(representations:)` multiply
+ * their selection by their number of items. So the estimate
  * follows both vendor calls and response size, which a static analysis of the document alone (graphql-armor's
  * cost rule) cannot see: it knows nothing of how many refs the variables carry.
  */
@@ -17,6 +18,11 @@ const sessionFetchEstimator: ComplexityEstimator = ({ type, field, args, childCo
   if (field.name === 'sessions') {
     const refs = Array.isArray(args.refs) ? args.refs.length : 1;
     return refs * (SESSION_FETCH_COST + childComplexity);
+  }
+  // A router's entity fetch: each representation can be a session fetch, exactly like a ref of `sessions`.
+  if (field.name === '_entities') {
+    const representations = Array.isArray(args.representations) ? args.representations.length : 1;
+    return representations * (SESSION_FETCH_COST + childComplexity);
   }
   return undefined;
 };

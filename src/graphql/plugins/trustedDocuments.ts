@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { HTTPGraphQLRequest } from '@apollo/server';
 import { type GraphQLSchema, parse, validate } from 'graphql';
 import type { TrustedDocuments } from '../../config/index.ts';
+import type { Caller } from '../auth.ts';
+import { ROUTER_SCOPE } from '../federation.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -45,8 +47,21 @@ export class TrustedDocumentList {
     }
   }
 
-  /** The request to run (with the manifest's text for an id), or why it is refused. */
-  admit(request: HTTPGraphQLRequest): Admission {
+  /**
+   * The request to run (with the manifest's text for an id), or why it is refused. A caller with the `router` scope
+   * (a federation router's own credential) may also send operations outside the manifest: a router plans its own
+   * (`_entities`, `_service`, root fields), which no app's manifest lists; the allow-list then belongs at the router.
+   * They still pass every validation rule and limit (queries only, depth, aliases, root fields, cost).
+   */
+  admit(request: HTTPGraphQLRequest, caller?: Caller): Admission {
+    const admission = this.#admitListed(request);
+    if (!admission.admitted && admission.code === 'PERSISTED_QUERY_NOT_IN_LIST' && caller?.scopes.has(ROUTER_SCOPE)) {
+      return { admitted: true, request };
+    }
+    return admission;
+  }
+
+  #admitListed(request: HTTPGraphQLRequest): Admission {
     if (request.method === 'GET') return this.#admitGet(request);
     if (!isObject(request.body)) return notInList;
     const { query, extensions } = request.body;

@@ -1,0 +1,98 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+
+/**
+ * A small second subgraph, the kind a partner team already runs: its users point at Verigate sessions by the key
+ * they store (the vendor and the vendor's session id), declared as a `resolvable: false` stub of `Session`. It
+ * also implements Relay (`interface Node`, `Query.node`) as such teams do. Shared by `npm run example:supergraph`
+ * and test/supergraph.e2e.test.ts.
+ */
+export const USERS_SDL = /* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+
+  "An object with a global id (Relay)."
+  interface Node {
+    id: ID!
+  }
+
+  "A user of the partner team's product."
+  type User implements Node @key(fields: "id") {
+    id: ID!
+    name: String!
+    "The user's identity verification, resolved by Verigate."
+    verification: Session
+  }
+
+  "Verigate's entity, referenced by the key this team stores; Verigate resolves every other field."
+  type Session @key(fields: "provider providerSessionId", resolvable: false) {
+    provider: Provider!
+    providerSessionId: String!
+  }
+
+  "Verigate's providers, declared as Verigate declares them."
+  enum Provider {
+    VERATAD
+    DIDIT
+    VERIFA
+  }
+
+  type Query {
+    "Every user."
+    users: [User!]!
+    "Any object by its global id (Relay); shared with the other subgraphs that implement it."
+    node(id: ID!): Node @shareable
+  }
+`;
+
+type Provider = 'VERATAD' | 'DIDIT' | 'VERIFA';
+export interface DemoUser {
+  id: string;
+  name: string;
+  verification: { provider: Provider; providerSessionId: string } | null;
+}
+
+/** Sandbox sessions of all three providers (their documented examples, see the README's scenario list). */
+export const SANDBOX_SESSIONS = {
+  VERATAD: { provider: 'VERATAD', providerSessionId: '4ed2ec66-9471-415d-99ce-7bd1742fc2b8' },
+  DIDIT: { provider: 'DIDIT', providerSessionId: '11111111-2222-3333-4444-555555555555' },
+  VERIFA: { provider: 'VERIFA', providerSessionId: 'ses_abc123' },
+} as const satisfies Record<Provider, DemoUser['verification']>;
+
+const NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim'];
+const ORDER: Provider[] = ['VERATAD', 'DIDIT', 'VERIFA'];
+
+/** Ten users over three distinct sessions (4 VX, 3 Didit, 3 Verifa): a join costs three vendor calls, not ten. */
+export const DEMO_USERS: DemoUser[] = NAMES.map((name, i) => ({
+  id: `user-${i + 1}`,
+  name,
+  verification: SANDBOX_SESSIONS[ORDER[i % ORDER.length] as Provider],
+}));
+
+export interface UsersSubgraph {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves the users subgraph on a free loopback port (or `port`). */
+export async function startUsersSubgraph(users: DemoUser[] = DEMO_USERS, port = 0): Promise<UsersSubgraph> {
+  const byId = new Map(users.map((u) => [u.id, u]));
+  const schema = buildSubgraphSchema([
+    {
+      typeDefs: parse(USERS_SDL),
+      resolvers: {
+        Query: {
+          users: () => users,
+          node: (_parent: unknown, { id }: { id: string }) => byId.get(id) ?? null,
+        },
+        Node: { __resolveType: () => 'User' },
+        User: { __resolveReference: (ref: { id: string }) => byId.get(ref.id) ?? null },
+      },
+    },
+  ]);
+  const server = new ApolloServer({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const { url } = await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
+  return { url: new URL(url).href, close: () => server.stop() };
+}
