@@ -15,18 +15,23 @@ import { metricsRoute } from './http/metrics.ts';
 import { playgroundRoute } from './http/playground.ts';
 import { requestIdOf, writeErrors } from './http/respond.ts';
 import type { Route } from './http/route.ts';
+import { webhooksRoute } from './http/webhooks.ts';
 import { logger } from './logger.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
 import { startTracing } from './observability/tracing.ts';
 import { ProviderRegistry, type RegistryOptions } from './providers/index.ts';
 import { createSessionChanges, type SessionChanges } from './sessions/changes.ts';
+import { type RefresherOptions, SessionRefresher } from './sessions/refresher.ts';
 import { SessionStore, type SessionStoreOptions } from './sessions/store.ts';
+import { createDeliveryLog } from './webhooks/replay.ts';
 
 export { formatError } from './graphql/formatError.ts';
 
 export interface GatewayOptions extends RegistryOptions {
   /** Session store tuning that is not public configuration (the benchmark turns in-flight dedup off). */
   store?: SessionStoreOptions;
+  /** Pacing of the refreshes webhooks ask for (tests shorten the backoff). */
+  refresher?: RefresherOptions;
 }
 
 export interface CloseOptions {
@@ -71,6 +76,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   if (redis) registry.shareRateBudgets(redis);
   const store = SessionStore.create(config, registry, { ...options.store, redis });
   const changes = createSessionChanges(redis);
+  // Every replica drops its memory copy of a session, and its whole answers, when any replica hears it changed.
+  const unfollow = store.followChanges(changes);
+  const responses = new ResponseCache();
+  const unclear = changes.subscribe(() => responses.clear());
+  const refresher = new SessionRefresher(store, changes, options.refresher);
   const { keys, devKey } = devKeys(config);
   const metrics = new GatewayMetrics(() => registry.info());
   const tracing = startTracing(config.telemetry);
@@ -80,6 +90,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const routes: Route[] = [
     healthRoute({ draining: () => draining, providers: () => registry.info() }),
     metricsRoute(metrics, config.telemetry.metricsToken),
+    // Vendor webhooks carry their own verification: before CORS and authentication.
+    webhooksRoute({
+      config: config.webhooks,
+      store,
+      changes,
+      refresher,
+      deliveries: createDeliveryLog(redis),
+      responses,
+      metrics,
+    }),
     // CORS headers for /graphql, and its preflights answered before authentication.
     corsRoute(config.browser),
     ...(config.playground.enabled ? [playgroundRoute({ devKey, sandboxed: registry.sandboxed() })] : []),
@@ -87,7 +107,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       apollo,
       authenticator: new Authenticator(keys, config.jwt),
       trusted,
-      responses: new ResponseCache(),
+      responses,
       registry,
       store,
       metrics,
@@ -107,7 +127,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const steps: Array<[string, () => Promise<void> | void]> = [
     ['http connections', () => listener.drain(config.server.drainTimeoutMs)],
     ['apollo', () => apollo.stop()],
-    ['session changes', () => changes.close()],
+    [
+      'session changes',
+      () => {
+        refresher.close();
+        unfollow();
+        unclear();
+        return changes.close();
+      },
+    ],
     ['session store', () => store.close()],
     ['redis', () => (redis ? closeRedis(redis) : undefined)],
     ['upstream pools and simulators', () => registry.close()],
@@ -132,6 +160,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   // A wildcard bind is reachable on loopback too; the URL printed is one a local client can open.
   const local = host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host;
+  // The simulators send their timed scenarios' webhooks here, as the vendors would to a public endpoint.
+  registry.deliverWebhooksTo(`http://${local}:${listener.port}`);
   return {
     url: `http://${local}:${listener.port}/graphql`,
     port: listener.port,

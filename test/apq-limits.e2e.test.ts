@@ -179,7 +179,15 @@ describe('APQ in Redis', () => {
     gateways.push(gw);
     return gw;
   };
-  const connected = () => new Promise((r) => setTimeout(r, 100)); // let the gateways' connections open
+  /** Waits until every gateway started here has its Redis connection on database 3 (this test's is one more). */
+  const connected = async () => {
+    for (let i = 0; i < 200; i++) {
+      const clients = String(await redis.client('LIST')).split('\n');
+      // Subscriber connections (the session-changes bus) do not count: they cannot run commands.
+      if (clients.filter((c) => c.includes(' db=3 ') && c.includes(' sub=0 ')).length > gateways.length) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
   /** Redis keys holding a document (not the budget's index or the registration counters). */
   const documentKeys = async () =>
     (await redis.keys('verigate:apq:*')).filter((k) => !/:(index|registrations)(:|$)/.test(k));

@@ -34,7 +34,15 @@ describe('session cache keys in Redis', () => {
     gateways.push(gw);
     return gw;
   };
-  const connected = () => new Promise((r) => setTimeout(r, 100)); // let the gateways' connections open
+  /** Waits until every gateway started here has its Redis connection on database 4 (this test's is one more). */
+  const connected = async () => {
+    for (let i = 0; i < 200; i++) {
+      const clients = String(await redis.client('LIST')).split('\n');
+      // Subscriber connections (the session-changes bus) do not count: they cannot run commands.
+      if (clients.filter((c) => c.includes(' db=4 ') && c.includes(' sub=0 ')).length > gateways.length) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
   beforeAll(async () => {
     redis = new Redis(REDIS_DB);
   });

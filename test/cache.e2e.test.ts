@@ -57,6 +57,15 @@ describe('in-memory cache and in-flight dedup', () => {
   });
 });
 
+/** Waits until `clients` connections that can run commands (not the session-changes subscribers) use the database. */
+async function connected(redis: Redis, clients: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const list = String(await redis.client('LIST')).split('\n');
+    if (list.filter((c) => c.includes(' db=7 ') && c.includes(' sub=0 ')).length >= clients) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 describe('shared Redis cache', () => {
   let redis: Redis;
   beforeAll(async () => {
@@ -72,7 +81,7 @@ describe('shared Redis cache', () => {
     const a = await startTestGateway({ ...CACHE_ON, REDIS_URL: REDIS_DB, CACHE_ENCRYPTION_KEY: KEY_A });
     const b = await startTestGateway({ ...CACHE_ON, REDIS_URL: REDIS_DB, CACHE_ENCRYPTION_KEY: KEY_A });
     try {
-      await new Promise((r) => setTimeout(r, 100)); // let both connect
+      await connected(redis, 3); // this test's connection and both gateways'
       const fromA = await a.query(Q('ses_approved'));
       expect(a.simulator('VERIFA').requestCount()).toBe(1);
       b.simulator('VERIFA').resetCount();
@@ -96,7 +105,7 @@ describe('shared Redis cache', () => {
   it('ignores values sealed with another key and asks the vendor instead', async () => {
     const c = await startTestGateway({ ...CACHE_ON, REDIS_URL: REDIS_DB, CACHE_ENCRYPTION_KEY: KEY_B });
     try {
-      await new Promise((r) => setTimeout(r, 100));
+      await connected(redis, 2);
       c.simulator('VERIFA').resetCount();
       const { body } = await c.query(Q('ses_approved'));
       expect(body.data?.session).toMatchObject({ status: 'APPROVED' });

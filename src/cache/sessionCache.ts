@@ -18,6 +18,8 @@ export interface CacheTier<T> {
   readonly name: 'memory' | 'redis';
   get(key: string): Promise<CacheEntry<T> | null>;
   set(key: string, entry: CacheEntry<T>): Promise<void>;
+  /** Drops an entry (a webhook said the session changed); unlike `get` and `set`, rejects when it cannot. */
+  delete(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,10 @@ export class MemoryTier<T extends object> implements CacheTier<T> {
 
   async set(key: string, entry: CacheEntry<T>): Promise<void> {
     this.#lru.set(key, entry, { ttl: Math.max(1, entry.keepUntil - Date.now()) });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#lru.delete(key);
   }
 
   async close(): Promise<void> {
@@ -97,6 +103,10 @@ export class RedisTier<T> implements CacheTier<T> {
     } catch {
       emitUpstreamEvent({ type: 'cache_error', tier: 'redis', operation: 'set' });
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#redis.del(this.#names.session(key));
   }
 
   async close(): Promise<void> {}

@@ -10,8 +10,12 @@ import {
   type UpstreamConfig,
   upstreamConfig,
   upstreamEnv,
+  type WebhooksConfig,
+  webhooksConfig,
+  webhooksEnv,
 } from './providers.ts';
 import { type ServerConfig, serverConfig, serverEnv } from './server.ts';
+import { type SubscriptionsConfig, subscriptionsConfig, subscriptionsEnv } from './subscriptions.ts';
 import { type TelemetryConfig, telemetryConfig, telemetryEnv } from './telemetry.ts';
 
 /**
@@ -26,6 +30,7 @@ export * from './cache.ts';
 export * from './graphql.ts';
 export * from './providers.ts';
 export * from './server.ts';
+export * from './subscriptions.ts';
 export * from './telemetry.ts';
 
 export interface Config {
@@ -48,6 +53,10 @@ export interface Config {
   /** GraphiQL at /playground and for browsers at GET /graphql; on by default outside production. */
   playground: { enabled: boolean };
   providers: ProvidersConfig;
+  /** Inbound vendor webhooks: which endpoints are on and how each verifies deliveries. */
+  webhooks: WebhooksConfig;
+  /** `sessionUpdated` over SSE and WebSocket: limits, heartbeat, lifetime, poll fallback. */
+  subscriptions: SubscriptionsConfig;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +76,8 @@ const envSchema = z.object({
   ...cacheEnv,
   ...providersEnv,
   ...upstreamEnv,
+  ...webhooksEnv,
+  ...subscriptionsEnv,
   ...telemetryEnv,
 });
 
@@ -91,6 +102,8 @@ function buildConfig(env: Env, problems: string[]): Config {
   const providers = providersConfig(env, problems);
   const cache = cacheConfig(env, problems);
   const browser = browserConfig(env, problems);
+  const webhooks = webhooksConfig(env, providers, problems);
+  const subscriptions = subscriptionsConfig(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: env.NODE_ENV,
@@ -109,5 +122,7 @@ function buildConfig(env: Env, problems: string[]): Config {
       enabled: env.PLAYGROUND_ENABLED === undefined ? env.NODE_ENV !== 'production' : env.PLAYGROUND_ENABLED === 'true',
     },
     providers,
+    webhooks,
+    subscriptions,
   };
 }

@@ -17,6 +17,7 @@ export interface CachedResponse {
  */
 export class ResponseCache {
   readonly #lru: LRUCache<string, CachedResponse>;
+  #generation = 0;
 
   /** At most `maxBytes` of response bodies in memory (default 16 MiB). */
   constructor(maxBytes = 16 * 1024 * 1024) {
@@ -44,14 +45,21 @@ export class ResponseCache {
     return this.#lru.get(key);
   }
 
-  /** Keeps `response` until `freshUntil` (epoch ms). */
-  set(key: string, response: CachedResponse, freshUntil: number): void {
+  /** Counts `clear()`s: an answer computed across one (a session changed meanwhile) is not kept. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Keeps `response` until `freshUntil` (epoch ms), unless the cache was cleared since `generation` was read. */
+  set(key: string, response: CachedResponse, freshUntil: number, generation = this.#generation): void {
+    if (generation !== this.#generation) return;
     const ttl = freshUntil - Date.now();
     if (ttl <= 0 || !Number.isFinite(ttl)) return;
     this.#lru.set(key, response, { ttl });
   }
 
   clear(): void {
+    this.#generation += 1;
     this.#lru.clear();
   }
 }

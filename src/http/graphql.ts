@@ -134,6 +134,8 @@ async function answer(deps: GraphQLRouteDeps, x: Exchange): Promise<void> {
       ? ResponseCache.keyOf(x.req.headers.authorization, x.req.headers.accept, read.rawBody)
       : null;
   if (cacheKey && (await replay(deps.responses, cacheKey, x))) return;
+  // A session change during the operation (a webhook) makes its answer unfit for reuse: see ResponseCache.set.
+  const generation = deps.responses.generation;
   // Everything the operation does upstream (calls, cache hits, stale copies) is tallied in its own scope.
   const result = await runInOperationScope(x.scope, () =>
     deps.apollo.executeHTTPGraphQLRequest({
@@ -146,7 +148,7 @@ async function answer(deps: GraphQLRouteDeps, x: Exchange): Promise<void> {
       }),
     }),
   );
-  await writeResult(deps.responses, cacheKey, result, x);
+  await writeResult(deps.responses, cacheKey, result, x, generation);
 }
 
 /** Answers from the response cache; false when there is nothing fresh to answer with. */
@@ -167,6 +169,7 @@ async function writeResult(
   cacheKey: string | null,
   result: HTTPGraphQLResponse,
   x: Exchange,
+  generation: number,
 ): Promise<void> {
   const { res, record, scope } = x;
   for (const [key, value] of result.headers) res.setHeader(key, value);
@@ -191,5 +194,6 @@ async function writeResult(
   if (!reusable) return;
   const contentType = String(res.getHeader('content-type') ?? 'application/json; charset=utf-8');
   const { operationName, operationType } = record;
-  responses.set(cacheKey, { body: result.body.string, contentType, operationName, operationType }, scope.freshUntil);
+  const response = { body: result.body.string, contentType, operationName, operationType };
+  responses.set(cacheKey, response, scope.freshUntil, generation);
 }

@@ -11,6 +11,16 @@ export type OperationOutcome =
   | 'rejected' // refused before execution: a 4xx (auth, limits, malformed request, unknown persisted query)
   | 'failed'; // a 5xx
 
+/** How a webhook delivery ended, as `verigate_webhook_deliveries_total` labels it. */
+export type WebhookOutcome =
+  | 'accepted' // verified, recorded, refresh queued
+  | 'duplicate' // verified, already accepted before: nothing done again
+  | 'ignored' // verified, an event Verigate has no use for
+  | 'unauthorized' // verification failed (401)
+  | 'invalid' // verified, but not JSON, not the vendor's shape, or an unknown event (400)
+  | 'too_large' // body over the cap (413)
+  | 'unavailable'; // could not be recorded (503): the vendor retries
+
 const CIRCUIT_STATES: readonly CircuitState[] = ['CLOSED', 'HALF_OPEN', 'OPEN'];
 
 /**
@@ -90,6 +100,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly #webhookDeliveries = new Counter({
+    name: 'verigate_webhook_deliveries_total',
+    help: 'Vendor webhook deliveries, by provider and outcome (accepted, duplicate, ignored, unauthorized, invalid, too_large, unavailable).',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(providers: () => readonly ProviderInfo[]) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
@@ -135,6 +152,11 @@ export class GatewayMetrics {
         this.#rateBudgetFallbacks.inc({ provider: event.provider, reason: event.reason });
         return;
     }
+  }
+
+  /** Counts one webhook delivery by how it ended (`provider` is the lower-case route name). */
+  webhookDelivery(provider: string, outcome: WebhookOutcome): void {
+    this.#webhookDeliveries.inc({ provider, outcome });
   }
 
   /** Counts one request in flight until the returned function is called. */

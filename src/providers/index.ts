@@ -6,7 +6,7 @@ import { PROVIDERS } from '../model/session.ts';
 import { DEFAULT_HTTP_OPTIONS, type UpstreamHttpOptions } from '../upstream/http.ts';
 import { DEFAULT_POLICY, ProviderPolicy, type ProviderPolicyOptions } from '../upstream/policy.ts';
 import { diditModule } from './didit/index.ts';
-import type { ProviderAdapter, ProviderModule, RunningSimulator } from './types.ts';
+import type { ProviderAdapter, ProviderModule, RunningSimulator, SandboxOptions } from './types.ts';
 import { veratadModule } from './veratad/index.ts';
 import { verifaModule } from './verifa/index.ts';
 
@@ -32,6 +32,8 @@ export interface RegistryOptions {
   http?: UpstreamHttpOptions;
   /** Overrides of the resilience policy every provider gets (tests tighten the breaker). */
   policy?: Partial<ProviderPolicyOptions>;
+  /** Time between two steps of the simulators' timed scenarios, ms (default 3 500: about ten seconds in all). */
+  timelineStepMs?: number;
 }
 
 /** The providers of one running gateway: adapters for the configured ones, simulators for sandboxed ones. */
@@ -47,7 +49,9 @@ export class ProviderRegistry {
     try {
       for (const key of Object.keys(MODULES) as Array<keyof Config['providers']>) {
         const module = MODULES[key] as ProviderModule<unknown> | null;
-        await registry.#startOne(module, config.providers[key], registry.#httpOptions(config, key, module, options));
+        const sandbox = { webhooks: config.webhooks, timelineStepMs: options.timelineStepMs ?? 3_500 };
+        const http = registry.#httpOptions(config, key, module, options);
+        await registry.#startOne(module, config.providers[key], http, sandbox);
       }
     } catch (error) {
       await registry.close();
@@ -82,6 +86,7 @@ export class ProviderRegistry {
     module: ProviderModule<unknown> | null,
     mode: ProviderMode<unknown>,
     http: UpstreamHttpOptions | null,
+    sandbox: SandboxOptions,
   ) {
     if (!module || mode.mode === 'off' || !http) return;
     const adapterOptions = { sandbox: mode.mode === 'sandbox', http };
@@ -89,7 +94,7 @@ export class ProviderRegistry {
       this.#adapters.set(module.provider, module.createAdapter(mode.live, adapterOptions));
       return;
     }
-    const { live, simulator } = await module.startSandbox();
+    const { live, simulator } = await module.startSandbox(sandbox);
     this.#simulators.set(module.provider, simulator);
     this.#adapters.set(module.provider, module.createAdapter(live, adapterOptions));
   }
@@ -101,6 +106,12 @@ export class ProviderRegistry {
   shareRateBudgets(redis: Redis): void {
     const timeoutMs = this.#rateBudgetRedisTimeoutMs;
     for (const policy of this.#policies.values()) policy.shareRateBudget(redis, { timeoutMs });
+  }
+
+  /** Points every simulator's webhooks at this gateway's endpoints (`base`: its origin, e.g. http://127.0.0.1:4000). */
+  deliverWebhooksTo(base: string): void {
+    for (const [provider, simulator] of this.#simulators)
+      simulator.webhooks?.deliverTo(`${base}/webhooks/${provider.toLowerCase()}`);
   }
 
   adapter(provider: Provider): ProviderAdapter | undefined {

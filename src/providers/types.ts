@@ -1,5 +1,7 @@
+import type { WebhooksConfig } from '../config/index.ts';
 import type { Provider, Session, SessionDetails } from '../model/session.ts';
 import type { FaultInjector } from '../sandbox/server.ts';
+import type { SimulatorWebhooks } from '../sandbox/webhooks.ts';
 import type { UpstreamHttpOptions } from '../upstream/http.ts';
 import type { StatusTable } from './status.ts';
 
@@ -35,7 +37,17 @@ export interface RunningSimulator {
   resetCount(): void;
   /** Fault injection for resilience tests and benchmarks. */
   readonly faults: FaultInjector;
+  /** The webhooks it sends (timed scenarios), when it was given credentials to sign them with. */
+  readonly webhooks?: SimulatorWebhooks;
   close(): Promise<void>;
+}
+
+/** How a sandbox starts: the webhook credentials its simulator signs with, and the pace of timed scenarios. */
+export interface SandboxOptions {
+  /** The gateway's webhook settings; a simulator sends webhooks only when its provider's are set. */
+  webhooks: WebhooksConfig;
+  /** Time between two steps of a timed scenario, ms. */
+  timelineStepMs: number;
 }
 
 /** What a provider folder exports so the registry can wire it without knowing anything else about it. */
@@ -46,7 +58,7 @@ export interface ProviderModule<Live> {
   /** The simulator's scenario catalogue (listed in the README). */
   readonly scenarios?: readonly ScenarioInfo[];
   /** Starts the provider's simulator on a free loopback port and returns the live settings that reach it. */
-  startSandbox(): Promise<{ live: Live; simulator: RunningSimulator }>;
+  startSandbox(options?: SandboxOptions): Promise<{ live: Live; simulator: RunningSimulator }>;
   /** `http` carries the provider's shared resilience policy: pass it to every pool the adapter opens. */
   createAdapter(live: Live, options: { sandbox: boolean; http: UpstreamHttpOptions }): ProviderAdapter;
 }

@@ -8,8 +8,18 @@ import type { ProviderRegistry } from '../providers/index.ts';
 import { GatewayError, providerName } from '../upstream/errors.ts';
 import { currentOperationScope, emitUpstreamEvent, noteFreshness } from '../upstream/events.ts';
 import { InFlight } from '../upstream/inflight.ts';
+import type { SessionChanges } from './changes.ts';
 
 type Cached = Session | SessionDetails;
+
+/** One load from a provider; `outdated` once the session changed at its vendor while the load was under way. */
+interface Load {
+  outdated: boolean;
+}
+
+/** The store's keys of one session: the session and its deferred details. */
+const keysOf = (provider: Provider, id: string) => [`s\u0000${provider}\u0000${id}`, `d\u0000${provider}\u0000${id}`];
+
 
 export interface SessionStoreOptions {
   /** Share one upstream call among concurrent requests for the same session (default true). */
@@ -30,6 +40,8 @@ export class SessionStore {
   readonly #tiers: CacheTier<Cached>[];
   readonly #inFlight = new InFlight<{ value: Cached; freshUntil: number | null }>();
   readonly #dedup: boolean;
+  /** Loads under way, by key: a change marks them outdated, so what they bring back is answered but not cached. */
+  readonly #loads = new Map<string, Set<Load>>();
 
   private constructor(
     registry: ProviderRegistry,
@@ -61,6 +73,40 @@ export class SessionStore {
       }
     }
     return new SessionStore(registry, config.cache, tiers, options);
+  }
+
+  /**
+   * The session changed at its vendor (a verified webhook said so): drops every cached copy of it, in this process
+   * and in Redis, and makes loads under way outdated. Rejects when Redis cannot confirm the deletion; other
+   * replicas drop their memory copies when the change is published (`followChanges`).
+   */
+  async invalidate(provider: Provider, id: string): Promise<void> {
+    this.#forget(provider, id, true);
+    for (const key of keysOf(provider, id)) {
+      await Promise.all(this.#tiers.filter((t) => t.name !== 'memory').map((t) => t.delete(key)));
+    }
+  }
+
+  /**
+   * Follows `sessionChanged` from every replica. A change without a status (an invalidation) drops this process's
+   * copies and outdates its loads; one with a status (a fresh copy was just stored in the shared tier) drops the
+   * memory copies only when Redis is there to answer instead.
+   */
+  followChanges(changes: SessionChanges): () => void {
+    return changes.subscribe((change) => {
+      if (change.status === null) this.#forget(change.provider, change.id, true);
+      else if (this.#tiers.some((t) => t.name === 'redis')) this.#forget(change.provider, change.id, false);
+    });
+  }
+
+  #forget(provider: Provider, id: string, outdateLoads: boolean): void {
+    for (const key of keysOf(provider, id)) {
+      if (outdateLoads) {
+        for (const load of this.#loads.get(key) ?? []) load.outdated = true;
+        this.#inFlight.forget(key);
+      }
+      for (const tier of this.#tiers) if (tier.name === 'memory') void tier.delete(key);
+    }
   }
 
   session(provider: Provider, id: string): Promise<Session> {
@@ -105,8 +151,16 @@ export class SessionStore {
     if (first) emitUpstreamEvent({ type: 'cache', provider, result: 'miss', tier: first.name });
 
     const load = async () => {
-      const value = await fetch(adapter);
-      return { value, freshUntil: await this.#store(key, value) };
+      const current: Load = { outdated: false };
+      const loads = this.#loads.get(key) ?? new Set<Load>();
+      this.#loads.set(key, loads.add(current));
+      try {
+        const value = await fetch(adapter);
+        return { value, freshUntil: await this.#store(key, value, current) };
+      } finally {
+        loads.delete(current);
+        if (loads.size === 0 && this.#loads.get(key) === loads) this.#loads.delete(key);
+      }
     };
     const { promise, joined } = this.#dedup ? this.#inFlight.run(key, load) : { promise: load(), joined: false };
     if (joined) emitUpstreamEvent({ type: 'dedup', provider });
@@ -127,8 +181,9 @@ export class SessionStore {
   }
 
   /** Caches a fetched value; returns until when it is fresh, or null when it is not cached at all. */
-  async #store(key: string, value: Cached): Promise<number | null> {
-    if (this.#tiers.length === 0) return null;
+  async #store(key: string, value: Cached, load: Load): Promise<number | null> {
+    // Checked in the same tick as the writes below are issued, so an invalidation cannot fall between them.
+    if (this.#tiers.length === 0 || load.outdated) return null;
     const terminal = 'isTerminal' in value ? value.isTerminal : true;
     const ttl = terminal ? this.#config.terminalTtlSeconds : this.#config.activeTtlSeconds;
     if (ttl <= 0) return null;

@@ -9,9 +9,16 @@ export class InFlight<T> {
   run(key: string, fn: () => Promise<T>): { promise: Promise<T>; joined: boolean } {
     const existing = this.#calls.get(key);
     if (existing) return { promise: existing, joined: true };
-    const promise = fn().finally(() => this.#calls.delete(key));
+    const promise: Promise<T> = fn().finally(() => {
+      if (this.#calls.get(key) === promise) this.#calls.delete(key);
+    });
     this.#calls.set(key, promise);
     return { promise, joined: false };
+  }
+
+  /** Lets later callers start a new call for `key` (the one under way may carry outdated data); it still settles. */
+  forget(key: string): void {
+    this.#calls.delete(key);
   }
 
   get size(): number {

@@ -9,8 +9,11 @@ export const verifaModule: ProviderModule<VerifaLive> = {
   provider: 'VERIFA',
   statusTables: [verifaResultStatus, verifaSessionStatus],
   scenarios: VERIFA_SCENARIOS,
-  async startSandbox() {
-    const simulator = await startVerifaSimulator();
+  async startSandbox(options) {
+    const simulator = await startVerifaSimulator({
+      webhook: options?.webhooks.verifa ?? null,
+      timelineStepMs: options?.timelineStepMs,
+    });
     return { simulator, live: { baseUrl: `${simulator.url}/`, apiKey: VERIFA_SANDBOX_API_KEY, version: '2026-01-01' } };
   },
   createAdapter: (live, options) => new VerifaAdapter(live, options),

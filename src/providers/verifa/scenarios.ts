@@ -4,6 +4,11 @@
  */
 
 export type VerifaBehaviour =
+  | VerifaStaticBehaviour
+  /** A timed scenario: each step's answers, and the webhook event Verifa sends as the step begins. */
+  | { kind: 'timeline'; steps: ReadonlyArray<{ event: string; behaviour: VerifaStaticBehaviour }> };
+
+export type VerifaStaticBehaviour =
   | { kind: 'session'; session: Record<string, unknown>; result?: Record<string, unknown> }
   | { kind: 'error'; status: number; body: Record<string, unknown>; headers?: Record<string, string> }
   | { kind: 'slow'; delayMs: number; session: Record<string, unknown>; result: Record<string, unknown> }
@@ -75,7 +80,12 @@ function result(id: string, status: string, extra: Record<string, unknown> = {})
   };
 }
 
-const error = (status: number, code: string, detail: string, headers?: Record<string, string>): VerifaBehaviour => ({
+const error = (
+  status: number,
+  code: string,
+  detail: string,
+  headers?: Record<string, string>,
+): VerifaStaticBehaviour => ({
   kind: 'error',
   status,
   body: { error: code, detail, status_code: status },
@@ -246,6 +256,37 @@ export const VERIFA_SCENARIOS: readonly VerifaScenario[] = [
       status: 200,
       body: JSON.stringify({ session_id: 'ses_invalid_shape', status: 7, face_match_score: 'high' }),
       contentType: 'application/json',
+    },
+  },
+  {
+    id: 'ses_timeline',
+    description:
+      'timed, with webhooks: `processing` when first read → IN_PROGRESS; a few seconds later `session.requires-review` (result `needs_review`) → IN_REVIEW; then `session.approved` → APPROVED',
+    behaviour: {
+      kind: 'timeline',
+      steps: [
+        { event: 'session.started', behaviour: sessionOnly('ses_timeline', 'processing') },
+        { event: 'session.requires-review', behaviour: withResult('ses_timeline', 'under_review', 'needs_review') },
+        { event: 'session.approved', behaviour: withResult('ses_timeline', 'completed', 'approved') },
+      ],
+    },
+  },
+  {
+    id: 'ses_overturned',
+    description:
+      'timed, with webhooks: `approved` when first read → APPROVED (terminal, cached); a few seconds later a reviewer overturns it, `session.declined` (result `rejected`) → DECLINED',
+    behaviour: {
+      kind: 'timeline',
+      steps: [
+        { event: 'session.approved', behaviour: withResult('ses_overturned', 'completed', 'approved') },
+        {
+          event: 'session.declined',
+          behaviour: withResult('ses_overturned', 'completed', 'rejected', {
+            rejection_reason: 'Overturned by a reviewer.',
+            rejection_reason_code: 'document_unreadable',
+          }),
+        },
+      ],
     },
   },
 ];

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { VerifaWebhookConfig } from '../../config/index.ts';
 import { pathSegments, type Simulator, sendJson, sendRaw, sleep, startSimulator } from '../../sandbox/server.ts';
-import { VERIFA_SCENARIOS, type VerifaScenario } from './scenarios.ts';
+import { VERIFA_SCENARIOS, type VerifaScenario, type VerifaStaticBehaviour } from './scenarios.ts';
+import { VerifaTimelines } from './webhookSender.ts';
 
 /** The key the simulator accepts (a sandbox-style key, as Verifa issues `vk_sandbox_…`). */
 export const VERIFA_SANDBOX_API_KEY = 'vk_sandbox_verigate_simulator_key';
@@ -12,13 +14,23 @@ const RATE_LIMIT = 300; // Verifa Free plan: 300 requests per minute.
  * Verifa's demo warns some are, so a client that forgets the header gets kebab keys), rejects unsupported
  * `Verifa-Version`s with 400, and sends `X-RateLimit-*` on every response.
  */
-export function startVerifaSimulator(options: { port?: number; apiKey?: string } = {}): Promise<Simulator> {
+export async function startVerifaSimulator(
+  options: {
+    port?: number;
+    apiKey?: string;
+    /** Signs the timed scenarios' webhooks; null: none are sent. */
+    webhook?: VerifaWebhookConfig | null;
+    /** Time between two steps of a timed scenario, ms (default 3 500). */
+    timelineStepMs?: number;
+  } = {},
+): Promise<Simulator> {
   const apiKey = options.apiKey ?? VERIFA_SANDBOX_API_KEY;
   const scenarios = new Map<string, VerifaScenario>(VERIFA_SCENARIOS.map((s) => [s.id, s]));
+  const timelines = new VerifaTimelines(scenarios, options.webhook ?? null, options.timelineStepMs ?? 3_500);
   let windowStart = Date.now();
   let used = 0;
 
-  return startSimulator(async (req, res, url) => {
+  const simulator = await startSimulator(async (req, res, url) => {
     const now = Date.now();
     if (now - windowStart >= 60_000) {
       windowStart = now;
@@ -50,19 +62,26 @@ export function startVerifaSimulator(options: { port?: number; apiKey?: string }
     }
     const scenario = scenarios.get(match.id);
     if (!scenario) return fail(404, 'not_found', 'Session not found.');
-    return serve(scenario, match.result, req, res, rate, fail);
+    return serve(timelines.current(scenario.id, scenario.behaviour), match.result, req, res, rate, fail);
   }, options.port);
+  return {
+    ...simulator,
+    webhooks: timelines.webhooks,
+    close: () => {
+      timelines.close();
+      return simulator.close();
+    },
+  };
 }
 
 async function serve(
-  scenario: VerifaScenario,
+  b: VerifaStaticBehaviour,
   wantsResult: boolean,
   req: IncomingMessage,
   res: ServerResponse,
   rate: Record<string, number>,
   fail: (status: number, code: string, detail: string, extra?: Record<string, string>) => void,
 ): Promise<void> {
-  const b = scenario.behaviour;
   const send = (body: Record<string, unknown>) =>
     sendJson(res, 200, inflect(body, req.headers['key-inflection']), rate);
   switch (b.kind) {

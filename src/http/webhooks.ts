@@ -1,0 +1,165 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebhooksConfig } from '../config/index.ts';
+import type { ResponseCache } from '../graphql/responseCache.ts';
+import { logger } from '../logger.ts';
+import type { GatewayMetrics, WebhookOutcome } from '../observability/metrics.ts';
+import { diditWebhook } from '../providers/didit/webhook.ts';
+import { veratadWebhook } from '../providers/veratad/webhook.ts';
+import { verifaWebhook } from '../providers/verifa/webhook.ts';
+import type { SessionChanges } from '../sessions/changes.ts';
+import type { SessionRefresher } from '../sessions/refresher.ts';
+import type { SessionStore } from '../sessions/store.ts';
+import { type DeliveryLog, deliveryName } from '../webhooks/replay.ts';
+import type { ProviderWebhook } from '../webhooks/types.ts';
+import { writeJson } from './respond.ts';
+import type { Route } from './route.ts';
+
+/** Vendors send small JSON documents; anything past this is refused unread. */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+export interface WebhooksDeps {
+  config: WebhooksConfig;
+  store: SessionStore;
+  changes: SessionChanges;
+  refresher: SessionRefresher;
+  deliveries: DeliveryLog;
+  /** This process's whole-answer cache: cleared with every change, so no answer outlives the session it showed. */
+  responses: ResponseCache;
+  metrics: GatewayMetrics;
+  maxBodyBytes?: number;
+}
+
+/**
+ * `POST /webhooks/{veratad,didit,verifa}`, each on only when its provider's webhook credentials are configured
+ * (otherwise the path is not found). A delivery is verified as its vendor specifies before anything in it is
+ * read, then treated as a hint: the session's cached copies are dropped on every replica and a refresh from the
+ * vendor's API is queued. 2xx only once that is recorded; 503 when it cannot be (the vendor retries); 401 with no
+ * side effect when verification fails.
+ */
+export function webhooksRoute(deps: WebhooksDeps): Route {
+  const endpoints = new Map<string, ProviderWebhook>();
+  if (deps.config.veratad) endpoints.set('/webhooks/veratad', veratadWebhook(deps.config.veratad));
+  if (deps.config.didit) endpoints.set('/webhooks/didit', diditWebhook(deps.config.didit));
+  if (deps.config.verifa) endpoints.set('/webhooks/verifa', verifaWebhook(deps.config.verifa));
+  return async (req, res, url) => {
+    const webhook = endpoints.get(url.pathname);
+    if (!webhook) return false;
+    const started = performance.now();
+    const outcome = await receive(webhook, req, res, deps);
+    const name = webhook.provider.toLowerCase();
+    deps.metrics.webhookDelivery(name, outcome.outcome);
+    // One line per delivery: no session id, no signature, no body value.
+    logger.info(
+      {
+        webhook: name,
+        event: outcome.event ?? null,
+        verified: outcome.verified,
+        reason: outcome.reason ?? null,
+        outcome: outcome.outcome,
+        status: res.statusCode,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'webhook delivery',
+    );
+    return true;
+  };
+}
+
+interface Received {
+  outcome: WebhookOutcome;
+  verified: boolean;
+  event?: string;
+  reason?: string;
+}
+
+async function receive(
+  webhook: ProviderWebhook,
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: WebhooksDeps,
+): Promise<Received> {
+  if (req.method !== 'POST') {
+    req.resume();
+    res.setHeader('allow', 'POST');
+    writeJson(res, 405, { error: 'method_not_allowed' });
+    return { outcome: 'invalid', verified: false, reason: 'method' };
+  }
+  const raw = await readRawBody(req, deps.maxBodyBytes ?? MAX_WEBHOOK_BODY_BYTES);
+  if (raw === null) {
+    // The rest of the body was not read: this connection cannot carry another request.
+    res.setHeader('connection', 'close');
+    writeJson(res, 413, { error: 'payload_too_large' });
+    return { outcome: 'too_large', verified: false, reason: 'body_too_large' };
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const verification = webhook.verify(req.headers, raw, now);
+  if (!verification.ok) {
+    writeJson(res, 401, { error: 'unauthorized' });
+    return { outcome: 'unauthorized', verified: false, reason: verification.reason };
+  }
+
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    writeJson(res, 400, { error: 'invalid_json' });
+    return { outcome: 'invalid', verified: true, reason: 'invalid_json' };
+  }
+  const reading = webhook.read(body, now);
+  if (reading.kind === 'invalid') {
+    // A replayed old body (its own signed timestamp stale) is a verification failure; the rest is a bad request.
+    const stale = reading.reason === 'stale_timestamp';
+    writeJson(res, stale ? 401 : 400, { error: stale ? 'unauthorized' : reading.reason });
+    return { outcome: stale ? 'unauthorized' : 'invalid', verified: !stale, reason: reading.reason };
+  }
+  if (reading.kind === 'ignored') {
+    writeJson(res, 200, { received: true });
+    return { outcome: 'ignored', verified: true, event: reading.event };
+  }
+
+  const { provider } = webhook;
+  const { event, sessionId } = reading;
+  const name = deliveryName(provider, webhook.replayKey, sessionId, verification.deliveryId);
+  try {
+    if (!(await deps.deliveries.claim(name, webhook.replayWindowSeconds))) {
+      writeJson(res, 200, { received: true });
+      return { outcome: 'duplicate', verified: true, event };
+    }
+  } catch {
+    writeJson(res, 503, { error: 'unavailable' });
+    return { outcome: 'unavailable', verified: true, event, reason: 'replay_log' };
+  }
+  try {
+    await deps.store.invalidate(provider, sessionId);
+    deps.responses.clear();
+    // Every replica drops its memory copy and its answers; status null: a change is known, not its result.
+    await deps.changes.publish({ provider, id: sessionId, status: null });
+  } catch {
+    await deps.deliveries.release(name);
+    writeJson(res, 503, { error: 'unavailable' });
+    return { outcome: 'unavailable', verified: true, event, reason: 'invalidation' };
+  }
+  const queued = deps.refresher.request(provider, sessionId);
+  writeJson(res, 200, { received: true });
+  return { outcome: 'accepted', verified: true, event, ...(queued ? {} : { reason: 'refresh_skipped' }) };
+}
+
+/** The body as received, byte for byte (signatures cover bytes); null past `max` (the rest is not read). */
+async function readRawBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) {
+    req.resume();
+    return null;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      req.resume();
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}

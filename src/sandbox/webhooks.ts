@@ -1,0 +1,121 @@
+import { request } from 'undici';
+
+/** What the simulators share to send webhooks: the clock of timed scenarios and an outbox that delivers. */
+
+/** One signed delivery: built again for every attempt, so its timestamp is always current. */
+export interface SignedDelivery {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** A simulator's webhooks, as the gateway wires them: where to send, and how many were delivered (for tests). */
+export interface SimulatorWebhooks {
+  deliverTo(url: string): void;
+  /** Deliveries the gateway answered 2xx. */
+  delivered(): number;
+}
+
+/** Waits between attempts, ms: a vendor's backoff (about 30 s, 2 min, 8 min for Verifa), shortened for a sandbox. */
+const RETRY_DELAYS_MS = [1_000, 4_000, 16_000];
+
+/**
+ * Sends a simulator's deliveries to the gateway's endpoint, one after another in order, retrying a non-2xx answer
+ * or a failed connection as the vendors do. Nothing is sent until `deliverTo` names the endpoint.
+ */
+export class WebhookOutbox implements SimulatorWebhooks {
+  #url: string | null = null;
+  #delivered = 0;
+  #closed = false;
+  #queue: Promise<void> = Promise.resolve();
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  deliverTo(url: string): void {
+    this.#url = url;
+  }
+
+  delivered(): number {
+    return this.#delivered;
+  }
+
+  /** Queues a delivery; `sign` builds it at each attempt. */
+  send(sign: () => SignedDelivery): void {
+    this.#queue = this.#queue.then(() => this.#attempt(sign, 0));
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  async #attempt(sign: () => SignedDelivery, attempt: number): Promise<void> {
+    const url = this.#url;
+    if (this.#closed || url === null) return;
+    const { body, headers } = sign();
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+        headersTimeout: 30_000,
+        bodyTimeout: 30_000,
+      });
+      await res.body.dump();
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        this.#delivered += 1;
+        return;
+      }
+    } catch {
+      // a refused connection counts as a failed delivery, as for the vendors
+    }
+    const delay = RETRY_DELAYS_MS[attempt];
+    if (delay === undefined || this.#closed) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        resolve();
+      }, delay);
+      timer.unref();
+      this.#timers.add(timer);
+    });
+    return this.#attempt(sign, attempt + 1);
+  }
+}
+
+/**
+ * The clock of timed scenarios: a scenario stays on its first step until it is first read, then moves one step
+ * every `stepMs` until its last, calling `onStep` as each step begins (the simulator sends its webhook there).
+ */
+export class ScenarioClock {
+  readonly #stepMs: number;
+  readonly #onStep: (id: string, step: number) => void;
+  readonly #steps = new Map<string, number>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(stepMs: number, onStep: (id: string, step: number) => void) {
+    this.#stepMs = stepMs;
+    this.#onStep = onStep;
+  }
+
+  /** The step scenario `id` (of `count` steps) is on; its first read starts its clock. */
+  step(id: string, count: number): number {
+    const current = this.#steps.get(id);
+    if (current !== undefined) return current;
+    this.#steps.set(id, 0);
+    for (let step = 1; step < count; step += 1) {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        this.#steps.set(id, step);
+        this.#onStep(id, step);
+      }, step * this.#stepMs);
+      timer.unref();
+      this.#timers.add(timer);
+    }
+    return 0;
+  }
+
+  close(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+  }
+}
