@@ -142,6 +142,18 @@ describe('Verigate inside a supergraph, under Hive Gateway', () => {
     expect(body).toEqual({ data: usersWith((p) => masked[p]) });
   });
 
+  it('keeps each client’s own credential when two ask the router at once', async () => {
+    // The router batches entity fetches per request; a batch mixing two clients would carry one client's key.
+    const [full, masked] = await Promise.all([
+      post(router.url, { query: USERS_QUERY }, FULL_KEY),
+      post(router.url, { query: USERS_QUERY }, READ_ONLY_KEY),
+    ]);
+    expect(full.body).toEqual({ data: usersWith((p) => VERIFIED[p]) });
+    expect(masked.body.data).toEqual(
+      usersWith((p) => ({ ...VERIFIED[p], kyc: { documentNumber: expect.stringMatching(/^\*+\d{4}$/) } })),
+    );
+  });
+
   it('gives a token bound to one session FORBIDDEN on every other user’s verification, fetching only its own', async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await new SignJWT({ scope: 'sessions:read pii:read', sessions: ['VERIFA:ses_abc123'] })
