@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { closeRedis, createRedis } from './cache/redisClient.ts';
-import type { ApiKeyConfig, Config } from './config/index.ts';
+import { type ApiKeyConfig, type Config, SCOPES } from './config/index.ts';
 import { startApollo } from './graphql/apollo.ts';
 import { Authenticator } from './graphql/auth.ts';
 import { TrustedDocumentList } from './graphql/plugins/trustedDocuments.ts';
@@ -61,7 +61,7 @@ export interface Gateway {
 function devKeys(config: Config): { keys: ApiKeyConfig[]; devKey: string | null } {
   if (config.apiKeys) return { keys: config.apiKeys, devKey: null };
   const devKey = `vg_dev_${randomBytes(18).toString('base64url')}`;
-  return { keys: [{ name: 'development', key: devKey, scopes: ['sessions:read', 'pii:read'] }], devKey };
+  return { keys: [{ name: 'development', key: devKey, scopes: [...SCOPES] }], devKey };
 }
 
 /** Starts the gateway: the schema, providers, cache, Apollo, then the HTTP routes on the configured address. */
