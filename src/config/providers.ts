@@ -262,7 +262,9 @@ const generated = (bytes: number) => randomBytes(bytes).toString('base64url');
 export function webhooksConfig(env: WebhooksEnv, providers: ProvidersConfig, problems: string[]): WebhooksConfig {
   const off = (name: keyof ProvidersConfig, set: string[]) => {
     if (providers[name].mode !== 'off' || set.length === 0) return false;
-    problems.push(`${set.join(', ')}: set, but ${name.toUpperCase()} is not configured (webhooks refresh its sessions)`);
+    problems.push(
+      `${set.join(', ')}: set, but ${name.toUpperCase()} is not configured (webhooks refresh its sessions)`,
+    );
     return true;
   };
   const set = (names: Array<keyof WebhooksEnv>) => names.filter((n) => env[n] !== undefined);

@@ -11,8 +11,11 @@ export const diditModule: ProviderModule<DiditLive> = {
   statusTables: [diditSessionStatus, diditFeatureStatus],
   scenarios: DIDIT_SCENARIOS,
   /** The sandbox speaks v3, the API a new Didit customer gets. */
-  async startSandbox() {
-    const simulator = await startDiditSimulator();
+  async startSandbox(options) {
+    const simulator = await startDiditSimulator({
+      webhook: options?.webhooks.didit ?? null,
+      timelineStepMs: options?.timelineStepMs,
+    });
     return { simulator, live: { version: 'v3', baseUrl: `${simulator.url}/`, apiKey: DIDIT_SANDBOX_API_KEY } };
   },
   createAdapter: (live, options) =>

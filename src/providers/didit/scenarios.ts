@@ -11,6 +11,11 @@ import { type FakeSession, fakeV1, fakeV3, type Payload } from './fakes.ts';
  */
 
 export type DiditBehaviour =
+  | DiditStaticBehaviour
+  /** A timed scenario: each step's answers, and the status Didit's `status.updated` webhook names as it begins. */
+  | { kind: 'timeline'; steps: ReadonlyArray<{ status: string; behaviour: DiditStaticBehaviour }> };
+
+export type DiditStaticBehaviour =
   | { kind: 'decision'; v1?: Payload; v3?: Payload }
   | { kind: 'error'; status: number; detail: string; headers?: Record<string, string> }
   | { kind: 'slow'; delayMs: number; v1: Payload; v3: Payload }
@@ -25,7 +30,7 @@ export interface DiditScenario {
 }
 
 /** A made-up session both generations serve. */
-function fake(f: FakeSession): DiditBehaviour {
+function fake(f: FakeSession): DiditStaticBehaviour {
   return { kind: 'decision', v1: fakeV1(f), v3: fakeV3(f) };
 }
 
@@ -39,11 +44,18 @@ function statusScenario(n: number, f: Omit<FakeSession, 'id'>, description: stri
   return { name, id, description: `\`${f.status}\`: ${description}`, behaviour: fake({ ...f, id }) };
 }
 
-const error = (status: number, detail: string, headers?: Record<string, string>): DiditBehaviour => ({
+const error = (status: number, detail: string, headers?: Record<string, string>): DiditStaticBehaviour => ({
   kind: 'error',
   status,
   detail,
   ...(headers ? { headers } : {}),
+});
+
+const timedId = (n: number) => `d1d10500-0000-4000-8000-${String(n).padStart(12, '0')}`;
+/** Each step of a timed scenario: the session as Didit serves it then, under the scenario's id. */
+const timed = (n: number, steps: Array<Omit<FakeSession, 'id'>>) => ({
+  kind: 'timeline' as const,
+  steps: steps.map((f) => ({ status: f.status, behaviour: fake({ ...f, id: timedId(n) }) })),
 });
 
 export const DIDIT_SCENARIOS: readonly DiditScenario[] = [
@@ -230,6 +242,32 @@ export const DIDIT_SCENARIOS: readonly DiditScenario[] = [
       body: '<!doctype html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>',
       contentType: 'text/html; charset=utf-8',
     },
+  },
+  {
+    name: 'timeline',
+    id: timedId(1),
+    description:
+      'timed, with webhooks: `In Progress` when first read → IN_PROGRESS; a few seconds later `status.updated` to `In Review` → IN_REVIEW; then `Approved` → APPROVED',
+    behaviour: timed(1, [
+      { status: 'In Progress' },
+      { status: 'In Review', kyc: 'Approved', face: 'Approved', aml: 'In Review' },
+      { status: 'Approved', kyc: 'Approved', face: 'Approved', aml: 'Approved' },
+    ]),
+  },
+  {
+    name: 'overturned',
+    id: timedId(2),
+    description:
+      'timed, with webhooks: `Approved` when first read → APPROVED (terminal, cached); a few seconds later a reviewer sets it to `Declined` (`status.updated`) → DECLINED',
+    behaviour: timed(2, [
+      { status: 'Approved', kyc: 'Approved', face: 'Approved' },
+      {
+        status: 'Declined',
+        kyc: 'Declined',
+        face: 'Approved',
+        reviews: [{ new_status: 'Declined', comment: 'Overturned by a reviewer.' }],
+      },
+    ]),
   },
 ];
 

@@ -1,7 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DiditWebhookConfig } from '../../config/index.ts';
 import { type Simulator, sendJson, sendRaw, startSimulator } from '../../sandbox/server.ts';
-import { DIDIT_SCENARIOS, type DiditScenario } from './scenarios.ts';
+import { DIDIT_SCENARIOS, type DiditScenario, type DiditStaticBehaviour } from './scenarios.ts';
+import { DiditTimelines } from './webhookSender.ts';
 
 /** Credentials the simulator accepts: a v1 client (Basic auth on the token endpoint) and a v3 API key. */
 export const DIDIT_SANDBOX_CLIENT_ID = 'verigate-sandbox-client';
@@ -27,6 +29,10 @@ export interface DiditSimulatorOptions {
   apiKey?: string;
   /** `expires_in` of issued tokens, in seconds. Default 86400. */
   tokenLifetimeSeconds?: number;
+  /** Signs the timed scenarios' webhooks; null: none are sent. */
+  webhook?: DiditWebhookConfig | null;
+  /** Time between two steps of a timed scenario, ms (default 3 500). */
+  timelineStepMs?: number;
 }
 
 export interface DiditSimulator extends Simulator {
@@ -48,6 +54,7 @@ export async function startDiditSimulator(options: DiditSimulatorOptions = {}): 
   const apiKey = options.apiKey ?? DIDIT_SANDBOX_API_KEY;
   const lifetime = options.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS;
   const scenarios = new Map<string, DiditScenario>(DIDIT_SCENARIOS.map((s) => [s.id, s]));
+  const timelines = new DiditTimelines(scenarios, options.webhook ?? null, options.timelineStepMs ?? 3_500);
   /** Live tokens and when they expire (ms). */
   const tokens = new Map<string, number>();
   const windows = new Map<string, { start: number; used: number }>();
@@ -122,22 +129,26 @@ export async function startDiditSimulator(options: DiditSimulatorOptions = {}): 
     const rate = rateHeaders(credential);
     const scenario = scenarios.get(id);
     if (!scenario) return detail(res, 404, 'Not found.', rate);
-    return serve(scenario, version, res, rate);
+    return serve(timelines.current(scenario.id, scenario.behaviour), version, res, rate);
   }, options.port);
 
   return {
     ...simulator,
+    webhooks: timelines.webhooks,
+    close: () => {
+      timelines.close();
+      return simulator.close();
+    },
     expireTokens: () => tokens.clear(),
   };
 }
 
 async function serve(
-  scenario: DiditScenario,
+  b: DiditStaticBehaviour,
   version: 'v1' | 'v3',
   res: ServerResponse,
   rate: Record<string, number>,
 ): Promise<void> {
-  const b = scenario.behaviour;
   switch (b.kind) {
     case 'error': {
       const headers =

@@ -9,8 +9,11 @@ export const veratadModule: ProviderModule<VeratadLive> = {
   provider: 'VERATAD',
   statusTables: VERATAD_STATUS_TABLES,
   scenarios: VERATAD_SCENARIOS,
-  async startSandbox() {
-    const simulator = await startVeratadSimulator();
+  async startSandbox(options) {
+    const simulator = await startVeratadSimulator({
+      webhook: options?.webhooks.veratad ?? null,
+      timelineStepMs: options?.timelineStepMs,
+    });
     return {
       simulator,
       live: {

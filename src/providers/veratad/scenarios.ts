@@ -5,6 +5,11 @@
  */
 
 export type VeratadBehaviour =
+  | VeratadStaticBehaviour
+  /** A timed scenario: each step's answers; VX posts each step's result body to the webhook as the step begins. */
+  | { kind: 'timeline'; steps: ReadonlyArray<{ behaviour: VeratadStaticBehaviour & { kind: 'result' } }> };
+
+export type VeratadStaticBehaviour =
   /** 200 with a session result body. */
   | { kind: 'result'; body: Record<string, unknown> }
   /** Any other status with a JSON body, whatever the token (202, 404, 429, 500, and 401/403 that no token fixes). */
@@ -209,12 +214,19 @@ function dcams(service: string, action: string, detail: string, extra: Json = {}
   };
 }
 
+/** The licence of the timed scenario: not expired. */
+const VALID_LICENCE: Json = { ...JANE_LICENCE, ExpirationDate: '20310412' };
 const T0 = '2026-03-02 09:30:00.000000';
 const T1 = '2026-03-02 09:31:05.250000';
 const SCAN = 'DCAMSPLUS5.0.Enhanced';
 const SMS = 'PhoneMatch5.0.Smart2FA.SMS';
 
-const message = (status: number, text: string, detail: string, headers?: Record<string, string>): VeratadBehaviour => ({
+const message = (
+  status: number,
+  text: string,
+  detail: string,
+  headers?: Record<string, string>,
+): VeratadStaticBehaviour => ({
   kind: 'response',
   status,
   body: { message: text, detail },
@@ -426,6 +438,57 @@ export const VERATAD_SCENARIOS: readonly VeratadScenario[] = [
       status: 200,
       body: JSON.stringify({ request_id: vxScenarioId(18), status: 7, journey: 'yesterday' }),
       contentType: 'application/json',
+    },
+  },
+  {
+    id: vxScenarioId(20),
+    description:
+      'timed, with webhooks: `PENDING` mid-journey (Smart 2FA waits for the code) when first read → IN_PROGRESS; a ' +
+      'few seconds later the document scan goes to manual review (`REVIEW`) → IN_REVIEW; then `PASS` → APPROVED; ' +
+      'VX posts the result body to the webhook after each component',
+    behaviour: {
+      kind: 'timeline',
+      steps: [
+        {
+          behaviour: {
+            kind: 'result',
+            body: session(vxScenarioId(20), 'PENDING', dcams(SMS, 'PENDING', 'MORE INFORMATION IS REQUIRED'), [
+              registration(T0),
+              stop(T1, 'Data Service', SMS, 'PENDING', 'MORE INFORMATION IS REQUIRED'),
+            ]),
+          },
+        },
+        {
+          behaviour: {
+            kind: 'result',
+            body: session(
+              vxScenarioId(20),
+              'PENDING',
+              dcams(SCAN, 'REVIEW', 'TRANSACTION REQUIRES FURTHER ATTENTION', { document_data: VALID_LICENCE }),
+              [
+                registration(T0),
+                stop(T1, 'Data Service', SMS, 'PASS', 'ALL CHECKS PASSED'),
+                stop(T1, 'SDK_Scan', SCAN, 'REVIEW', 'TRANSACTION REQUIRES FURTHER ATTENTION'),
+              ],
+            ),
+          },
+        },
+        {
+          behaviour: {
+            kind: 'result',
+            body: session(
+              vxScenarioId(20),
+              'PASS',
+              dcams(SCAN, 'PASS', 'ALL CHECKS PASSED', { document_data: VALID_LICENCE }),
+              [
+                registration(T0),
+                stop(T1, 'Data Service', SMS, 'PASS', 'ALL CHECKS PASSED'),
+                stop(T1, 'SDK_Scan', SCAN, 'PASS', 'ALL CHECKS PASSED'),
+              ],
+            ),
+          },
+        },
+      ],
     },
   },
 ];

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
+import type { VeratadWebhookConfig } from '../../config/index.ts';
 import { pathSegments, type Simulator, sendJson, sendRaw, startSimulator } from '../../sandbox/server.ts';
-import { VERATAD_SCENARIOS, type VeratadScenario } from './scenarios.ts';
+import { VERATAD_SCENARIOS, type VeratadScenario, type VeratadStaticBehaviour } from './scenarios.ts';
+import { VeratadTimelines } from './webhookSender.ts';
 
 /** The client credentials the simulator's token endpoint accepts. */
 export const VERATAD_SANDBOX_CLIENT_ID = 'verigate-sandbox-client';
@@ -19,6 +21,10 @@ export interface VeratadSimulatorOptions {
   port?: number;
   clientId?: string;
   clientSecret?: string;
+  /** Signs the timed scenarios' webhooks; null: none are sent. */
+  webhook?: VeratadWebhookConfig | null;
+  /** Time between two steps of a timed scenario, ms (default 3 500). */
+  timelineStepMs?: number;
 }
 
 export interface VeratadSimulator extends Simulator {
@@ -46,6 +52,7 @@ export async function startVeratadSimulator(options: VeratadSimulatorOptions = {
   const clientId = options.clientId ?? VERATAD_SANDBOX_CLIENT_ID;
   const clientSecret = options.clientSecret ?? VERATAD_SANDBOX_CLIENT_SECRET;
   const scenarios = new Map<string, VeratadScenario>(VERATAD_SCENARIOS.map((s) => [s.id, s]));
+  const timelines = new VeratadTimelines(scenarios, options.webhook ?? null, options.timelineStepMs ?? 3_500);
   /** Issued token -> expiry (epoch ms). */
   const tokens = new Map<string, number>();
   let tokenRequests = 0;
@@ -92,11 +99,16 @@ export async function startVeratadSimulator(options: VeratadSimulatorOptions = {
         detail: 'Session result not found, user did not start the process or your request_id is invalid.',
       });
     }
-    return serve(scenario, res);
+    return serve(timelines.current(scenario.id, scenario.behaviour), res);
   }, options.port);
 
   return {
     ...simulator,
+    webhooks: timelines.webhooks,
+    close: () => {
+      timelines.close();
+      return simulator.close();
+    },
     resetCount: () => {
       simulator.resetCount();
       tokenRequests = 0;
@@ -108,8 +120,7 @@ export async function startVeratadSimulator(options: VeratadSimulatorOptions = {
   };
 }
 
-async function serve(scenario: VeratadScenario, res: ServerResponse): Promise<void> {
-  const b = scenario.behaviour;
+async function serve(b: VeratadStaticBehaviour, res: ServerResponse): Promise<void> {
   switch (b.kind) {
     case 'result':
       return sendJson(res, 200, b.body);
