@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { closeRedis, createRedis } from './cache/redisClient.ts';
+import { RedisKeyNames } from './cache/redisKeys.ts';
 import { type ApiKeyConfig, type Config, SCOPES } from './config/index.ts';
 import { startApollo } from './graphql/apollo.ts';
 import { Authenticator } from './graphql/auth.ts';
@@ -15,14 +16,19 @@ import { metricsRoute } from './http/metrics.ts';
 import { playgroundRoute } from './http/playground.ts';
 import { requestIdOf, writeErrors } from './http/respond.ts';
 import type { Route } from './http/route.ts';
+import { subscriptionStreams } from './http/subscriptions.ts';
 import { webhooksRoute } from './http/webhooks.ts';
+import { subscriptionSockets } from './http/websocket.ts';
 import { logger } from './logger.ts';
+import type { Provider } from './model/session.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
 import { startTracing } from './observability/tracing.ts';
 import { ProviderRegistry, type RegistryOptions } from './providers/index.ts';
 import { createSessionChanges, type SessionChanges } from './sessions/changes.ts';
 import { type RefresherOptions, SessionRefresher } from './sessions/refresher.ts';
 import { SessionStore, type SessionStoreOptions } from './sessions/store.ts';
+import { SubscriptionOperations } from './subscriptions/operation.ts';
+import { SubscriptionService, type SubscriptionServiceDeps } from './subscriptions/service.ts';
 import { createDeliveryLog } from './webhooks/replay.ts';
 
 export { formatError } from './graphql/formatError.ts';
@@ -85,6 +91,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const metrics = new GatewayMetrics(() => registry.info());
   const tracing = startTracing(config.telemetry);
   const apollo = await startApollo(schema, config.graphql, redis);
+  const authenticator = new Authenticator(keys, config.jwt);
+  const subscriptions = subscriptionService(config, { registry, store, changes, redis });
+  const operations = new SubscriptionOperations(schema, config.graphql.limits, trusted);
+  const maxBodyBytes = config.graphql.limits.maxBodyBytes;
+  const streams = subscriptionStreams({ service: subscriptions, operations, authenticator, maxBodyBytes });
 
   let draining = false;
   const routes: Route[] = [
@@ -103,9 +114,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // CORS headers for /graphql, and its preflights answered before authentication.
     corsRoute(config.browser),
     ...(config.playground.enabled ? [playgroundRoute({ devKey, sandboxed: registry.sandboxed() })] : []),
+    // GraphQL over SSE: /graphql with `Accept: text/event-stream`.
+    streams.route,
     graphqlRoute({
       apollo,
-      authenticator: new Authenticator(keys, config.jwt),
+      authenticator,
       trusted,
       responses,
       registry,
@@ -123,13 +136,32 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     });
   });
 
+  // GraphQL over WebSocket: upgrades of /graphql.
+  const sockets = subscriptionSockets({
+    server: listener.server,
+    service: subscriptions,
+    operations,
+    authenticator,
+    maxPayloadBytes: maxBodyBytes,
+  });
+
   let step: string | null = null;
   const steps: Array<[string, () => Promise<void> | void]> = [
+    // Before the HTTP drain, which would otherwise wait its whole timeout for streams that never finish.
+    [
+      'subscriptions',
+      () => {
+        subscriptions.startClosing();
+        streams.endAll();
+        return sockets.close();
+      },
+    ],
     ['http connections', () => listener.drain(config.server.drainTimeoutMs)],
     ['apollo', () => apollo.stop()],
     [
       'session changes',
       () => {
+        subscriptions.close();
         refresher.close();
         unfollow();
         unclear();
@@ -173,6 +205,23 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     shutdownStep: () => step,
   };
 }
+
+/** Subscriptions poll a session only where its provider sends no webhooks (no secret configured). */
+function subscriptionService(
+  config: Config,
+  deps: Pick<SubscriptionServiceDeps, 'registry' | 'store' | 'changes' | 'redis'>,
+): SubscriptionService {
+  // Replicas agree on a lock's name only with a shared CACHE_ENCRYPTION_KEY; without one each polls for itself.
+  const names = new RedisKeyNames(config.cache.encryptionKey ?? randomBytes(32));
+  return new SubscriptionService({
+    ...deps,
+    config: config.subscriptions,
+    needsPolling: (provider) => config.webhooks[webhookKey(provider)] === null,
+    pollLockKey: (provider, id) => names.pollLock(`${provider}:${id}`),
+  });
+}
+
+const webhookKey = (provider: Provider) => provider.toLowerCase() as keyof Config['webhooks'];
 
 async function route(routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.setHeader('x-request-id', requestIdOf(req));

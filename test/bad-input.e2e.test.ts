@@ -304,7 +304,10 @@ function corpus(): BadInput[] {
     gql('query A { providers { provider } } query B { providers { provider } }'),
   );
   add('a mutation', () => gql('mutation { providers { provider } }'));
-  add('a subscription', () => gql('subscription { providers { provider } }'));
+  // Subscriptions are served over SSE and WebSocket only: as a plain POST, a valid one is refused, coded.
+  add('a subscription as a plain POST', () =>
+    gql('subscription { sessionUpdated(provider: VERIFA, id: "ses_abc123") { status } }'),
+  );
   add('an unknown field', () => gql('{ sessionz { status } }'));
   add('a fragment on an unknown type', () => gql('{ ...F } fragment F on Nope { x }'));
   add('only a fragment', () => gql('fragment F on Query { providers { provider } }'));

@@ -21,6 +21,11 @@ export class RedisKeyNames {
     return `verigate:session:v2:${keyedName(this.#key, `session\u0000${cacheKey}`)}`;
   }
 
+  /** The lock naming the one replica that polls a session for its subscribers (`PROVIDER:id`). */
+  pollLock(sessionRef: string): string {
+    return `verigate:poll:v1:${keyedName(this.#key, `poll\u0000${sessionRef}`)}`;
+  }
+
   /** One persisted-query document, by Apollo's key for it (`apq:<sha256>`). */
   apqDocument(apolloKey: string): string {
     return `${APQ_DOCUMENT_PREFIX}${this.apqMember(apolloKey)}`;

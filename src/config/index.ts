@@ -15,6 +15,7 @@ import {
   webhooksEnv,
 } from './providers.ts';
 import { type ServerConfig, serverConfig, serverEnv } from './server.ts';
+import { type SubscriptionsConfig, subscriptionsConfig, subscriptionsEnv } from './subscriptions.ts';
 import { type TelemetryConfig, telemetryConfig, telemetryEnv } from './telemetry.ts';
 
 /**
@@ -29,6 +30,7 @@ export * from './cache.ts';
 export * from './graphql.ts';
 export * from './providers.ts';
 export * from './server.ts';
+export * from './subscriptions.ts';
 export * from './telemetry.ts';
 
 export interface Config {
@@ -53,6 +55,8 @@ export interface Config {
   providers: ProvidersConfig;
   /** Inbound vendor webhooks: which endpoints are on and how each verifies deliveries. */
   webhooks: WebhooksConfig;
+  /** `sessionUpdated` over SSE and WebSocket: limits, heartbeat, lifetime, poll fallback. */
+  subscriptions: SubscriptionsConfig;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +77,7 @@ const envSchema = z.object({
   ...providersEnv,
   ...upstreamEnv,
   ...webhooksEnv,
+  ...subscriptionsEnv,
   ...telemetryEnv,
 });
 
@@ -98,6 +103,7 @@ function buildConfig(env: Env, problems: string[]): Config {
   const cache = cacheConfig(env, problems);
   const browser = browserConfig(env, problems);
   const webhooks = webhooksConfig(env, providers, problems);
+  const subscriptions = subscriptionsConfig(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: env.NODE_ENV,
@@ -117,5 +123,6 @@ function buildConfig(env: Env, problems: string[]): Config {
     },
     providers,
     webhooks,
+    subscriptions,
   };
 }

@@ -855,6 +855,30 @@ export type SessionRefInput = {
   provider: Provider;
 };
 
+/**
+ * Live updates, over GraphQL over SSE (`Accept: text/event-stream` on `/graphql`) or GraphQL over WebSocket
+ * (`graphql-transport-ws` on `/graphql`); plain HTTP POST and GET serve queries only.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The session now, then again each time its status or data changes; completes after a terminal status.
+   * Changes come from the provider's webhooks or, where none are configured, from one poller per session shared by
+   * every subscriber. Requires the `sessions:read` scope; personal fields are masked as in `Query.session`.
+   */
+  sessionUpdated: Session;
+};
+
+
+/**
+ * Live updates, over GraphQL over SSE (`Accept: text/event-stream` on `/graphql`) or GraphQL over WebSocket
+ * (`graphql-transport-ws` on `/graphql`); plain HTTP POST and GET serve queries only.
+ */
+export type SubscriptionSessionUpdatedArgs = {
+  id: Scalars['String']['input'];
+  provider: Provider;
+};
+
 /** One status vocabulary for every provider. The provider's own word is always kept beside it in `providerStatus`. */
 export type VerificationStatus =
   /** The user started but did not finish in time. */
@@ -1042,6 +1066,7 @@ export type ResolversTypes = {
   Session: ResolverTypeWrapper<SessionModel>;
   SessionChecks: ResolverTypeWrapper<SessionChecksModel>;
   SessionRefInput: SessionRefInput;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   VerificationStatus: VerificationStatus;
   Warning: ResolverTypeWrapper<WarningModel>;
 };
@@ -1091,6 +1116,7 @@ export type ResolversParentTypes = {
   Session: SessionModel;
   SessionChecks: SessionChecksModel;
   SessionRefInput: SessionRefInput;
+  Subscription: Record<PropertyKey, never>;
   Warning: WarningModel;
 };
 
@@ -1501,6 +1527,10 @@ export type SessionChecksResolvers<ContextType = GatewayContext, ParentType exte
   proofOfAddress?: Resolver<Array<ResolversTypes['ProofOfAddressCheck']>, ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  sessionUpdated?: SubscriptionResolver<ResolversTypes['Session'], "sessionUpdated", ParentType, ContextType, RequireFields<SubscriptionSessionUpdatedArgs, 'id' | 'provider'>>;
+};
+
 export type WarningResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Warning'] = ResolversParentTypes['Warning']> = {
   additionalData?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   feature?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1549,6 +1579,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Review?: ReviewResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   SessionChecks?: SessionChecksResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Warning?: WarningResolvers<ContextType>;
 };
 

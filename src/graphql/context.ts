@@ -1,4 +1,5 @@
 import type { ProviderRegistry } from '../providers/index.ts';
+import type { SubscriptionService } from '../subscriptions/service.ts';
 import type { Caller } from './auth.ts';
 import type { SessionLoader } from './loaders.ts';
 
@@ -8,4 +9,6 @@ export interface GatewayContext {
   caller: Caller;
   sessions: SessionLoader;
   registry: ProviderRegistry;
+  /** Set for operations over SSE and WebSocket; a subscription's feed replaces `sessions` before each event. */
+  subscriptions?: SubscriptionService;
 }

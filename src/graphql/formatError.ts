@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { logger } from '../logger.ts';
+import { SUBSCRIPTION_CODES } from '../subscriptions/errors.ts';
 import { APQ_REFUSAL_CODES } from './plugins/apqAdmission.ts';
 
 /** Error codes whose messages are written for clients; anything else is reported as an internal error. */
@@ -20,6 +21,7 @@ const CLIENT_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'PERSISTED_QUERY_NOT_IN_LIST',
   ...APQ_REFUSAL_CODES,
+  ...SUBSCRIPTION_CODES,
 ]);
 
 /** Strips everything but message, locations, path and the public extensions. */

@@ -1,6 +1,8 @@
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { Session } from '../model/session.ts';
+import { subscriptionExpired, subscriptionsOnlyOverStreams } from '../subscriptions/errors.ts';
+import type { FeedEvent } from '../subscriptions/feed.ts';
 import { GatewayError, upstreamError } from '../upstream/errors.ts';
 import { noteFreshness } from '../upstream/events.ts';
 import { requireScope } from './auth.ts';
@@ -45,6 +47,19 @@ export const resolvers: Resolvers = {
     providers: (_parent, _args, ctx) => {
       noteFreshness(null); // health changes from one moment to the next: never reuse an answer that shows it
       return ctx.registry.info();
+    },
+  },
+  Subscription: {
+    sessionUpdated: {
+      subscribe: async (_parent, { provider, id }, ctx) => {
+        requireScope(ctx.caller, 'sessions:read');
+        if (!ctx.subscriptions) throw subscriptionsOnlyOverStreams();
+        return ctx.subscriptions.follow(ctx, provider, id);
+      },
+      resolve: (event: FeedEvent) => {
+        if (event.kind === 'expired') throw subscriptionExpired();
+        return event.session;
+      },
     },
   },
   Node: {

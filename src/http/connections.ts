@@ -33,4 +33,6 @@ export function guardConnections(server: Server, maxConnections: number): void {
     }
   });
   server.on('request', (req) => unproven.delete(req.socket));
+  // A WebSocket upgrade (subscriptions) is a complete request too.
+  server.on('upgrade', (req) => unproven.delete(req.socket));
 }

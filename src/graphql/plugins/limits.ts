@@ -4,12 +4,14 @@ import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-type
 import { GraphQLError, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
 import type { GraphQLLimits } from '../../config/index.ts';
 import { costLimitPlugin } from './cost.ts';
-import { knownOperationTypeRule, maxRootFieldsRule } from './rootFields.ts';
+import { knownOperationTypeRule, maxRootFieldsRule, subscriptionsOnlyRule } from './rootFields.ts';
 
 /** What Apollo Server needs to enforce the operation limits. */
 export interface OperationLimits {
   plugins: ApolloServerPlugin[];
   validationRules: ValidationRule[];
+  /** The same limits for subscriptions over SSE and WebSocket, which accept nothing but subscriptions. */
+  subscriptionValidationRules: ValidationRule[];
   parseOptions: ParseOptions;
 }
 
@@ -43,6 +45,11 @@ export function operationLimits(schema: GraphQLSchema, limits: GraphQLLimits): O
     // The armor protections in use are all validation rules (its plugins are the ones turned off above).
     plugins: [costLimitPlugin(schema, limits.maxCost)],
     validationRules: [knownOperationTypeRule, ...armor.validationRules, maxRootFieldsRule(limits.maxRootFields)],
+    subscriptionValidationRules: [
+      subscriptionsOnlyRule,
+      ...armor.validationRules,
+      maxRootFieldsRule(limits.maxRootFields),
+    ],
     parseOptions: { maxTokens: limits.maxTokens },
   };
 }

@@ -38,16 +38,39 @@ function countFields(selectionSet: SelectionSetNode, context: ValidationContext,
 }
 
 /**
- * Refuses a mutation or subscription on a schema that has none (graphql-js 16 leaves that to execution, which
- * answers with an uncoded error). Verigate serves queries only.
+ * Refuses a mutation, which this schema has none of (graphql-js 16 leaves that to execution, which answers with an
+ * uncoded error), and a subscription sent as a plain HTTP request: `sessionUpdated` is served over SSE and WebSocket
+ * only (src/http/subscriptions.ts, src/http/websocket.ts), which validate with `subscriptionsOnlyRule` instead.
  */
 export const knownOperationTypeRule: ValidationRule = (context: ValidationContext) => ({
   OperationDefinition(operation) {
+    if (operation.operation === 'subscription' && context.getSchema().getSubscriptionType()) {
+      context.reportError(
+        new GraphQLError(
+          'Subscriptions are served on /graphql over SSE (Accept: text/event-stream) or WebSocket (graphql-transport-ws), not as a plain HTTP request.',
+          { nodes: [operation] },
+        ),
+      );
+      return;
+    }
     if (context.getSchema().getRootType(operation.operation)) return;
     context.reportError(
-      new GraphQLError(`This API has no ${operation.operation} operations; it serves queries only.`, {
+      new GraphQLError(`This API has no ${operation.operation} operations; it serves queries and subscriptions only.`, {
         nodes: [operation],
       }),
+    );
+  },
+});
+
+/** Over SSE and WebSocket, subscriptions only: queries are answered by the HTTP route (caching, persisted queries). */
+export const subscriptionsOnlyRule: ValidationRule = (context: ValidationContext) => ({
+  OperationDefinition(operation) {
+    if (operation.operation === 'subscription') return;
+    context.reportError(
+      new GraphQLError(
+        `This transport serves subscriptions only; send a ${operation.operation} as an HTTP POST or GET to /graphql.`,
+        { nodes: [operation] },
+      ),
     );
   },
 });

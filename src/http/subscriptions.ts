@@ -1,0 +1,156 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
+import { createHandler, type OperationResult, type Request as SseRequest } from 'graphql-sse';
+import type { Authenticator, Caller } from '../graphql/auth.ts';
+import type { GatewayContext } from '../graphql/context.ts';
+import { SessionLoader } from '../graphql/loaders.ts';
+import { formatResult, type SubscriptionOperations } from '../subscriptions/operation.ts';
+import type { Admission, SubscriptionService } from '../subscriptions/service.ts';
+import { forbidStorage } from './cacheHeaders.ts';
+import { readBody, requestIdOf, writeErrors } from './respond.ts';
+import type { Route } from './route.ts';
+
+export interface SubscriptionStreamDeps {
+  service: SubscriptionService;
+  operations: SubscriptionOperations;
+  authenticator: Authenticator;
+  maxBodyBytes: number;
+}
+
+/** The SSE route and what shutdown needs of it. */
+export interface SubscriptionStreams {
+  route: Route;
+  /** Ends every open stream without `complete`, which graphql-sse clients take as a network error and retry. */
+  endAll(): void;
+  readonly open: number;
+}
+
+/** graphql-sse wants an open record as its context type. */
+type StreamContext = GatewayContext & Record<PropertyKey, unknown>;
+
+interface Raw {
+  req: IncomingMessage;
+  caller: Caller;
+}
+
+/**
+ * GraphQL over SSE (graphql-sse, distinct-connections mode) on /graphql for `Accept: text/event-stream`: what Hive
+ * Gateway uses towards subgraphs and what `fetch`-only clients can read. Authenticated like queries (the
+ * `Authorization` header), the body capped like queries, every operation through `SubscriptionOperations`.
+ * The single-connection mode (PUT reservations) is not offered.
+ */
+export function subscriptionStreams(deps: SubscriptionStreamDeps): SubscriptionStreams {
+  const { service, operations } = deps;
+  const admissions = new WeakMap<GatewayContext, Admission>();
+  const open = new Set<ServerResponse>();
+  const handler = createHandler<Raw, undefined, StreamContext>({
+    // Validated, with the gateway's own rules, in `onSubscribe`.
+    validate: () => [],
+    onSubscribe: (req, params) => {
+      const { caller } = req.raw;
+      const context: StreamContext = {
+        requestId: requestIdOf(req.raw.req),
+        caller,
+        registry: service.registry,
+        sessions: new SessionLoader(service.registry, service.store, caller),
+        subscriptions: service,
+      };
+      // A refusal is sent as the stream's one event (graphql-sse recognises a result by its `data` key).
+      const prepared = operations.prepare(params, context);
+      if (Array.isArray(prepared)) return { data: undefined, errors: prepared };
+      const admission = service.admit(caller.name);
+      if (admission instanceof GraphQLError) return { data: undefined, errors: [admission] };
+      admissions.set(context, admission);
+      return { ...prepared, contextValue: context };
+    },
+    subscribe: (args: ExecutionArgs): OperationResult => {
+      const admission = admissions.get(args.contextValue as GatewayContext);
+      if (!admission) throw new Error('subscription without an admission');
+      return operations.run(args, admission) as OperationResult;
+    },
+    // Formatted errors are plain objects; graphql-sse serialises whatever it is given.
+    onNext: (_ctx, _req, result) => formatResult(result as ExecutionResult) as ExecutionResult,
+  });
+
+  const route: Route = async (req, res, url) => {
+    if (url.pathname !== '/graphql' || !wantsEventStream(req)) return false;
+    forbidStorage(res);
+    if (service.closing) {
+      writeErrors(res, 503, 'SHUTTING_DOWN', 'This gateway is shutting down; subscribe again.');
+      return true;
+    }
+    let caller: Caller;
+    try {
+      caller = await deps.authenticator.authenticate(req.headers.authorization);
+    } catch (error) {
+      const e = error as GraphQLError;
+      const status = (e.extensions.http as { status?: number } | undefined)?.status ?? 401;
+      if (status === 401) res.setHeader('www-authenticate', 'Bearer');
+      writeErrors(res, status, String(e.extensions.code ?? 'UNAUTHENTICATED'), e.message);
+      return true;
+    }
+    const body = req.method === 'POST' ? await readBody(req, deps.maxBodyBytes) : '';
+    if (body === null) {
+      res.setHeader('connection', 'close');
+      writeErrors(res, 413, 'BAD_REQUEST', `The request body is larger than ${deps.maxBodyBytes} bytes.`);
+      return true;
+    }
+    const [result, init] = await handler(sseRequest(req, { req, caller }, body));
+    res.writeHead(init.status ?? 200, init.headers as Record<string, string>);
+    if (!result || typeof result === 'string') {
+      res.end(result ?? undefined);
+      return true;
+    }
+    await pipeEvents(result, res, open);
+    return true;
+  };
+
+  return {
+    route,
+    endAll: () => {
+      for (const res of open) res.end();
+    },
+    get open() {
+      return open.size;
+    },
+  };
+}
+
+/** The request as graphql-sse's handler reads it; `accept` normalised, as it compares the header exactly. */
+function sseRequest(req: IncomingMessage, raw: Raw, body: string): SseRequest<Raw, undefined> {
+  return {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/graphql',
+    headers: {
+      get: (key: string) => {
+        if (key.toLowerCase() === 'accept') return 'text/event-stream';
+        const value = req.headers[key.toLowerCase()];
+        return Array.isArray(value) ? value.join('\n') : (value ?? null);
+      },
+    },
+    body,
+    raw,
+    context: undefined,
+  };
+}
+
+/** Writes the event stream until it ends or the client goes; the operation's iterator is returned either way. */
+async function pipeEvents(events: AsyncIterableIterator<string>, res: ServerResponse, open: Set<ServerResponse>) {
+  open.add(res);
+  const stop = () => void events.return?.();
+  res.once('close', stop);
+  try {
+    for await (const event of events) {
+      if (!res.writable) break;
+      await new Promise<void>((resolve) => res.write(event, () => resolve()));
+    }
+  } finally {
+    res.off('close', stop);
+    open.delete(res);
+    if (!res.writableEnded) res.end();
+  }
+}
+
+function wantsEventStream(req: IncomingMessage): boolean {
+  return (req.method === 'GET' || req.method === 'POST') && /\btext\/event-stream\b/i.test(req.headers.accept ?? '');
+}
