@@ -178,6 +178,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const close = (closeOptions: CloseOptions = {}) => {
     closing ??= (async () => {
       draining = true;
+      // Nothing new starts while draining: no refresh from a webhook, no sandbox webhook.
+      refresher.close();
+      registry.deliverWebhooksTo(null);
       step = 'announcing draining on /readyz';
       if (closeOptions.announceMs) await new Promise((resolve) => setTimeout(resolve, closeOptions.announceMs));
       for (const [name, run] of steps) {

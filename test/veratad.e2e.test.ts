@@ -484,7 +484,9 @@ describe('Veratad VX on its sandbox, end to end over HTTP', () => {
 
   it('covers every scenario of the catalogue in this suite', () => {
     const tested = [...SESSION_CASES.map(([id]) => id), ...ERROR_CASES.map(([id]) => id)];
-    expect(tested.sort()).toEqual(VERATAD_SCENARIOS.map((s) => s.id).sort());
+    // Timed scenarios (they change as their webhooks go out) are covered by test/webhooks.veratad.e2e.test.ts.
+    const fixed = VERATAD_SCENARIOS.filter((s) => s.behaviour.kind !== 'timeline');
+    expect(tested.sort()).toEqual(fixed.map((s) => s.id).sort());
   });
 
   it('reports VX as configured, on its sandbox', async () => {

@@ -242,7 +242,9 @@ describe('Verifa on its sandbox, end to end over HTTP', () => {
       ...SESSION_CASES.map(([id]) => id),
       ...ERROR_CASES.map(([id]) => id),
     ]);
-    expect([...tested].sort()).toEqual(VERIFA_SCENARIOS.map((s) => s.id).sort());
+    // Timed scenarios (they change as their webhooks go out) are covered by test/webhooks.verifa.e2e.test.ts.
+    const fixed = VERIFA_SCENARIOS.filter((s) => s.behaviour.kind !== 'timeline');
+    expect([...tested].sort()).toEqual(fixed.map((s) => s.id).sort());
   });
 
   it.each(RESULT_CASES)('maps result scenario %s', async (id, expected) => {

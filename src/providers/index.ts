@@ -108,10 +108,13 @@ export class ProviderRegistry {
     for (const policy of this.#policies.values()) policy.shareRateBudget(redis, { timeoutMs });
   }
 
-  /** Points every simulator's webhooks at this gateway's endpoints (`base`: its origin, e.g. http://127.0.0.1:4000). */
-  deliverWebhooksTo(base: string): void {
+  /**
+   * Points every simulator's webhooks at this gateway's endpoints (`base`: its origin, e.g. http://127.0.0.1:4000);
+   * null stops them (shutdown).
+   */
+  deliverWebhooksTo(base: string | null): void {
     for (const [provider, simulator] of this.#simulators)
-      simulator.webhooks?.deliverTo(`${base}/webhooks/${provider.toLowerCase()}`);
+      simulator.webhooks?.deliverTo(base === null ? null : `${base}/webhooks/${provider.toLowerCase()}`);
   }
 
   adapter(provider: Provider): ProviderAdapter | undefined {

@@ -10,7 +10,8 @@ export interface SignedDelivery {
 
 /** A simulator's webhooks, as the gateway wires them: where to send, and how many were delivered (for tests). */
 export interface SimulatorWebhooks {
-  deliverTo(url: string): void;
+  /** null: send nothing more (the gateway is shutting down). */
+  deliverTo(url: string | null): void;
   /** Deliveries the gateway answered 2xx. */
   delivered(): number;
 }
@@ -29,7 +30,7 @@ export class WebhookOutbox implements SimulatorWebhooks {
   #queue: Promise<void> = Promise.resolve();
   readonly #timers = new Set<NodeJS.Timeout>();
 
-  deliverTo(url: string): void {
+  deliverTo(url: string | null): void {
     this.#url = url;
   }
 

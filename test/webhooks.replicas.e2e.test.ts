@@ -1,0 +1,235 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VerifaWebhookConfig } from '../src/config/index.ts';
+import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/simulator.ts';
+import { signVerifaDelivery, verifaEventBody } from '../src/providers/verifa/webhookSender.ts';
+import type { Simulator } from '../src/sandbox/server.ts';
+import { FULL_KEY, type GraphQLBody, startTestGateway, TEST_API_KEYS } from './support/gateway.ts';
+import { postWebhook, waitFor } from './support/webhooks.ts';
+
+/**
+ * Webhooks across replicas: two `node src/main.ts` processes share Redis (database 10) and one Verifa simulator,
+ * whose timed scenario posts its webhook to the first replica only; and one gateway whose Redis goes away.
+ */
+const REDIS_DB_URL = 'redis://127.0.0.1:6379/10';
+const SECRET = `whsec_${randomBytes(12).toString('hex')}`;
+const WEBHOOK: VerifaWebhookConfig = { secret: SECRET, acceptLegacySignature: false, sandbox: false };
+const QUERY =
+  'query One($id: String!) { session(provider: VERIFA, id: $id) { providerSessionId status providerStatus } }';
+const answer = (id: string, status: string, providerStatus: string): GraphQLBody => ({
+  data: { session: { providerSessionId: id, status, providerStatus } },
+});
+
+interface Replica {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  origin: string;
+  logs: string[];
+}
+
+async function startReplica(env: Record<string, string>): Promise<Replica> {
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      PORT: '0',
+      GATEWAY_API_KEYS: TEST_API_KEYS,
+      CACHE_TERMINAL_TTL_SECONDS: '300',
+      CACHE_ACTIVE_TTL_SECONDS: '300',
+      ...env,
+    },
+  });
+  const logs: string[] = [];
+  let buffer = '';
+  child.stdout.on('data', (c: Buffer) => {
+    buffer += c.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    logs.push(...lines);
+  });
+  child.stderr.resume();
+  const started = await waitFor(
+    () => logs.some((l) => l.includes('Verigate listening')) && logs.some((l) => l.includes('"redis":"ready"')),
+    15_000,
+  );
+  if (!started) throw new Error(`replica did not start:\n${logs.join('\n')}`);
+  const url = (JSON.parse(logs.find((l) => l.includes('Verigate listening')) as string) as { url: string }).url;
+  return { child, url, origin: url.replace(/\/graphql$/, ''), logs };
+}
+
+async function stopReplica({ child }: Replica): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function query(url: string, id: string): Promise<GraphQLBody> {
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${FULL_KEY}` },
+    body: JSON.stringify({ query: QUERY, variables: { id } }),
+  });
+  return (await res.body.json()) as GraphQLBody;
+}
+
+describe('two replicas sharing Redis', () => {
+  let sim: Simulator;
+  let redis: Redis;
+  let a: Replica;
+  let b: Replica;
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_DB_URL);
+    await redis.flushdb();
+    // Steps far enough apart that both replicas read the first one before it changes.
+    sim = await startVerifaSimulator({ webhook: WEBHOOK, timelineStepMs: 2_000 });
+    const env = {
+      REDIS_URL: REDIS_DB_URL,
+      CACHE_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      VERIFA_BASE_URL: sim.url,
+      VERIFA_API_KEY: VERIFA_SANDBOX_API_KEY,
+      VERIFA_WEBHOOK_SECRET: SECRET,
+    };
+    [a, b] = await Promise.all([startReplica(env), startReplica(env)]);
+    sim.webhooks?.deliverTo(`${a.origin}/webhooks/verifa`);
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all([a && stopReplica(a), b && stopReplica(b)]);
+    await sim?.close();
+    await redis.flushdb();
+    await redis.quit();
+  });
+
+  it('a webhook to one replica makes the other answer fresh: a reviewer’s overturn shows on both', async () => {
+    // Both replicas hold the approved session (memory and Redis), good for five minutes.
+    expect(await query(b.url, 'ses_overturned')).toEqual(answer('ses_overturned', 'APPROVED', 'approved'));
+    expect(await query(a.url, 'ses_overturned')).toEqual(answer('ses_overturned', 'APPROVED', 'approved'));
+    expect(await query(b.url, 'ses_overturned')).toEqual(answer('ses_overturned', 'APPROVED', 'approved'));
+    // Verifa declines it and tells replica A only.
+    const declined = answer('ses_overturned', 'DECLINED', 'rejected');
+    const fresh = async () => JSON.stringify(await query(b.url, 'ses_overturned')) === JSON.stringify(declined);
+    expect(await waitFor(fresh, 15_000)).toBe(true);
+    expect(sim.webhooks?.delivered()).toBe(1);
+    expect(await query(a.url, 'ses_overturned')).toEqual(answer('ses_overturned', 'DECLINED', 'rejected'));
+    expect(a.logs.some((l) => l.includes('"msg":"webhook delivery"') && l.includes('"outcome":"accepted"'))).toBe(true);
+    // No session id and no signature in either replica's logs.
+    for (const line of [...a.logs, ...b.logs]) {
+      expect(line).not.toContain('ses_overturned');
+      expect(line).not.toContain(SECRET);
+    }
+  }, 30_000);
+
+  it('a delivery replayed to the other replica is recognised through Redis and refreshes nothing', async () => {
+    const delivery = signVerifaDelivery(
+      SECRET,
+      verifaEventBody('session.approved', { kind: 'session', session: { id: 'ses_approved' } }),
+    );
+    expect(await query(a.url, 'ses_approved')).toEqual(answer('ses_approved', 'APPROVED', 'approved'));
+    const before = sim.requestCount('/ses_approved');
+    const refreshes = () => a.logs.filter((l) => l.includes('webhook refresh: session reloaded')).length;
+    const refreshed = refreshes();
+    expect(await postWebhook(a.origin, 'verifa', delivery)).toEqual({ status: 200, body: { received: true } });
+    // Replica A's refresh: one call for the result, stored in Redis for both.
+    expect(await waitFor(() => refreshes() === refreshed + 1)).toBe(true);
+    expect(sim.requestCount('/ses_approved')).toBe(before + 1);
+    const calls = sim.requestCount('/ses_approved');
+    expect(await postWebhook(b.origin, 'verifa', delivery)).toEqual({ status: 200, body: { received: true } });
+    expect(await query(b.url, 'ses_approved')).toEqual(answer('ses_approved', 'APPROVED', 'approved'));
+    expect(sim.requestCount('/ses_approved')).toBe(calls);
+    expect(b.logs.some((l) => l.includes('"outcome":"duplicate"'))).toBe(true);
+  });
+});
+
+/** A TCP proxy in front of Redis that the test can cut and restore, as a Redis outage would. */
+class CuttableProxy {
+  #server: Server | null = null;
+  readonly #sockets = new Set<Socket>();
+  port = 0;
+
+  async open(port = 0): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = connect(6379, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        this.#sockets.add(s);
+        s.on('close', () => this.#sockets.delete(s));
+        s.on('error', () => s.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    this.port = (server.address() as { port: number }).port;
+    this.#server = server;
+  }
+
+  async cut(): Promise<void> {
+    const server = this.#server;
+    this.#server = null;
+    for (const s of this.#sockets) s.destroy();
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe('Redis down while configured', () => {
+  it('answers 503 so the vendor retries, records nothing, and the retry succeeds once Redis is back', async () => {
+    const proxy = new CuttableProxy();
+    await proxy.open();
+    const redis = new Redis('redis://127.0.0.1:6379/11');
+    const tg = await startTestGateway(
+      {
+        REDIS_URL: `redis://127.0.0.1:${proxy.port}/11`,
+        CACHE_TERMINAL_TTL_SECONDS: '300',
+        CACHE_ACTIVE_TTL_SECONDS: '300',
+      },
+      { refresher: { minIntervalMs: 100, backoffMs: 100 } },
+    );
+    try {
+      const origin = tg.gateway.url.replace(/\/graphql$/, '');
+      const secret = tg.config.webhooks.verifa?.secret ?? '';
+      // Connected: a webhook is recorded.
+      expect(
+        await waitFor(
+          async () =>
+            String(await redis.client('LIST'))
+              .split('\n')
+              .filter((l: string) => l.includes('db=11')).length >= 2,
+        ),
+      ).toBe(true);
+      expect((await tg.query(QUERY, { id: 'ses_approved' })).body).toEqual(
+        answer('ses_approved', 'APPROVED', 'approved'),
+      );
+      const sim = tg.simulator('VERIFA');
+      const before = sim.requestCount();
+
+      await proxy.cut();
+      const body = verifaEventBody('session.approved', { kind: 'session', session: { id: 'ses_approved' } });
+      const first = await postWebhook(origin, 'verifa', signVerifaDelivery(secret, body));
+      expect(first).toEqual({ status: 503, body: { error: 'unavailable' } });
+      expect(sim.requestCount()).toBe(before);
+
+      await proxy.open(proxy.port);
+      // The vendor retries (re-signed, as Verifa does) until one is recorded.
+      const retried = await waitFor(
+        async () => (await postWebhook(origin, 'verifa', signVerifaDelivery(secret, body))).status === 200,
+        15_000,
+      );
+      expect(retried).toBe(true);
+      expect(await waitFor(() => sim.requestCount() > before)).toBe(true);
+      expect((await tg.query(QUERY, { id: 'ses_approved' })).body).toEqual(
+        answer('ses_approved', 'APPROVED', 'approved'),
+      );
+    } finally {
+      await tg.close();
+      await proxy.cut();
+      await redis.flushdb();
+      await redis.quit();
+    }
+  }, 30_000);
+});
