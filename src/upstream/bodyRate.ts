@@ -56,15 +56,19 @@ export class BodyRateGuard {
     this.#timer.unref();
   }
 
-  #check(): void {
+  #check(confirming = false): void {
+    if (this.#timer === undefined) return; // stopped meanwhile
     const elapsed = this.#now() - this.#start;
     // The moment the bytes received so far no longer meet the floor.
     const enoughUntil = (this.#bytes / this.#floor.bytesPerSecond) * 1000;
-    if (enoughUntil < elapsed) {
+    if (enoughUntil >= elapsed) {
+      this.#arm(Math.max(MIN_CHECK_MS, enoughUntil - elapsed));
+    } else if (!confirming) {
+      // Timers run before pending I/O: after a stall of this process, read what already arrived before judging.
+      setImmediate(() => this.#check(true));
+    } else {
       this.#timer = undefined;
       this.#body.destroy(new SlowBodyError());
-      return;
     }
-    this.#arm(Math.max(MIN_CHECK_MS, enoughUntil - elapsed));
   }
 }

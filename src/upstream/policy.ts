@@ -99,7 +99,7 @@ export class ProviderPolicy {
       const started = performance.now();
       const ran = await this.#bulkhead.run(attempt);
       if (ran === null) {
-        this.breaker.record(true); // not the vendor's failure; frees a half-open probe slot
+        this.breaker.release(); // says nothing about the vendor; frees a half-open probe slot
         emitUpstreamEvent({ type: 'rejected', provider, reason: 'bulkhead' });
         throw upstreamError.unavailable(provider, 'too many calls to it are already in flight');
       }

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Simulator } from '../../src/sandbox/server.ts';
+import { BodyRateGuard, SlowBodyError } from '../../src/upstream/bodyRate.ts';
 import { CircuitBreaker } from '../../src/upstream/breaker.ts';
 import { onUpstreamEvent, type UpstreamOutcome } from '../../src/upstream/events.ts';
 import type { UpstreamResponse } from '../../src/upstream/http.ts';
@@ -39,6 +40,70 @@ describe('circuit breaker: calls that say nothing about the vendor', () => {
     expect(breaker.tryAcquire()).toBe(true); // the next call is the probe
     breaker.record(true);
     expect(breaker.state()).toBe('CLOSED');
+  });
+});
+
+describe('body rate guard', () => {
+  // Timers faked, setImmediate real: the guard's second look runs after the I/O of the current turn.
+  let clock = 0;
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  const advance = (ms: number) => {
+    clock += ms;
+    vi.advanceTimersByTime(ms);
+  };
+  const watch = () => {
+    const destroyed: unknown[] = [];
+    const guard = new BodyRateGuard(
+      { destroy: (e) => destroyed.push(e) },
+      { graceMs: 1_000, bytesPerSecond: 1_000 },
+      () => clock,
+    );
+    return { guard, destroyed };
+  };
+  beforeEach(() => {
+    clock = 0;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('leaves a body alone during the grace, then cuts one below the floor', async () => {
+    const { destroyed } = watch();
+    advance(999);
+    await nextTurn();
+    expect(destroyed).toEqual([]);
+    advance(1);
+    await nextTurn();
+    expect(destroyed).toEqual([expect.any(SlowBodyError)]);
+  });
+
+  it('keeps checking while the average holds, and cuts when it stops', async () => {
+    const { guard, destroyed } = watch();
+    guard.received(1_500); // enough until 1.5 s
+    advance(1_400);
+    await nextTurn();
+    guard.received(1_000); // enough until 2.5 s
+    advance(1_000);
+    await nextTurn();
+    expect(destroyed).toEqual([]);
+    advance(200);
+    await nextTurn();
+    expect(destroyed).toHaveLength(1);
+  });
+
+  it('counts bytes that arrived while the timer was late before judging', async () => {
+    const { guard, destroyed } = watch();
+    advance(1_000);
+    guard.received(5_000); // read in the same turn, after the timer
+    await nextTurn();
+    expect(destroyed).toEqual([]);
+  });
+
+  it('does nothing once stopped', async () => {
+    const { guard, destroyed } = watch();
+    guard.stop();
+    advance(10_000);
+    await nextTurn();
+    expect(destroyed).toEqual([]);
   });
 });
 
@@ -86,6 +151,30 @@ describe('per-response problems around a real upstream', () => {
     expect(policy.breaker.state()).toBe('HALF_OPEN');
     expect((await http.request({ path: '/x' })).status).toBe(200);
     expect(policy.breaker.state()).toBe('CLOSED');
+  });
+
+  it('a call the bulkhead refuses counts neither way: a half-open circuit stays half-open', async () => {
+    sim.faults.inject({ kind: 'latency', ms: 1_000 }, { times: 1 });
+    const { http, policy } = client(
+      sim,
+      {
+        maxConcurrent: 1,
+        maxQueued: 0,
+        breaker: { minCalls: 2, openMs: 100 },
+        retry: { ...withRetries.retry, maxAttempts: 1 },
+      },
+      { timeouts: { connectMs: 1_000, headersMs: 3_000, bodyMs: 3_000, totalMs: 5_000 } },
+    );
+    const busy = http.request({ path: '/slow' }).catch(() => null); // holds the only slot
+    policy.breaker.record(false);
+    policy.breaker.record(false);
+    expect(policy.breaker.state()).toBe('OPEN');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await expect(http.request({ path: '/x' })).rejects.toMatchObject({
+      message: 'Verifa is unavailable: too many calls to it are already in flight.',
+    });
+    expect(policy.breaker.state()).toBe('HALF_OPEN');
+    expect((await busy)?.status).toBe(200);
   });
 
   it('a 5xx still counts against the vendor even when its body is over the cap', async () => {
