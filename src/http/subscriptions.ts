@@ -152,5 +152,10 @@ async function pipeEvents(events: AsyncIterableIterator<string>, res: ServerResp
 }
 
 function wantsEventStream(req: IncomingMessage): boolean {
-  return (req.method === 'GET' || req.method === 'POST') && /\btext\/event-stream\b/i.test(req.headers.accept ?? '');
+  if (req.method !== 'GET' && req.method !== 'POST') return false;
+  // urql lists text/event-stream after the JSON types for every query: only a client that prefers it gets a stream.
+  const types = (req.headers.accept ?? '').split(',').map((t) => t.split(';')[0]?.trim().toLowerCase());
+  const stream = types.indexOf('text/event-stream');
+  const json = types.findIndex((t) => t === 'application/json' || t === 'application/graphql-response+json');
+  return stream !== -1 && (json === -1 || stream < json);
 }
