@@ -130,7 +130,7 @@ describe('CORS and caching headers on /graphql', () => {
     expect(corsHeaders(res.headers)).toEqual({});
   });
 
-  it('marks every /graphql answer private, no-store: session data, errors, GET and persisted-query misses', async () => {
+  it('marks every /graphql answer private, no-store: session data, errors, GET, persisted-query misses, SSE', async () => {
     const session = await gw.query(
       '{ session(provider: DIDIT, id: "d1d10200-0000-4000-8000-000000000003") { status } }',
     );
@@ -153,6 +153,24 @@ describe('CORS and caching headers on /graphql', () => {
       errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }],
     });
     expect(apqMiss.headers['cache-control']).toBe('private, no-store');
+
+    const stream = await request(gw.gateway.url, {
+      method: 'POST',
+      headers: {
+        accept: 'text/event-stream',
+        'accept-encoding': 'br, gzip',
+        authorization: `Bearer ${FULL_KEY}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        query: 'subscription { sessionUpdated(provider: VERIFA, id: "ses_approved") { status } }',
+      }),
+    });
+    expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(stream.headers['cache-control']).toBe('private, no-store');
+    // Never compressed: graphql-sse even says `none`, so that proxies do not buffer the stream.
+    expect(stream.headers['content-encoding'] ?? 'none').toBe('none');
+    expect(await stream.body.text()).toContain('"status":"APPROVED"');
   });
 });
 

@@ -96,7 +96,11 @@ export function subscriptionStreams(deps: SubscriptionStreamDeps): SubscriptionS
       return true;
     }
     const [result, init] = await handler(sseRequest(req, { req, caller }, body));
-    res.writeHead(init.status ?? 200, init.headers as Record<string, string>);
+    // graphql-sse says `no-cache`, which still lets a cache store the stream: session data is `no-store` everywhere.
+    res.writeHead(init.status ?? 200, {
+      ...(init.headers as Record<string, string>),
+      'cache-control': 'private, no-store',
+    });
     if (!result || typeof result === 'string') {
       res.end(result ?? undefined);
       return true;
