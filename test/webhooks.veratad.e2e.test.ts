@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VeratadWebhookConfig } from '../src/config/index.ts';
+import { loadConfig, type VeratadWebhookConfig } from '../src/config/index.ts';
 import { VERATAD_SCENARIOS, VX_PHONE_CHECK_ID, vxScenarioId } from '../src/providers/veratad/scenarios.ts';
 import {
   startVeratadSimulator,
@@ -9,7 +9,7 @@ import {
   type VeratadSimulator,
 } from '../src/providers/veratad/simulator.ts';
 import { signVeratadDelivery } from '../src/providers/veratad/webhookSender.ts';
-import { startTestGateway, type TestGateway } from './support/gateway.ts';
+import { startTestGateway, TEST_API_KEYS, type TestGateway } from './support/gateway.ts';
 import { originOf, postWebhook, waitFor } from './support/webhooks.ts';
 
 const QUERY =
@@ -172,5 +172,32 @@ describe('Veratad VX webhooks with an HMAC header (live settings)', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('webhook configuration', () => {
+  it('reports half-configured webhooks, and webhooks for a provider that is off, all at once', () => {
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        GATEWAY_API_KEYS: TEST_API_KEYS,
+        VERATAD_WEBHOOK_USERNAME: 'vx',
+        DIDIT_WEBHOOK_SIGNATURES: 'raw,v9',
+        VERIFA_WEBHOOK_SECRET: 'whsec_x',
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: expect.arrayContaining([
+          'DIDIT_WEBHOOK_SIGNATURES: must list raw, v2 and/or simple',
+          'VERATAD_WEBHOOK_USERNAME: set, but VERATAD is not configured (webhooks refresh its sessions)',
+          'VERIFA_WEBHOOK_SECRET: set, but VERIFA is not configured (webhooks refresh its sessions)',
+        ]),
+      }),
+    );
+  });
+
+  it('turns no endpoint on in production without webhook variables', () => {
+    const config = loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: TEST_API_KEYS });
+    expect(config.webhooks).toEqual({ veratad: null, didit: null, verifa: null });
   });
 });

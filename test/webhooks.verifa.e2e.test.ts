@@ -183,9 +183,9 @@ describe('Verifa webhooks on the sandbox', () => {
   it('counts deliveries by outcome in /metrics', async () => {
     const res = await request(`${origin}/metrics`);
     const text = await res.body.text();
-    expect(text).toMatch(/verigate_webhook_deliveries_total\{provider="verifa",outcome="accepted"\} [1-9]/);
-    expect(text).toMatch(/verigate_webhook_deliveries_total\{provider="verifa",outcome="unauthorized"\} [1-9]/);
-    expect(text).toMatch(/verigate_webhook_deliveries_total\{provider="verifa",outcome="duplicate"\} 1\b/);
+    expect(text).toMatch(/verigate_webhook_deliveries_total\{provider="VERIFA",outcome="accepted"\} [1-9]/);
+    expect(text).toMatch(/verigate_webhook_deliveries_total\{provider="VERIFA",outcome="unauthorized"\} [1-9]/);
+    expect(text).toMatch(/verigate_webhook_deliveries_total\{provider="VERIFA",outcome="duplicate"\} 1\b/);
   });
 });
 

@@ -47,7 +47,7 @@ export function webhooksRoute(deps: WebhooksDeps): Route {
     const started = performance.now();
     const outcome = await receive(webhook, req, res, deps);
     const name = webhook.provider.toLowerCase();
-    deps.metrics.webhookDelivery(name, outcome.outcome);
+    deps.metrics.webhookDelivery(webhook.provider, outcome.outcome);
     // One line per delivery: no session id, no signature, no body value.
     logger.info(
       {

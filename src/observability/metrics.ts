@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { CircuitState, ProviderInfo } from '../model/session.ts';
+import type { CircuitState, Provider, ProviderInfo } from '../model/session.ts';
 import { onUpstreamEvent, type UpstreamEvent } from '../upstream/events.ts';
 
 /** How an operation ended, as the operation histogram labels it. */
@@ -154,8 +154,8 @@ export class GatewayMetrics {
     }
   }
 
-  /** Counts one webhook delivery by how it ended (`provider` is the lower-case route name). */
-  webhookDelivery(provider: string, outcome: WebhookOutcome): void {
+  /** Counts one webhook delivery by how it ended. */
+  webhookDelivery(provider: Provider, outcome: WebhookOutcome): void {
     this.#webhookDeliveries.inc({ provider, outcome });
   }
 
