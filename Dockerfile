@@ -6,8 +6,8 @@
 FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# `prepare` runs this script; with no sources copied yet it has nothing to build.
-COPY scripts/build-playground.ts ./scripts/
+# `prepare` runs these scripts: a one-line notice, and a playground build that has nothing to build yet.
+COPY scripts/install-notice.ts scripts/build-playground.ts ./scripts/
 RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY schema ./schema
