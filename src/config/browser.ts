@@ -7,7 +7,7 @@ export interface BrowserConfig {
   corsOrigins: readonly string[];
   /** `CORS_ORIGINS=*`: every origin (refused in production unless CORS_ALLOW_ANY_ORIGIN=true). */
   corsAnyOrigin: boolean;
-  /** Outside production: any `http://localhost:<port>` or `http://127.0.0.1:<port>` too, so a dev server just works. */
+  /** Outside production: any `http://localhost:<port>`, `http://127.0.0.1:<port>` or `http://[::1]:<port>` too. */
   corsLocalDevOrigins: boolean;
 }
 
