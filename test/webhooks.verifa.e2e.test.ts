@@ -189,6 +189,57 @@ describe('Verifa webhooks on the sandbox', () => {
   });
 });
 
+describe('a refresh while Verifa is down', () => {
+  it('is retried with backoff until Verifa answers, and no cached copy is served as fresh meanwhile', async () => {
+    const tg = await startTestGateway(CACHED, {
+      refresher: { minIntervalMs: 100, backoffMs: 100, maxBackoffMs: 400 },
+      policy: { breaker: { openMs: 300 } },
+    });
+    try {
+      const ID = 'ses_result_passed';
+      const origin = originOf(tg.gateway.url);
+      const secret = tg.config.webhooks.verifa?.secret ?? '';
+      const sim = tg.simulator('VERIFA');
+      const calls = () => sim.requestCount(`/${ID}`);
+      expect((await tg.query(QUERY, { id: ID })).body).toEqual(answer(ID, 'APPROVED', 'passed', true));
+
+      sim.faults.inject({ kind: 'status', status: 503 }, { path: `/${ID}` });
+      expect(
+        await postWebhook(origin, 'verifa', signVerifaDelivery(secret, eventBody('session.approved', ID))),
+      ).toEqual({
+        status: 200,
+        body: { received: true },
+      });
+      // The cached copy was dropped: Verifa being down shows as such, not as the old answer.
+      const down = await tg.query(QUERY, { id: ID });
+      expect(down.body).toMatchObject({
+        data: { session: null },
+        errors: [{ path: ['session'], extensions: { code: 'UPSTREAM_UNAVAILABLE', provider: 'VERIFA' } }],
+      });
+      // Nobody asks, yet the refresh keeps trying.
+      const failing = calls();
+      expect(await waitFor(() => calls() > failing + 1)).toBe(true);
+
+      sim.faults.clear();
+      const recovered = calls();
+      expect(await waitFor(() => calls() > recovered, 15_000)).toBe(true);
+      // Reloaded and cached by the refresh: the next answers cost no call.
+      expect(
+        await waitFor(
+          async () =>
+            JSON.stringify((await tg.query(QUERY, { id: ID })).body) ===
+            JSON.stringify(answer(ID, 'APPROVED', 'passed', true)),
+        ),
+      ).toBe(true);
+      const settledCalls = calls();
+      expect((await tg.query(QUERY, { id: ID })).body).toEqual(answer(ID, 'APPROVED', 'passed', true));
+      expect(calls()).toBe(settledCalls);
+    } finally {
+      await tg.close();
+    }
+  }, 30_000);
+});
+
 describe('Verifa webhooks against a live endpoint', () => {
   let sim: Simulator;
   beforeAll(async () => {
