@@ -12,6 +12,8 @@ export interface CacheEntry<T> {
   freshUntil: number;
   /** Last instant the entry may be served at all (stale included). */
   keepUntil: number;
+  /** About how much memory the value holds: the length of the vendor bodies it was built from. */
+  bytes: number;
 }
 
 export interface CacheTier<T> {
@@ -23,13 +25,23 @@ export interface CacheTier<T> {
   close(): Promise<void>;
 }
 
-/** A bounded LRU in this process. */
+/**
+ * Counted per entry besides its vendor bytes: the entry and the session's own objects. A small Didit session holds
+ * its body's length plus up to ~2.2 KB of heap (bench/cache-memory.ts, docs/benchmarks.md).
+ */
+const ENTRY_OVERHEAD_BYTES = 2048;
+
+/**
+ * A bounded LRU in this process: at most `maxEntries`, and at most `maxBytes` by each entry's estimate (its
+ * vendor bodies' length, recorded at parse time, so nothing is serialised to measure it). An entry larger than
+ * the whole budget is not kept; the caller still answers with it.
+ */
 export class MemoryTier<T extends object> implements CacheTier<T> {
   readonly name = 'memory' as const;
   readonly #lru: LRUCache<string, CacheEntry<T>>;
 
-  constructor(maxEntries: number) {
-    this.#lru = new LRUCache({ max: maxEntries });
+  constructor(maxEntries: number, maxBytes: number) {
+    this.#lru = new LRUCache<string, CacheEntry<T>>({ max: maxEntries, maxSize: maxBytes, sizeCalculation: entrySize });
   }
 
   async get(key: string): Promise<CacheEntry<T> | null> {
@@ -37,6 +49,7 @@ export class MemoryTier<T extends object> implements CacheTier<T> {
     if (!entry) return null;
     if (entry.keepUntil <= Date.now()) {
       this.#lru.delete(key);
+      this.#report();
       return null;
     }
     return entry;
@@ -44,15 +57,32 @@ export class MemoryTier<T extends object> implements CacheTier<T> {
 
   async set(key: string, entry: CacheEntry<T>): Promise<void> {
     this.#lru.set(key, entry, { ttl: Math.max(1, entry.keepUntil - Date.now()) });
+    this.#report();
   }
 
   async delete(key: string): Promise<void> {
-    this.#lru.delete(key);
+    if (this.#lru.delete(key)) this.#report();
   }
 
   async close(): Promise<void> {
     this.#lru.clear();
+    this.#report();
   }
+
+  #report(): void {
+    emitUpstreamEvent({
+      type: 'cache_size',
+      cache: 'sessions',
+      entries: this.#lru.size,
+      bytes: this.#lru.calculatedSize,
+    });
+  }
+}
+
+function entrySize(entry: CacheEntry<object>, key: string): number {
+  // An entry from Redis written before `bytes` existed is measured once, here.
+  const bytes = Number.isSafeInteger(entry.bytes) && entry.bytes > 0 ? entry.bytes : JSON.stringify(entry.value).length;
+  return bytes + key.length + ENTRY_OVERHEAD_BYTES;
 }
 
 /**

@@ -10,6 +10,8 @@ export interface CacheConfig {
   activeTtlSeconds: number;
   /** Entries in the in-memory LRU. */
   maxEntries: number;
+  /** Bytes the in-memory LRU may hold, estimated from the vendor bodies each entry was parsed from. */
+  maxBytes: number;
   /** How long past its TTL a terminal session may be served, marked stale, while its provider is down (0: never). */
   staleIfErrorSeconds: number;
   /** AES-256-GCM key for values in Redis; null outside production means a random per-process key. */
@@ -26,6 +28,15 @@ export const cacheEnv = {
   CACHE_TERMINAL_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
   CACHE_ACTIVE_TTL_SECONDS: z.coerce.number().int().min(0).default(2),
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
+  /**
+   * 64 MiB: a third of the 192 MiB heap the container gives V8 (Dockerfile `--max-old-space-size`), beside ~35 MB
+   * of live heap, the 16 MiB response and persisted-query caches and bodies in flight (up to 2 MiB each).
+   */
+  CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(64 * 1024 * 1024),
   CACHE_STALE_IF_ERROR_SECONDS: z.coerce.number().int().min(0).default(0),
   CACHE_ENCRYPTION_KEY: optionalText.pipe(
     z
@@ -47,6 +58,7 @@ export function cacheConfig(env: CacheEnv, problems: string[]): CacheConfig {
     terminalTtlSeconds: env.CACHE_TERMINAL_TTL_SECONDS,
     activeTtlSeconds: env.CACHE_ACTIVE_TTL_SECONDS,
     maxEntries: env.CACHE_MAX_ENTRIES,
+    maxBytes: env.CACHE_MAX_BYTES,
     staleIfErrorSeconds: env.CACHE_STALE_IF_ERROR_SECONDS,
     encryptionKey,
   };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { emitUpstreamEvent } from '../upstream/events.ts';
 
 /** A whole /graphql answer that may be sent again, with what the operation log needs to describe it. */
 export interface CachedResponse {
@@ -19,7 +20,7 @@ export class ResponseCache {
   readonly #lru: LRUCache<string, CachedResponse>;
   #generation = 0;
 
-  /** At most `maxBytes` of response bodies in memory (default 16 MiB). */
+  /** At most `maxBytes` of response bodies in memory (default 16 MiB); a larger body is answered, not kept. */
   constructor(maxBytes = 16 * 1024 * 1024) {
     this.#lru = new LRUCache<string, CachedResponse>({
       maxSize: maxBytes,
@@ -56,10 +57,21 @@ export class ResponseCache {
     const ttl = freshUntil - Date.now();
     if (ttl <= 0 || !Number.isFinite(ttl)) return;
     this.#lru.set(key, response, { ttl });
+    this.#report();
   }
 
   clear(): void {
     this.#generation += 1;
     this.#lru.clear();
+    this.#report();
+  }
+
+  #report(): void {
+    emitUpstreamEvent({
+      type: 'cache_size',
+      cache: 'responses',
+      entries: this.#lru.size,
+      bytes: this.#lru.calculatedSize,
+    });
   }
 }

@@ -81,6 +81,18 @@ export class GatewayMetrics {
     labelNames: ['provider', 'result', 'tier'] as const,
     registers: [this.registry],
   });
+  readonly #cacheBytes = new Gauge({
+    name: 'verigate_cache_bytes',
+    help: 'Estimated bytes held by an in-memory cache: sessions (bounded by CACHE_MAX_BYTES) or whole responses.',
+    labelNames: ['cache'] as const,
+    registers: [this.registry],
+  });
+  readonly #cacheEntries = new Gauge({
+    name: 'verigate_cache_entries',
+    help: 'Entries held by an in-memory cache: sessions or whole responses.',
+    labelNames: ['cache'] as const,
+    registers: [this.registry],
+  });
   readonly #cacheErrors = new Counter({
     name: 'verigate_cache_errors_total',
     help: 'Shared cache operations that failed (and were treated as misses or skipped).',
@@ -135,6 +147,10 @@ export class GatewayMetrics {
         return;
       case 'cache':
         this.#cache.inc({ provider: event.provider, result: event.result, tier: event.tier });
+        return;
+      case 'cache_size':
+        this.#cacheBytes.set({ cache: event.cache }, event.bytes);
+        this.#cacheEntries.set({ cache: event.cache }, event.entries);
         return;
       case 'cache_error':
         this.#cacheErrors.inc({ tier: event.tier, operation: event.operation });

@@ -8,6 +8,7 @@ import type { ProviderRegistry } from '../providers/index.ts';
 import { GatewayError, providerName } from '../upstream/errors.ts';
 import { currentOperationScope, emitUpstreamEvent, noteFreshness } from '../upstream/events.ts';
 import { InFlight } from '../upstream/inflight.ts';
+import { measuringParsedBytes } from '../upstream/parse.ts';
 import type { SessionChanges } from './changes.ts';
 
 type Cached = Session | SessionDetails;
@@ -19,7 +20,6 @@ interface Load {
 
 /** The store's keys of one session: the session and its deferred details. */
 const keysOf = (provider: Provider, id: string) => [`s\u0000${provider}\u0000${id}`, `d\u0000${provider}\u0000${id}`];
-
 
 export interface SessionStoreOptions {
   /** Share one upstream call among concurrent requests for the same session (default true). */
@@ -59,7 +59,7 @@ export class SessionStore {
     const cacheOn = config.cache.terminalTtlSeconds > 0 || config.cache.activeTtlSeconds > 0;
     const tiers: CacheTier<Cached>[] = [];
     if (cacheOn) {
-      tiers.push(new MemoryTier<Cached>(config.cache.maxEntries));
+      tiers.push(new MemoryTier<Cached>(config.cache.maxEntries, config.cache.maxBytes));
       if (options.redis) {
         let key = config.cache.encryptionKey;
         if (!key) {
@@ -155,8 +155,8 @@ export class SessionStore {
       const loads = this.#loads.get(key) ?? new Set<Load>();
       this.#loads.set(key, loads.add(current));
       try {
-        const value = await fetch(adapter);
-        return { value, freshUntil: await this.#store(key, value, current) };
+        const { value, bytes } = await measuringParsedBytes(() => fetch(adapter));
+        return { value, freshUntil: await this.#store(key, value, bytes, current) };
       } finally {
         loads.delete(current);
         if (loads.size === 0 && this.#loads.get(key) === loads) this.#loads.delete(key);
@@ -180,8 +180,8 @@ export class SessionStore {
     }
   }
 
-  /** Caches a fetched value; returns until when it is fresh, or null when it is not cached at all. */
-  async #store(key: string, value: Cached, load: Load): Promise<number | null> {
+  /** Caches a fetched value built from `bytes` of vendor bodies; returns until when it is fresh, or null if not cached. */
+  async #store(key: string, value: Cached, bytes: number, load: Load): Promise<number | null> {
     // Checked in the same tick as the writes below are issued, so an invalidation cannot fall between them.
     if (this.#tiers.length === 0 || load.outdated) return null;
     const terminal = 'isTerminal' in value ? value.isTerminal : true;
@@ -190,7 +190,7 @@ export class SessionStore {
     const storedAt = Date.now();
     const freshUntil = storedAt + ttl * 1000;
     const keepUntil = freshUntil + (terminal ? this.#config.staleIfErrorSeconds * 1000 : 0);
-    const entry: CacheEntry<Cached> = { value, storedAt, freshUntil, keepUntil };
+    const entry: CacheEntry<Cached> = { value, storedAt, freshUntil, keepUntil, bytes };
     await Promise.all(this.#tiers.map((tier) => tier.set(key, entry)));
     return freshUntil;
   }

@@ -26,6 +26,8 @@ export type UpstreamEvent =
     }
   | { type: 'cache'; provider: Provider; result: 'hit' | 'miss' | 'stale'; tier: 'memory' | 'redis' }
   | { type: 'cache_error'; tier: 'redis'; operation: 'get' | 'set' }
+  /** What an in-memory cache holds after a change: entries and their estimated bytes. */
+  | { type: 'cache_size'; cache: 'sessions' | 'responses'; entries: number; bytes: number }
   | { type: 'dedup'; provider: Provider }
   | { type: 'rejected'; provider: Provider; reason: 'rate_budget' | 'circuit_open' | 'bulkhead' | 'retry_budget' }
   | { type: 'circuit'; provider: Provider; state: CircuitState }
