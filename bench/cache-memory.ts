@@ -36,8 +36,8 @@ async function runGateway(): Promise<void> {
 
 async function main(): Promise<void> {
   await perEntry();
-  const { startDiditSimulator, DIDIT_SANDBOX_API_KEY } = await import('../src/providers/didit/simulator.ts');
-  const { fakeV3 } = await import('../src/providers/didit/fakes.ts');
+  const { startDiditSimulator, DIDIT_SANDBOX_API_KEY } = await import('../src/providers/didit/sandbox/simulator.ts');
+  const { fakeV3 } = await import('../src/providers/didit/sandbox/fakes.ts');
   const sim = await startDiditSimulator();
   sim.faults.inject(
     {
@@ -86,9 +86,9 @@ async function main(): Promise<void> {
 
 /** Heap per normalised session against its body length, and what JSON.stringify costs per set. */
 async function perEntry(): Promise<void> {
-  const { DIDIT_V3_DOCUMENTED_DECISION } = await import('../src/providers/didit/examples/v3Documented.ts');
-  const { DIDIT_V3_OFFICIAL_EXAMPLE } = await import('../src/providers/didit/examples/v3Official.ts');
-  const { fakeV3 } = await import('../src/providers/didit/fakes.ts');
+  const { DIDIT_V3_DOCUMENTED_DECISION } = await import('../src/providers/didit/sandbox/examples/v3Documented.ts');
+  const { DIDIT_V3_OFFICIAL_EXAMPLE } = await import('../src/providers/didit/sandbox/examples/v3Official.ts');
+  const { fakeV3 } = await import('../src/providers/didit/sandbox/fakes.ts');
   const { diditV3Decision } = await import('../src/providers/didit/payloadV3.ts');
   const { normalizeDiditV3Decision } = await import('../src/providers/didit/normalizeV3.ts');
   const gc = globalThis.gc;

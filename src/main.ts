@@ -27,10 +27,13 @@ async function main(): Promise<void> {
     const { shutdownDelayMs, drainTimeoutMs } = config.server;
     logger.info({ signal, announceMs: shutdownDelayMs, drainTimeoutMs }, 'draining');
     // A hard stop: whatever shutdown still waits for past its deadline is logged, and the process exits non-zero.
-    const deadline = setTimeout(() => {
-      logger.error({ waitingFor: gateway.shutdownStep() }, 'shutdown deadline passed; exiting');
-      process.exit(1);
-    }, shutdownDelayMs + drainTimeoutMs + HARD_STOP_GRACE_MS);
+    const deadline = setTimeout(
+      () => {
+        logger.error({ waitingFor: gateway.shutdownStep() }, 'shutdown deadline passed; exiting');
+        process.exit(1);
+      },
+      shutdownDelayMs + drainTimeoutMs + HARD_STOP_GRACE_MS,
+    );
     gateway.close({ announceMs: shutdownDelayMs }).then(
       () => {
         clearTimeout(deadline);

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeV3 } from '../src/providers/didit/fakes.ts';
+import { fakeV3 } from '../src/providers/didit/sandbox/fakes.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
 
 /**

@@ -2,7 +2,7 @@ import type { ExpectedSession } from './didit-expected.ts';
 
 /**
  * The unified sessions of the v3-only scenarios, every field. Checked field by field against the payloads in
- * src/providers/didit/examples/ when written: a change here is a change of behaviour.
+ * src/providers/didit/sandbox/examples/ when written: a change here is a change of behaviour.
  */
 
 /** Didit's OpenAPI example: every feature array; the face is the worse of liveness (Approved) and face match (In Review). */

@@ -4,7 +4,7 @@ import {
   DIDIT_SANDBOX_CLIENT_SECRET,
   DIDIT_TOKEN_PATH,
   type DiditSimulator,
-} from '../src/providers/didit/simulator.ts';
+} from '../src/providers/didit/sandbox/simulator.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
 
 /** Shared by the Didit suites: gateways wired to a simulator the test started, and the full selection. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../src/graphql/ids.ts';
-import { DIDIT_SCENARIOS, type DiditScenario, diditScenario } from '../src/providers/didit/scenarios.ts';
-import { type DiditSimulator, startDiditSimulator } from '../src/providers/didit/simulator.ts';
+import { DIDIT_SCENARIOS, type DiditScenario, diditScenario } from '../src/providers/didit/sandbox/scenarios.ts';
+import { type DiditSimulator, startDiditSimulator } from '../src/providers/didit/sandbox/simulator.ts';
 import {
   documentedSession,
   ERROR_CASES,

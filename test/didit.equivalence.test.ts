@@ -1,8 +1,8 @@
 import type { GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSchema } from '../src/graphql/schema.ts';
-import { DIDIT_SCENARIOS } from '../src/providers/didit/scenarios.ts';
-import { type DiditSimulator, startDiditSimulator } from '../src/providers/didit/simulator.ts';
+import { DIDIT_SCENARIOS } from '../src/providers/didit/sandbox/scenarios.ts';
+import { type DiditSimulator, startDiditSimulator } from '../src/providers/didit/sandbox/simulator.ts';
 import { STATUS_CASES } from './didit-expected.ts';
 import { startV1Gateway, startV3Gateway } from './didit-support.ts';
 import type { TestGateway } from './support/gateway.ts';

@@ -1,8 +1,12 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../src/graphql/ids.ts';
-import { diditScenario } from '../src/providers/didit/scenarios.ts';
-import { DIDIT_SANDBOX_API_KEY, type DiditSimulator, startDiditSimulator } from '../src/providers/didit/simulator.ts';
+import { diditScenario } from '../src/providers/didit/sandbox/scenarios.ts';
+import {
+  DIDIT_SANDBOX_API_KEY,
+  type DiditSimulator,
+  startDiditSimulator,
+} from '../src/providers/didit/sandbox/simulator.ts';
 import { startV1Gateway, startV3Gateway } from './didit-support.ts';
 import type { TestGateway } from './support/gateway.ts';
 

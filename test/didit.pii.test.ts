@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diditScenario } from '../src/providers/didit/scenarios.ts';
+import { diditScenario } from '../src/providers/didit/sandbox/scenarios.ts';
 import { FULL_KEY, READ_ONLY_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
 
 /** The personal fields Didit v3 brought, as a read-only key and a pii:read key see them. */

@@ -1,13 +1,13 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DIDIT_SCENARIOS, diditScenario } from '../src/providers/didit/scenarios.ts';
+import { DIDIT_SCENARIOS, diditScenario } from '../src/providers/didit/sandbox/scenarios.ts';
 import {
   DIDIT_SANDBOX_CLIENT_ID,
   DIDIT_SANDBOX_CLIENT_SECRET,
   DIDIT_TOKEN_PATH,
   type DiditSimulator,
   startDiditSimulator,
-} from '../src/providers/didit/simulator.ts';
+} from '../src/providers/didit/sandbox/simulator.ts';
 import { startV1Gateway } from './didit-support.ts';
 import type { TestGateway } from './support/gateway.ts';
 

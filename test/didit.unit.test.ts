@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeWarning } from '../src/model/checks.ts';
-import { DIDIT_V1_DOCUMENTED_DECISION } from '../src/providers/didit/examples/v1Documented.ts';
-import { DIDIT_V3_DOCUMENTED_DECISION } from '../src/providers/didit/examples/v3Documented.ts';
-import { DIDIT_V3_OFFICIAL_EXAMPLE } from '../src/providers/didit/examples/v3Official.ts';
 import { normalizeDiditV1Decision } from '../src/providers/didit/normalizeV1.ts';
 import { normalizeDiditV3Decision } from '../src/providers/didit/normalizeV3.ts';
 import { diditReason, percentScore, unifiedReview } from '../src/providers/didit/parts.ts';
 import { diditV1Decision } from '../src/providers/didit/payloadV1.ts';
 import { diditV3Decision } from '../src/providers/didit/payloadV3.ts';
+import { DIDIT_V1_DOCUMENTED_DECISION } from '../src/providers/didit/sandbox/examples/v1Documented.ts';
+import { DIDIT_V3_DOCUMENTED_DECISION } from '../src/providers/didit/sandbox/examples/v3Documented.ts';
+import { DIDIT_V3_OFFICIAL_EXAMPLE } from '../src/providers/didit/sandbox/examples/v3Official.ts';
 import { diditFeatureStatus, diditSessionStatus } from '../src/providers/didit/status.ts';
 import { checkDiditSessionId, decisionPath } from '../src/providers/didit/upstream.ts';
 import { isTerminal, mapStatus } from '../src/providers/status.ts';

@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../src/graphql/ids.ts';
 import { buildSchema } from '../src/graphql/schema.ts';
 import type { Provider } from '../src/model/session.ts';
-import { DIDIT_SANDBOX_API_KEY, DIDIT_SANDBOX_CLIENT_SECRET } from '../src/providers/didit/simulator.ts';
+import { DIDIT_SANDBOX_API_KEY, DIDIT_SANDBOX_CLIENT_SECRET } from '../src/providers/didit/sandbox/simulator.ts';
 import { providerModules } from '../src/providers/index.ts';
-import { VERATAD_SANDBOX_CLIENT_SECRET } from '../src/providers/veratad/simulator.ts';
-import { VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/simulator.ts';
+import { VERATAD_SANDBOX_CLIENT_SECRET } from '../src/providers/veratad/sandbox/simulator.ts';
+import { VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/sandbox/simulator.ts';
 import { FULL_KEY, type GraphQLBody, NO_SCOPE_KEY, READ_ONLY_KEY, TEST_API_KEYS } from './support/gateway.ts';
 import { piiFields, selectAll } from './support/schemaWalk.ts';
 

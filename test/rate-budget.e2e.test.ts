@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/simulator.ts';
+import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/sandbox/simulator.ts';
 import type { Simulator } from '../src/sandbox/server.ts';
 import { FULL_KEY, type GraphQLBody, TEST_API_KEYS } from './support/gateway.ts';
 

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JSONScalar } from '../src/graphql/jsonScalar.ts';
-import { fakeV3 } from '../src/providers/didit/fakes.ts';
-import { VERATAD_SCENARIOS, VX_PHONE_CHECK_ID } from '../src/providers/veratad/scenarios.ts';
-import { VERIFA_SCENARIOS } from '../src/providers/verifa/scenarios.ts';
+import { fakeV3 } from '../src/providers/didit/sandbox/fakes.ts';
+import { VERATAD_SCENARIOS, VX_PHONE_CHECK_ID } from '../src/providers/veratad/sandbox/scenarios.ts';
+import { VERIFA_SCENARIOS } from '../src/providers/verifa/sandbox/scenarios.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
 
 /**

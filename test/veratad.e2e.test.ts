@@ -5,8 +5,8 @@ import {
   VX_DOCUMENT_ID,
   VX_PHONE_CHECK_ID,
   vxScenarioId,
-} from '../src/providers/veratad/scenarios.ts';
-import type { VeratadSimulator } from '../src/providers/veratad/simulator.ts';
+} from '../src/providers/veratad/sandbox/scenarios.ts';
+import type { VeratadSimulator } from '../src/providers/veratad/sandbox/simulator.ts';
 import { READ_ONLY_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
 
 const SESSION_FIELDS = /* GraphQL */ `

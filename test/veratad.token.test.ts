@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { VERATAD_SCENARIOS, VX_DOCUMENT_ID, VX_PHONE_CHECK_ID } from '../src/providers/veratad/scenarios.ts';
+import { VERATAD_SCENARIOS, VX_DOCUMENT_ID, VX_PHONE_CHECK_ID } from '../src/providers/veratad/sandbox/scenarios.ts';
 import {
   startVeratadSimulator,
   VERATAD_SANDBOX_CLIENT_ID,
   VERATAD_SANDBOX_CLIENT_SECRET,
   type VeratadSimulator,
-} from '../src/providers/veratad/simulator.ts';
+} from '../src/providers/veratad/sandbox/simulator.ts';
 import { type Simulator, sendJson, sendRaw, startSimulator } from '../src/sandbox/server.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
 

@@ -9,7 +9,7 @@ import {
   normalizeVeratadResult,
 } from '../src/providers/veratad/normalize.ts';
 import { veratadInProgress, veratadResult } from '../src/providers/veratad/payload.ts';
-import { VERATAD_SCENARIOS } from '../src/providers/veratad/scenarios.ts';
+import { VERATAD_SCENARIOS } from '../src/providers/veratad/sandbox/scenarios.ts';
 import {
   VERATAD_STATUS_TABLES,
   veratadActionStatus,

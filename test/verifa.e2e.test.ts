@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../src/graphql/ids.ts';
-import { VERIFA_SCENARIOS } from '../src/providers/verifa/scenarios.ts';
-import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/simulator.ts';
+import { VERIFA_SCENARIOS } from '../src/providers/verifa/sandbox/scenarios.ts';
+import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/sandbox/simulator.ts';
 import type { Simulator } from '../src/sandbox/server.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diditStatusBody, signDiditDelivery } from '../src/providers/didit/sandbox/webhookSender.ts';
 import { canonicalJson } from '../src/providers/didit/webhook.ts';
-import { diditStatusBody, signDiditDelivery } from '../src/providers/didit/webhookSender.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
 import { originOf, postWebhook, waitFor } from './support/webhooks.ts';
 

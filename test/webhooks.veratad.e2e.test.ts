@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type VeratadWebhookConfig } from '../src/config/index.ts';
-import { VERATAD_SCENARIOS, VX_PHONE_CHECK_ID, vxScenarioId } from '../src/providers/veratad/scenarios.ts';
+import { VERATAD_SCENARIOS, VX_PHONE_CHECK_ID, vxScenarioId } from '../src/providers/veratad/sandbox/scenarios.ts';
 import {
   startVeratadSimulator,
   VERATAD_SANDBOX_CLIENT_ID,
   VERATAD_SANDBOX_CLIENT_SECRET,
   type VeratadSimulator,
-} from '../src/providers/veratad/simulator.ts';
-import { signVeratadDelivery } from '../src/providers/veratad/webhookSender.ts';
+} from '../src/providers/veratad/sandbox/simulator.ts';
+import { signVeratadDelivery } from '../src/providers/veratad/sandbox/webhookSender.ts';
 import { startTestGateway, TEST_API_KEYS, type TestGateway } from './support/gateway.ts';
 import { originOf, postWebhook, waitFor } from './support/webhooks.ts';
 

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/simulator.ts';
-import { signVerifaDelivery } from '../src/providers/verifa/webhookSender.ts';
+import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/sandbox/simulator.ts';
+import { signVerifaDelivery } from '../src/providers/verifa/sandbox/webhookSender.ts';
 import type { Simulator } from '../src/sandbox/server.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
 import { originOf, postWebhook, settled, waitFor } from './support/webhooks.ts';

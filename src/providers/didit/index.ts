@@ -2,8 +2,8 @@ import type { DiditLive } from '../../config/index.ts';
 import type { ProviderModule } from '../types.ts';
 import { DiditV1Adapter } from './clientV1.ts';
 import { DiditV3Adapter } from './clientV3.ts';
-import { DIDIT_SCENARIOS } from './scenarios.ts';
-import { DIDIT_SANDBOX_API_KEY, startDiditSimulator } from './simulator.ts';
+import { DIDIT_SCENARIOS } from './sandbox/scenarios.ts';
+import { DIDIT_SANDBOX_API_KEY, startDiditSimulator } from './sandbox/simulator.ts';
 import { diditFeatureStatus, diditSessionStatus } from './status.ts';
 
 export const diditModule: ProviderModule<DiditLive> = {

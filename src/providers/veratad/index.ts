@@ -1,8 +1,12 @@
 import type { VeratadLive } from '../../config/index.ts';
 import type { ProviderModule } from '../types.ts';
 import { VeratadAdapter } from './client.ts';
-import { VERATAD_SCENARIOS } from './scenarios.ts';
-import { startVeratadSimulator, VERATAD_SANDBOX_CLIENT_ID, VERATAD_SANDBOX_CLIENT_SECRET } from './simulator.ts';
+import { VERATAD_SCENARIOS } from './sandbox/scenarios.ts';
+import {
+  startVeratadSimulator,
+  VERATAD_SANDBOX_CLIENT_ID,
+  VERATAD_SANDBOX_CLIENT_SECRET,
+} from './sandbox/simulator.ts';
 import { VERATAD_STATUS_TABLES } from './status.ts';
 
 export const veratadModule: ProviderModule<VeratadLive> = {

@@ -1,8 +1,8 @@
 import type { VerifaLive } from '../../config/index.ts';
 import type { ProviderModule } from '../types.ts';
 import { VerifaAdapter } from './client.ts';
-import { VERIFA_SCENARIOS } from './scenarios.ts';
-import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from './simulator.ts';
+import { VERIFA_SCENARIOS } from './sandbox/scenarios.ts';
+import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from './sandbox/simulator.ts';
 import { verifaResultStatus, verifaSessionStatus } from './status.ts';
 
 export const verifaModule: ProviderModule<VerifaLive> = {

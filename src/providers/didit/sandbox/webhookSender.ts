@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
-import type { DiditWebhookConfig } from '../../config/index.ts';
-import { ScenarioClock, type SignedDelivery, WebhookOutbox } from '../../sandbox/webhooks.ts';
+import type { DiditWebhookConfig } from '../../../config/index.ts';
+import { ScenarioClock, type SignedDelivery, WebhookOutbox } from '../../../sandbox/webhooks.ts';
+import { canonicalJson } from '../webhook.ts';
 import type { Payload } from './fakes.ts';
 import type { DiditBehaviour, DiditScenario, DiditStaticBehaviour } from './scenarios.ts';
-import { canonicalJson } from './webhook.ts';
 
 /** Statuses whose webhook carries the `decision` (Didit's webhook docs list these). */
 const WITH_DECISION = new Set(['Approved', 'Declined', 'In Review', 'Abandoned']);
