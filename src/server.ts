@@ -221,6 +221,7 @@ function subscriptionService(
     config: config.subscriptions,
     needsPolling: (provider) => config.webhooks[webhookKey(provider)] === null,
     pollLockKey: (provider, id) => names.pollLock(`${provider}:${id}`),
+    primeOnChange: config.cache.activeTtlSeconds > 0 || config.cache.terminalTtlSeconds > 0,
   });
 }
 

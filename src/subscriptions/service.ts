@@ -20,6 +20,8 @@ export interface SubscriptionServiceDeps {
   needsPolling(provider: Provider): boolean;
   /** The Redis key of a session's poll lock. */
   pollLockKey(provider: Provider, id: string): string;
+  /** The store caches sessions: one load on a change warms it before the feeds reload (false: they reload at once). */
+  primeOnChange: boolean;
 }
 
 /** A subscription admitted under the limits; `release` gives its place back (idempotent). */
@@ -53,8 +55,16 @@ export class SubscriptionService implements FeedSource {
       lockKey: deps.pollLockKey,
     });
     // One listener for the process; a change wakes only the feeds of its session.
-    this.#unsubscribe = deps.changes.subscribe((change) => {
-      for (const wake of this.#watchers.get(keyOf(change.provider, change.id)) ?? []) wake();
+    this.#unsubscribe = deps.changes.subscribe(({ provider, id }) => {
+      const watchers = this.#watchers.get(keyOf(provider, id));
+      if (!watchers) return;
+      const wakeAll = () => {
+        for (const wake of watchers) wake();
+      };
+      if (!deps.primeOnChange) return wakeAll();
+      // One load first, so the thousand reloads that follow find this process's memory warm (from Redis or the
+      // vendor) instead of all asking Redis at once, where some would time out into vendor calls.
+      this.store.session(provider, id).then(wakeAll, wakeAll);
     });
   }
 
