@@ -1,4 +1,3 @@
-import { createConnection } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { GraphQLObjectType } from 'graphql';
 import { request } from 'undici';
@@ -311,25 +310,33 @@ describe('CORS configuration', () => {
 });
 
 describe('HOST', () => {
-  /** True when something accepts a TCP connection at host:port. */
-  const accepts = (host: string, port: number) =>
-    new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host, port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
+  /** True when the server at `url` accepts this test's own key, which no other gateway in the run knows. */
+  const OWN_KEY = `host-test-key-${process.pid}-${Date.now()}`;
+  const answersAsThisGateway = async (url: string) => {
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${OWN_KEY}` },
+        body: JSON.stringify({ query: '{ providers { provider } }' }),
       });
-      socket.once('error', () => resolve(false));
-    });
+      await res.body.dump();
+      return res.statusCode === 200;
+    } catch {
+      return false;
+    }
+  };
 
   it('binds the address HOST names and no other', async () => {
-    const gw = await startTestGateway({ HOST: '127.0.0.2' });
+    const keys = JSON.stringify([{ name: 'host-test', key: OWN_KEY, scopes: ['sessions:read'] }]);
+    const gw = await startTestGateway({ HOST: '127.0.0.2', GATEWAY_API_KEYS: keys });
     try {
       expect(gw.gateway.address).toBe(`127.0.0.2:${gw.gateway.port}`);
       expect(gw.gateway.url).toBe(`http://127.0.0.2:${gw.gateway.port}/graphql`);
       const health = await request(`http://127.0.0.2:${gw.gateway.port}/healthz`);
       expect(await health.body.json()).toEqual({ status: 'ok' });
-      expect(await accepts('127.0.0.1', gw.gateway.port)).toBe(false);
+      // Other tests' servers may hold the same port number on 127.0.0.1: what must not answer there is this gateway.
+      expect(await answersAsThisGateway(`http://127.0.0.1:${gw.gateway.port}/graphql`)).toBe(false);
+      expect(await answersAsThisGateway(gw.gateway.url)).toBe(true);
     } finally {
       await gw.close();
     }
