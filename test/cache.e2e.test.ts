@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './support/gateway.ts';
+import { startTestGateway, TEST_HTTP_OPTIONS, type TestGateway } from './support/gateway.ts';
 
 const CACHE_ON = { CACHE_TERMINAL_TTL_SECONDS: '300', CACHE_ACTIVE_TTL_SECONDS: '0' };
 const REDIS_DB = 'redis://127.0.0.1:6379/7';
@@ -42,10 +42,16 @@ describe('in-memory cache and in-flight dedup', () => {
   });
 
   it('makes 50 concurrent identical operations share one upstream call', async () => {
-    const own = await startTestGateway(); // cache off: only in-flight dedup at work
+    // Cache off: only in-flight dedup at work. The one upstream call is held 2.5 s (with deadlines to match), so all
+    // 50 requests arrive while it is in flight even on a loaded machine.
+    const patient = {
+      ...TEST_HTTP_OPTIONS,
+      timeouts: { connectMs: 500, headersMs: 5_000, bodyMs: 5_000, totalMs: 6_000 },
+    };
+    const own = await startTestGateway({}, { http: patient });
     try {
       const sim = own.simulator('VERIFA');
-      sim.faults.inject({ kind: 'latency', ms: 150 }, { times: 1 });
+      sim.faults.inject({ kind: 'latency', ms: 2_500 }, { times: 1 });
       sim.resetCount();
       const results = await Promise.all(Array.from({ length: 50 }, () => own.query(Q('ses_approved'))));
       expect(new Set(results.map((r) => JSON.stringify(r.body))).size).toBe(1);
