@@ -27,8 +27,8 @@ export function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/(.+\+)?json\b/i.test(contentType.trim());
 }
 
-/** Reads the body up to `max` bytes; null when it is larger (the rest is not read). */
-export async function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+/** The body as received, byte for byte (signatures cover bytes); null past `max` (the rest is not read). */
+export async function readRawBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) {
     req.resume();
@@ -44,7 +44,13 @@ export async function readBody(req: IncomingMessage, max: number): Promise<strin
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return Buffer.concat(chunks, size);
+}
+
+/** The body as UTF-8 text, up to `max` bytes; null when it is larger (the rest is not read). */
+export async function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  const raw = await readRawBody(req, max);
+  return raw === null ? null : raw.toString('utf8');
 }
 
 /** True for GET and HEAD, the methods the read-only routes answer. */

@@ -11,7 +11,7 @@ import type { SessionRefresher } from '../sessions/refresher.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import { type DeliveryLog, deliveryName } from '../webhooks/replay.ts';
 import type { ProviderWebhook } from '../webhooks/types.ts';
-import { writeJson } from './respond.ts';
+import { readRawBody, writeJson } from './respond.ts';
 import type { Route } from './route.ts';
 
 /** Vendors send small JSON documents; anything past this is refused unread. */
@@ -142,24 +142,4 @@ async function receive(
   const queued = deps.refresher.request(provider, sessionId);
   writeJson(res, 200, { received: true });
   return { outcome: 'accepted', verified: true, event, ...(queued ? {} : { reason: 'refresh_skipped' }) };
-}
-
-/** The body as received, byte for byte (signatures cover bytes); null past `max` (the rest is not read). */
-async function readRawBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) {
-    req.resume();
-    return null;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) {
-      req.resume();
-      return null;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
 }
