@@ -10,17 +10,16 @@ import {
   type UpstreamConfig,
   upstreamConfig,
   upstreamEnv,
-  type WebhooksConfig,
-  webhooksConfig,
-  webhooksEnv,
 } from './providers.ts';
 import { type ServerConfig, serverConfig, serverEnv } from './server.ts';
 import { type SubscriptionsConfig, subscriptionsConfig, subscriptionsEnv } from './subscriptions.ts';
 import { type TelemetryConfig, telemetryConfig, telemetryEnv } from './telemetry.ts';
+import { type WebhooksConfig, webhooksConfig, webhooksEnv } from './webhooks.ts';
 
 /**
  * The environment, validated once at start (DESIGN §4). Nothing else in Verigate reads `process.env`.
- * Each concern (access, GraphQL, cache, providers and upstream, telemetry) has its own file with its variables and
+ * Each concern (server, access, browsers, GraphQL, cache, providers and upstream, webhooks, subscriptions, telemetry)
+ * has its own file with its variables and
  * the part of the config built from them; every problem of every concern is collected and reported together.
  */
 
@@ -32,6 +31,7 @@ export * from './providers.ts';
 export * from './server.ts';
 export * from './subscriptions.ts';
 export * from './telemetry.ts';
+export * from './webhooks.ts';
 
 export interface Config {
   nodeEnv: 'production' | 'development' | 'test';
