@@ -3,6 +3,8 @@ import { type EnvOf, limit } from './parse.ts';
 /** Subscriptions (`sessionUpdated` over SSE and WebSocket): how many, how long, and how un-webhooked sessions are polled. */
 
 export interface SubscriptionsConfig {
+  /** Subscriptions one replica holds at once: each idle one costs ~19 KiB of V8 heap (docs/benchmarks.md). */
+  maxPerReplica: number;
   /** Operations one WebSocket connection may run at once (an SSE connection carries one). */
   maxPerConnection: number;
   /** Open subscriptions one credential (API key name or token client) may hold on one replica. */
@@ -20,6 +22,7 @@ export interface SubscriptionsConfig {
 }
 
 export const subscriptionsEnv = {
+  SUBSCRIPTIONS_MAX: limit(1, 1_000_000, 2_000),
   SUBSCRIPTIONS_PER_CONNECTION: limit(1, 1_000, 10),
   SUBSCRIPTIONS_PER_CREDENTIAL: limit(1, 1_000_000, 1_000),
   SUBSCRIPTION_HEARTBEAT_SECONDS: limit(1, 300, 15),
@@ -33,6 +36,7 @@ export function subscriptionsConfig(env: EnvOf<typeof subscriptionsEnv>, problem
   if (env.SUBSCRIPTION_POLL_MAX_MS < env.SUBSCRIPTION_POLL_MIN_MS)
     problems.push('SUBSCRIPTION_POLL_MAX_MS: must be at least SUBSCRIPTION_POLL_MIN_MS');
   return {
+    maxPerReplica: env.SUBSCRIPTIONS_MAX,
     maxPerConnection: env.SUBSCRIPTIONS_PER_CONNECTION,
     maxPerCredential: env.SUBSCRIPTIONS_PER_CREDENTIAL,
     heartbeatMs: env.SUBSCRIPTION_HEARTBEAT_SECONDS * 1000,

@@ -70,7 +70,9 @@ export function subscriptionSockets(deps: SubscriptionSocketDeps): SubscriptionS
       onConnect: async (ctx) => {
         const hook = ctx as unknown as HookContext;
         const connection = connectionOf(hook);
-        const authorization = ctx.connectionParams?.authorization;
+        // GraphiQL's fetcher sends its headers as the params (`Authorization`): the name is matched in any case.
+        const params = ctx.connectionParams ?? {};
+        const authorization = Object.entries(params).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
         try {
           connection.caller = await deps.authenticator.authenticate(
             typeof authorization === 'string' ? authorization : undefined,

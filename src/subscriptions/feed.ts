@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { GatewayContext } from '../graphql/context.ts';
 import { SessionLoader } from '../graphql/loaders.ts';
 import { logger } from '../logger.ts';
@@ -31,6 +32,7 @@ export class SessionFeed implements AsyncIterableIterator<FeedEvent> {
   readonly #provider: Provider;
   readonly #id: string;
   #first: Session | null;
+  /** A digest of the last session sent, not its JSON: ten thousand idle feeds would each hold a copy. */
   #lastSent = '';
   #changed = false;
   #expired = false;
@@ -91,7 +93,7 @@ export class SessionFeed implements AsyncIterableIterator<FeedEvent> {
       this.#changed = false;
       const session = await this.#reload();
       if (this.#done) break;
-      if (session && JSON.stringify(session) !== this.#lastSent) return this.#send(session);
+      if (session && digest(session) !== this.#lastSent) return this.#send(session);
     }
     return { done: true, value: undefined };
   }
@@ -107,7 +109,7 @@ export class SessionFeed implements AsyncIterableIterator<FeedEvent> {
   }
 
   #send(session: Session): IteratorResult<FeedEvent> {
-    this.#lastSent = JSON.stringify(session);
+    this.#lastSent = digest(session);
     // After a terminal status has been sent, the next pull ends the stream.
     if (session.isTerminal) this.#stopAfterThis();
     return { done: false, value: { kind: 'session', session } };
@@ -149,3 +151,5 @@ export class SessionFeed implements AsyncIterableIterator<FeedEvent> {
     for (const stop of this.#cleanup.splice(0)) stop();
   }
 }
+
+const digest = (session: Session) => createHash('sha256').update(JSON.stringify(session)).digest('base64');

@@ -76,6 +76,17 @@ export class SubscriptionService implements FeedSource {
         'This gateway is shutting down; subscribe again (another replica answers).',
       );
     }
+    if (this.#open >= this.config.maxPerReplica) {
+      const max = this.config.maxPerReplica;
+      return subscriptionError(
+        'SUBSCRIPTION_LIMIT_REACHED',
+        'This gateway holds all the subscriptions it can; retry.',
+        {
+          limit: 'replica',
+          max,
+        },
+      );
+    }
     const held = this.#perCredential.get(credential) ?? 0;
     const max = this.config.maxPerCredential;
     if (held >= max) {
