@@ -1,8 +1,10 @@
 // The gateway as the container runs it: compiled JavaScript from dist/ (`npm run build`), no TypeScript loader in
 // the process. bench/run.ts forks it; it answers the same IPC messages as bench/servers.ts.
-import { loadConfig } from '../dist/config/index.js';
-import { logger } from '../dist/logger.js';
-import { startGateway } from '../dist/server.js';
+// BENCH_DIST names another build (a copy of dist/ inside the repository) to measure a change against it in one run.
+const dist = new URL(`../${process.env.BENCH_DIST ?? 'dist'}/`, import.meta.url);
+const { loadConfig } = await import(new URL('config/index.js', dist).href);
+const { logger } = await import(new URL('logger.js', dist).href);
+const { startGateway } = await import(new URL('server.js', dist).href);
 
 logger.level = 'silent';
 const gateway = await startGateway(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent' }), {

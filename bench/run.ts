@@ -4,22 +4,35 @@
  *   (b) a minimal undici pass-through proxy making the same upstream call: the floor of any Node gateway
  *   (c) Verigate with caching off
  *   (d) Verigate serving a cached terminal session
- * Then: upstream calls per operation, 50 concurrent identical operations, and a 100k-operation soak.
+ * and, the way real clients ask (every request a new session id, passed as a variable; Didit v1, 3.5 KB):
+ *   (e) the pass-through proxy, reading the id from the variables
+ *   (f) Verigate with caching off
+ *   (g) only with BENCH_BASELINE_DIST: (f) from another build, to measure a change against it in the same run
+ * plus the latency each adds at one connection. Then: upstream calls per operation, 50 concurrent identical
+ * operations, and a 100k-operation soak of (f).
  * Results go to bench/results/latest.json and into docs/benchmarks.md between the bench markers.
  * Options (env): BENCH_SECONDS (per round, default 8), BENCH_ROUNDS (3), BENCH_CONNECTIONS (50),
- * BENCH_SOAK (operations, default 100000; 0 skips), BENCH_PROFILE=1 (CPU profile of (c) into bench/results/).
+ * BENCH_REALISTIC_CONNECTIONS (32), BENCH_LATENCY_OPS (one-connection operations per target, 4000),
+ * BENCH_SOAK (operations, default 100000; 0 skips), BENCH_PROFILE=1 (CPU profile of (c) and (f) into
+ * bench/results/), BENCH_ONLY=realistic ((e), (f), (g) only; docs/benchmarks.md left alone),
+ * BENCH_BASELINE_DIST (a copy of dist/ inside the repository, e.g. dist-baseline, run as (g)).
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
-import { request } from 'undici';
+import { Client, request } from 'undici';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SOAK = Number(process.env.BENCH_SOAK ?? 100_000);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const REALISTIC_CONNECTIONS = Number(process.env.BENCH_REALISTIC_CONNECTIONS ?? 32);
+const LATENCY_OPS = Number(process.env.BENCH_LATENCY_OPS ?? 4_000);
+const ONLY_REALISTIC = process.env.BENCH_ONLY === 'realistic';
+const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
 const SESSION = '11111111-2222-3333-4444-555555555555';
 /** Another Didit scenario (status Declined), used only by the concurrency check. */
 const OTHER_SESSION = 'd1d10200-0000-4000-8000-000000000004';
@@ -38,6 +51,23 @@ export const QUERY = `query Bench {
   }
 }`;
 const GRAPHQL_BODY = JSON.stringify({ query: QUERY, operationName: 'Bench' });
+/** The same operation as typed clients send it: one document, the id as a variable. */
+export const VARIABLES_QUERY = QUERY.replace('query Bench {', 'query Bench($id: String!) {').replace(
+  `id: "${SESSION}"`,
+  'id: $id',
+);
+const [BODY_HEAD, BODY_TAIL] = JSON.stringify({
+  query: VARIABLES_QUERY,
+  operationName: 'Bench',
+  variables: { id: SESSION },
+}).split(SESSION) as [string, string];
+/** A session id never asked for before in this run (well-formed: the simulator answers any). */
+const RUN_TAG = randomBytes(4).toString('hex');
+let nextId = 0;
+function distinctIdBody(): string {
+  nextId += 1;
+  return `${BODY_HEAD}${RUN_TAG}-0000-4000-8000-${nextId.toString(16).padStart(12, '0')}${BODY_TAIL}`;
+}
 
 interface Child {
   proc: ChildProcess;
@@ -62,6 +92,7 @@ function start(
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
+  children.push(proc);
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
@@ -71,11 +102,24 @@ function start(
   });
 }
 
+// Never leave a server behind, even when the bench fails half-way.
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const proc of children) proc.kill('SIGKILL');
+});
+
 function ask<T>(child: Child, message: Record<string, unknown>): Promise<T> {
   return new Promise((resolve) => {
     child.proc.once('message', (m: T) => resolve(m));
     child.proc.send(message);
   });
+}
+
+/** CPU time (user + system) the child has used, ms. */
+function cpuMs(child: Child): number {
+  const fields = readFileSync(`/proc/${child.proc.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function peakRssMiB(child: Child): number {
@@ -91,15 +135,23 @@ interface Target {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
+  /** Every request asks for a new session id, as a variable. */
+  distinctIds?: boolean;
+  connections: number;
+  /** The process that serves it (for its CPU time) and the upstream it calls (for its request count). */
+  server: Child;
+  upstream: Child;
 }
 
 async function load(target: Target, seconds: number, amount?: number) {
+  const cpuBefore = cpuMs(target.server);
   const result = await autocannon({
     url: target.url,
     method: target.method,
     headers: target.headers,
     ...(target.body ? { body: target.body } : {}),
-    connections: CONNECTIONS,
+    ...(target.distinctIds ? { requests: [{ setupRequest: (req) => ({ ...req, body: distinctIdBody() }) }] } : {}),
+    connections: target.connections,
     ...(amount ? { amount } : { duration: seconds }),
   });
   if (result.errors > 0 || result.non2xx > 0)
@@ -109,13 +161,45 @@ async function load(target: Target, seconds: number, amount?: number) {
     p50: result.latency.p50,
     p99: result.latency.p99,
     total: result.requests.total,
+    cpuMsPerOp: (cpuMs(target.server) - cpuBefore) / Math.max(1, result.requests.total),
   };
+}
+
+/** Latency at one connection: sequential operations, each with a new id, timed in this process to the microsecond. */
+async function oneConnection(target: Target, operations: number): Promise<number[]> {
+  const { origin, pathname } = new URL(target.url);
+  const client = new Client(origin, { pipelining: 1 });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < operations; i += 1) {
+      const started = performance.now();
+      const res = await client.request({
+        path: pathname,
+        method: 'POST',
+        headers: target.headers,
+        body: distinctIdBody(),
+      });
+      await res.body.dump();
+      times.push(performance.now() - started);
+    }
+  } finally {
+    await client.close();
+  }
+  return times;
 }
 
 const sim = await start('simulator');
 if (!sim.live) throw new Error('simulator did not report its settings');
 const decisionPath = `/v3/session/${SESSION}/decision/`;
-const proxy = await start('proxy', [sim.live.baseUrl.replace(/\/$/, ''), sim.live.apiKey, decisionPath]);
+const proxy = await start('proxy', [sim.live.baseUrl.replace(/\/$/, ''), 'x-api-key', sim.live.apiKey, decisionPath]);
+const anyId = await start('didit-any');
+if (!anyId.live) throw new Error('didit-any did not report its settings');
+const idProxy = await start('proxy', [
+  anyId.url,
+  'authorization',
+  `Bearer ${anyId.live.apiKey}`,
+  '/v1/session/{id}/decision/',
+]);
 const gatewayEnv = {
   NODE_ENV: 'production',
   GATEWAY_API_KEYS: JSON.stringify([{ name: 'bench', key: KEY, scopes: ['sessions:read', 'pii:read'] }]),
@@ -137,101 +221,159 @@ const uncached = await start(
   [...GATEWAY_NODE_FLAGS, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
 );
 const cached = await start('gateway', [], { ...gatewayEnv, CACHE_TERMINAL_TTL_SECONDS: '3600' }, GATEWAY_NODE_FLAGS);
+/** Verigate on Didit v1 (client credentials; the token is fetched once and cached), caching and dedup off. */
+const realisticEnv = {
+  ...gatewayEnv,
+  DIDIT_API_KEY: '',
+  DIDIT_BASE_URL: anyId.live.baseUrl,
+  DIDIT_AUTH_URL: `${anyId.url}/auth/v2/token/`,
+  DIDIT_CLIENT_ID: 'bench-client',
+  DIDIT_CLIENT_SECRET: 'bench-secret',
+  CACHE_TERMINAL_TTL_SECONDS: '0',
+  CACHE_ACTIVE_TTL_SECONDS: '0',
+  BENCH_DEDUP: '0',
+};
+const realisticFlags = [...GATEWAY_NODE_FLAGS, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+const realistic = await start('gateway', [], realisticEnv, realisticFlags);
+const baseline = BASELINE_DIST
+  ? await start('gateway', [], { ...realisticEnv, BENCH_DIST: BASELINE_DIST }, realisticFlags)
+  : null;
 
 const gql = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
-const targets: Target[] = [
+const today = { method: 'POST', headers: gql, body: GRAPHQL_BODY, connections: CONNECTIONS, upstream: sim } as const;
+const distinct = { method: 'POST', headers: gql, distinctIds: true, connections: REALISTIC_CONNECTIONS } as const;
+const allTargets: Target[] = [
   {
     name: 'a',
     label: '(a) Didit simulator, direct',
     url: sim.url + decisionPath,
     method: 'GET',
     headers: { 'x-api-key': sim.live.apiKey },
+    connections: CONNECTIONS,
+    server: sim,
+    upstream: sim,
+  },
+  { name: 'b', label: '(b) undici pass-through proxy', url: proxy.url, server: proxy, ...today },
+  { name: 'c', label: '(c) Verigate, caching off', url: uncached.url, server: uncached, ...today },
+  { name: 'd', label: '(d) Verigate, cached terminal session', url: cached.url, server: cached, ...today },
+  {
+    name: 'e',
+    label: '(e) pass-through, distinct ids',
+    url: idProxy.url,
+    server: idProxy,
+    upstream: anyId,
+    ...distinct,
   },
   {
-    name: 'b',
-    label: '(b) undici pass-through proxy',
-    url: proxy.url,
-    method: 'POST',
-    headers: gql,
-    body: GRAPHQL_BODY,
+    name: 'f',
+    label: '(f) Verigate, distinct ids',
+    url: realistic.url,
+    server: realistic,
+    upstream: anyId,
+    ...distinct,
   },
-  {
-    name: 'c',
-    label: '(c) Verigate, caching off',
-    url: uncached.url,
-    method: 'POST',
-    headers: gql,
-    body: GRAPHQL_BODY,
-  },
-  {
-    name: 'd',
-    label: '(d) Verigate, cached terminal session',
-    url: cached.url,
-    method: 'POST',
-    headers: gql,
-    body: GRAPHQL_BODY,
-  },
+  ...(baseline
+    ? [
+        {
+          name: 'g',
+          label: `(g) ${BASELINE_DIST}, distinct ids`,
+          url: baseline.url,
+          server: baseline,
+          upstream: anyId,
+          ...distinct,
+        },
+      ]
+    : []),
 ];
+const targets = ONLY_REALISTIC ? allTargets.filter((t) => t.distinctIds) : allTargets;
+const byName = (name: string) => allTargets.find((t) => t.name === name) as Target;
 
 // Every target answers correctly before anything is timed.
-for (const t of targets.slice(2)) {
-  const res = await request(t.url, { method: 'POST', headers: t.headers, body: t.body });
+for (const t of targets.filter((x) => x.name !== 'a')) {
+  const body = t.distinctIds ? distinctIdBody() : t.body;
+  const res = await request(t.url, { method: 'POST', headers: t.headers, body });
   const json = (await res.body.json()) as { data?: { session?: { status?: string } }; errors?: unknown };
-  if (json.errors || json.data?.session?.status !== 'DECLINED')
-    throw new Error(`${t.name} answered ${JSON.stringify(json).slice(0, 300)}`);
+  const passThrough = t.name === 'b' || t.name === 'e';
+  const ok = passThrough
+    ? (json as { status?: string }).status === 'Declined'
+    : !json.errors && json.data?.session?.status === 'DECLINED';
+  if (!ok) throw new Error(`${t.name} answered ${JSON.stringify(json).slice(0, 300)}`);
 }
-process.stdout.write(`bench: ${ROUNDS} rounds x ${SECONDS}s per target, ${CONNECTIONS} connections\n`);
+process.stdout.write(
+  `bench: ${ROUNDS} rounds x ${SECONDS}s per target, ${CONNECTIONS} connections (distinct ids: ${REALISTIC_CONNECTIONS})\n`,
+);
 for (const t of targets) await load(t, 2); // warm-up
 
-const rounds: Record<string, Array<{ rps: number; p50: number; p99: number }>> = { a: [], b: [], c: [], d: [] };
-const calls: Record<string, { ops: number; upstream: number }> = {
-  c: { ops: 0, upstream: 0 },
-  d: { ops: 0, upstream: 0 },
-};
+type Round = { rps: number; p50: number; p99: number; cpuMsPerOp: number };
+const rounds: Record<string, Round[]> = Object.fromEntries(allTargets.map((t) => [t.name, []]));
+const calls: Record<string, { ops: number; upstream: number }> = Object.fromEntries(
+  allTargets.map((t) => [t.name, { ops: 0, upstream: 0 }]),
+);
 for (let r = 0; r < ROUNDS; r += 1) {
   for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
-    await ask(sim, { type: 'reset' });
+    await ask(t.upstream, { type: 'reset' });
     const m = await load(t, SECONDS);
     rounds[t.name]?.push(m);
-    if (t.name === 'c' || t.name === 'd') {
-      const { count } = await ask<{ count: number }>(sim, { type: 'count' });
-      const tally = calls[t.name] as { ops: number; upstream: number };
-      tally.ops += m.total;
-      tally.upstream += count;
-    }
-    process.stdout.write(`  round ${r + 1} ${t.label}: ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms\n`);
+    const { count } = await ask<{ count: number }>(t.upstream, { type: 'count' });
+    const tally = calls[t.name] as { ops: number; upstream: number };
+    tally.ops += m.total;
+    tally.upstream += count;
+    process.stdout.write(
+      `  round ${r + 1} ${t.label}: ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, CPU ${m.cpuMsPerOp.toFixed(3)} ms/op\n`,
+    );
   }
 }
+
+// One connection, distinct ids: what each adds to a request's latency, in alternating batches.
+const single: Record<string, number[]> = {};
+const singleTargets = targets.filter((t) => t.distinctIds);
+for (let batch = 0; batch < 4; batch += 1) {
+  for (const t of batch % 2 === 0 ? singleTargets : [...singleTargets].reverse()) {
+    const times = await oneConnection(t, Math.ceil(LATENCY_OPS / 4));
+    single[t.name] = [...(single[t.name] ?? []), ...times];
+  }
+}
+const quantile = (xs: number[], q: number) =>
+  Math.round(([...xs].sort((x, y) => x - y)[Math.floor(xs.length * q)] ?? 0) * 1000) / 1000;
+const oneConnectionMs = Object.fromEntries(
+  Object.entries(single).map(([name, xs]) => [name, { p50: quantile(xs, 0.5), p99: quantile(xs, 0.99) }]),
+);
 
 // Upstream calls per operation, exactly: sequential operations, so nothing of another run is in flight.
 async function callsPerOperation(target: Target, operations: number): Promise<number> {
-  await ask(sim, { type: 'reset' });
+  await ask(target.upstream, { type: 'reset' });
   for (let i = 0; i < operations; i += 1) {
-    const res = await request(target.url, { method: 'POST', headers: target.headers, body: target.body });
+    const body = target.distinctIds ? distinctIdBody() : target.body;
+    const res = await request(target.url, { method: 'POST', headers: target.headers, body });
     await res.body.dump();
   }
-  const { count } = await ask<{ count: number }>(sim, { type: 'count' });
+  const { count } = await ask<{ count: number }>(target.upstream, { type: 'count' });
   return count / operations;
 }
 const exactCalls = {
-  uncached: await callsPerOperation(targets[2] as Target, 500),
-  cached: await callsPerOperation(targets[3] as Target, 500),
+  uncached: ONLY_REALISTIC ? null : await callsPerOperation(byName('c'), 500),
+  cached: ONLY_REALISTIC ? null : await callsPerOperation(byName('d'), 500),
+  distinctIds: await callsPerOperation(byName('f'), 500),
 };
 
 // 50 concurrent identical operations for a session nobody has asked for yet (gateway (d), whose in-flight dedup
 // is on): one upstream call, the other 49 share it.
-await ask(sim, { type: 'reset' });
-await ask(sim, { type: 'latency', ms: 200 });
-const unseen = GRAPHQL_BODY.replace(SESSION, OTHER_SESSION);
-await Promise.all(
-  Array.from({ length: 50 }, async () => {
-    const res = await request(cached.url, { method: 'POST', headers: gql, body: unseen });
-    await res.body.dump();
-  }),
-);
-const { count: concurrentCalls } = await ask<{ count: number }>(sim, { type: 'count' });
+let concurrentCalls: number | null = null;
+if (!ONLY_REALISTIC) {
+  await ask(sim, { type: 'reset' });
+  await ask(sim, { type: 'latency', ms: 200 });
+  const unseen = GRAPHQL_BODY.replace(SESSION, OTHER_SESSION);
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      const res = await request(cached.url, { method: 'POST', headers: gql, body: unseen });
+      await res.body.dump();
+    }),
+  );
+  concurrentCalls = (await ask<{ count: number }>(sim, { type: 'count' })).count;
+}
 
-// Soak: heap after GC must come back to within ±10% of its post-warm-up value; RSS must stay under 200 MB.
+// Soak of (f), every operation a new session id: heap after GC must come back to within ±10% of its post-warm-up
+// value; RSS must stay under 200 MB.
 let soak: {
   ops: number;
   heapAfterWarmupMiB: number;
@@ -240,23 +382,24 @@ let soak: {
   peakRssMiB: number;
 } | null = null;
 if (SOAK > 0) {
-  await ask(sim, { type: 'reset' });
-  await load(targets[2] as Target, 0, 10_000);
-  const warm = await ask<{ heapUsed: number }>(uncached, { type: 'gc' });
-  await load(targets[2] as Target, 0, SOAK);
-  const after = await ask<{ heapUsed: number }>(uncached, { type: 'gc' });
+  const target = byName('f');
+  await load(target, 0, 10_000);
+  const warm = await ask<{ heapUsed: number }>(realistic, { type: 'gc' });
+  await load(target, 0, SOAK);
+  const after = await ask<{ heapUsed: number }>(realistic, { type: 'gc' });
   const mib = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
   soak = {
     ops: SOAK,
     heapAfterWarmupMiB: mib(warm.heapUsed),
     heapAfterSoakMiB: mib(after.heapUsed),
     heapDriftPercent: Math.round(((after.heapUsed - warm.heapUsed) / warm.heapUsed) * 1000) / 10,
-    peakRssMiB: peakRssMiB(uncached),
+    peakRssMiB: peakRssMiB(realistic),
   };
 }
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
-const summary = Object.fromEntries(
+type Summary = { label: string; rps: number; p50: number; p99: number; cpuMsPerOp: number; rssMiB: number };
+const summary: Record<string, Summary> = Object.fromEntries(
   targets.map((t) => {
     const rs = rounds[t.name] ?? [];
     return [
@@ -266,13 +409,18 @@ const summary = Object.fromEntries(
         rps: Math.round(median(rs.map((x) => x.rps))),
         p50: median(rs.map((x) => x.p50)),
         p99: median(rs.map((x) => x.p99)),
+        cpuMsPerOp: Math.round(median(rs.map((x) => x.cpuMsPerOp)) * 1000) / 1000,
+        rssMiB: peakRssMiB(t.server),
       },
     ];
   }),
-) as Record<'a' | 'b' | 'c' | 'd', { label: string; rps: number; p50: number; p99: number }>;
-const rss = { a: peakRssMiB(sim), b: peakRssMiB(proxy), c: peakRssMiB(uncached), d: peakRssMiB(cached) };
-const perOp = (name: 'c' | 'd') =>
+);
+const perOp = (name: string) =>
   Math.round(((calls[name]?.upstream ?? 0) / Math.max(1, calls[name]?.ops ?? 1)) * 1000) / 1000;
+const ratio = (x: string, y: string) =>
+  summary[x] && summary[y] ? Math.round(((summary[x]?.rps ?? 0) / (summary[y]?.rps ?? 1)) * 100) / 100 : null;
+const addedMs = (name: string) =>
+  Math.round(((oneConnectionMs[name]?.p50 ?? 0) - (oneConnectionMs.e?.p50 ?? 0)) * 1000) / 1000;
 const results = {
   date: new Date().toISOString(),
   machine: {
@@ -281,35 +429,60 @@ const results = {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
   },
-  settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS },
+  settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, realisticConnections: REALISTIC_CONNECTIONS },
   summary,
-  peakRssMiB: rss,
-  ratios: {
-    cOverB: Math.round((summary.c.rps / summary.b.rps) * 100) / 100,
-    dOverA: Math.round((summary.d.rps / summary.a.rps) * 100) / 100,
-  },
-  upstreamCallsPerOperation: { uncached: exactCalls.uncached, cached: exactCalls.cached },
-  upstreamCallsPerOperationUnderLoad: { uncached: perOp('c'), cached: perOp('d') },
+  ratios: { cOverB: ratio('c', 'b'), dOverA: ratio('d', 'a'), fOverE: ratio('f', 'e'), gOverE: ratio('g', 'e') },
+  oneConnectionMs,
+  upstreamCallsPerOperation: exactCalls,
+  upstreamCallsPerOperationUnderLoad: Object.fromEntries(targets.map((t) => [t.name, perOp(t.name)])),
   fiftyConcurrentIdenticalOperations: { upstreamCalls: concurrentCalls },
   soak,
 };
 writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 
+const row = (k: string) => {
+  const s = summary[k] as Summary;
+  return `| ${s.label} | ${s.rps} | ${s.p50} | ${s.p99} | ${s.cpuMsPerOp.toFixed(3)} | ${s.rssMiB} |`;
+};
+const header = ['| target | req/s | p50 ms | p99 ms | CPU ms/op | peak RSS MiB |', '|---|---:|---:|---:|---:|---:|'];
 const table = [
   `Run ${results.date} on ${results.machine.cpu} (${results.machine.cores} cores, ${results.machine.memoryGiB} GiB), Node ${results.machine.node};`,
-  `${ROUNDS} alternating rounds of ${SECONDS} s per target at ${CONNECTIONS} connections; medians of the rounds.`,
+  `${ROUNDS} alternating rounds of ${SECONDS} s per target; medians of the rounds. CPU ms/op: the serving process's own.`,
+  ...(ONLY_REALISTIC
+    ? []
+    : [
+        '',
+        `One session id, written in the document, Didit v3 (4.9 KB), ${CONNECTIONS} connections:`,
+        '',
+        ...header,
+        ...['a', 'b', 'c', 'd'].map(row),
+        '',
+        `- (c) / (b) = **${results.ratios.cOverB}** (target ≥ 0.5); (d) / (a) = **${results.ratios.dOverA}** (target ≥ 0.4)`,
+      ]),
   '',
-  '| target | req/s | p50 ms | p99 ms | peak RSS MiB |',
-  '|---|---:|---:|---:|---:|',
-  ...(['a', 'b', 'c', 'd'] as const).map(
-    (k) => `| ${summary[k].label} | ${summary[k].rps} | ${summary[k].p50} | ${summary[k].p99} | ${rss[k]} |`,
-  ),
+  `Every request a new session id, passed as a variable, Didit v1 (3.5 KB), caching and dedup off, ${REALISTIC_CONNECTIONS} connections:`,
   '',
-  `- (c) / (b) = **${results.ratios.cOverB}** (target ≥ 0.5); (d) / (a) = **${results.ratios.dOverA}** (target ≥ 0.4)`,
-  `- upstream calls per operation (500 sequential operations each): uncached **${exactCalls.uncached}**, cached **${exactCalls.cached}**; under load, counted over each round (stragglers of the previous round included): uncached ${perOp('c')}, cached ${perOp('d')}`,
-  `- 50 concurrent identical operations for a session not yet cached (upstream slowed to 200 ms): **${concurrentCalls}** upstream call(s)`,
+  ...header,
+  ...targets.filter((t) => t.distinctIds).map((t) => row(t.name)),
+  '',
+  `- (f) / (e) = **${results.ratios.fOverE}** (target ≥ 0.33)${baseline ? `; (g) / (e) = ${results.ratios.gOverE}` : ''}`,
+  `- one connection, ${LATENCY_OPS} sequential operations each (alternating batches), p50 / p99 ms: ${Object.entries(
+    oneConnectionMs,
+  )
+    .map(([k, v]) => `(${k}) ${v.p50} / ${v.p99}`)
+    .join(
+      ', ',
+    )}; Verigate adds **${addedMs('f')} ms** at the median (aim ≤ 0.3)${baseline ? `, (g) ${addedMs('g')} ms` : ''}`,
+  ONLY_REALISTIC
+    ? `- upstream calls per operation (500 sequential operations): (f) **${exactCalls.distinctIds}**`
+    : `- upstream calls per operation (500 sequential operations each): (c) **${exactCalls.uncached}**, (d) **${exactCalls.cached}**, (f) **${exactCalls.distinctIds}**; under load, counted over each round (stragglers of the previous round included): (c) ${perOp('c')}, (d) ${perOp('d')}, (f) ${perOp('f')}`,
+  ...(concurrentCalls === null
+    ? []
+    : [
+        `- 50 concurrent identical operations for a session not yet cached (upstream slowed to 200 ms): **${concurrentCalls}** upstream call(s)`,
+      ]),
   soak
-    ? `- soak, ${soak.ops} operations on (c): heap after GC ${soak.heapAfterWarmupMiB} MiB after warm-up, ${soak.heapAfterSoakMiB} MiB after (${soak.heapDriftPercent}%), peak RSS ${soak.peakRssMiB} MiB`
+    ? `- soak, ${soak.ops} operations on (f), each a new session id: heap after GC ${soak.heapAfterWarmupMiB} MiB after warm-up, ${soak.heapAfterSoakMiB} MiB after (${soak.heapDriftPercent}%), peak RSS ${soak.peakRssMiB} MiB`
     : '- soak skipped',
 ].join('\n');
 process.stdout.write(`\n${table}\n`);
@@ -318,14 +491,14 @@ try {
   const doc = readFileSync(docPath, 'utf8');
   const start = doc.indexOf('<!-- bench:start -->');
   const end = doc.indexOf('<!-- bench:end -->');
-  if (start >= 0 && end > start) {
+  if (!ONLY_REALISTIC && !baseline && start >= 0 && end > start) {
     writeFileSync(docPath, `${doc.slice(0, start)}<!-- bench:start -->\n${table}\n${doc.slice(end)}`);
   }
 } catch {
   // docs/benchmarks.md is optional for a local run
 }
 
-for (const child of [sim, proxy, uncached, cached]) {
+for (const child of [sim, proxy, uncached, cached, anyId, idProxy, realistic, ...(baseline ? [baseline] : [])]) {
   child.proc.removeAllListeners('exit');
   child.proc.send({ type: 'stop' });
   setTimeout(() => child.proc.kill('SIGKILL'), 3_000).unref();
