@@ -84,8 +84,6 @@ await build({
   assetNames: '[name]-[hash]',
   jsx: 'automatic',
   loader: { '.ttf': 'file' },
-  // Only needed for subscriptions over WebSocket, which Verigate does not serve; never loaded.
-  external: ['graphql-ws'],
 });
 
 // Monaco's language services, one classic worker script each (see src/playground/client/workers.ts).

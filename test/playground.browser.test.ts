@@ -111,8 +111,14 @@ describe.skipIf(!haveChromium)('the playground in Chromium', () => {
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
 
     const tabs = page.locator('.graphiql-tab');
-    await tabs.nth(3).waitFor({ timeout: 30_000 });
-    expect(await tabs.allInnerTexts()).toEqual(['Providers', 'VeratadSession', 'DiditSession', 'VerifaSession']);
+    await tabs.nth(4).waitFor({ timeout: 30_000 });
+    expect(await tabs.allInnerTexts()).toEqual([
+      'Providers',
+      'VeratadSession',
+      'DiditSession',
+      'VerifaSession',
+      'WatchSession',
+    ]);
 
     await page.locator('button[data-name="headers"]').click();
     await expect
@@ -150,6 +156,18 @@ describe.skipIf(!haveChromium)('the playground in Chromium', () => {
     mkdirSync(join(target, '..'), { recursive: true });
     await page.screenshot({ path: target });
     expect(existsSync(target)).toBe(true);
+  }, 60_000);
+
+  it('runs the subscription tab over WebSocket, under the CSP, until the timed session is approved', async () => {
+    await page.locator('.graphiql-tab', { hasText: 'WatchSession' }).click();
+    await page.locator('.graphiql-editor-tool').getByText('"0e1a7ad0-0000-4000-8000-000000000020"').waitFor();
+    const socket = page.waitForEvent('websocket');
+    await page.locator('.graphiql-execute-button').click();
+    expect((await socket).url()).toBe(gw.gateway.url.replace(/^http/, 'ws'));
+    // GraphiQL shows the latest event: the timeline ends approved (about 7 s on the sandbox).
+    const pane = page.locator('.result-window');
+    await pane.getByText('"APPROVED"').waitFor({ timeout: 30_000 });
+    expect(await editorText(pane)).toContain('"isTerminal": true');
   }, 60_000);
 
   it('serves the same page at GET /graphql for a browser', async () => {

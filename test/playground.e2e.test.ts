@@ -1,4 +1,5 @@
 import { parse, validate } from 'graphql';
+import { createClient } from 'graphql-sse';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/index.ts';
@@ -104,10 +105,18 @@ describe('the playground on the sandbox', () => {
     const config = await playgroundConfig(gw);
     expect(config.endpoint).toBe('/graphql');
     expect(JSON.parse(config.headers ?? 'null')).toEqual({ Authorization: `Bearer ${gw.gateway.devKey}` });
-    expect(config.tabs.map((t) => t.name)).toEqual(['Providers', 'VeratadSession', 'DiditSession', 'VerifaSession']);
+    expect(config.tabs.map((t) => t.name)).toEqual([
+      'Providers',
+      'VeratadSession',
+      'DiditSession',
+      'VerifaSession',
+      'WatchSession',
+    ]);
     // Each session tab starts on its provider's first scenario, the vendor's documented example.
     const firstIds = providerModules().map((m) => m.scenarios?.[0]?.id);
-    expect(config.tabs.slice(1).map((t) => JSON.parse(t.variables ?? '{}').id)).toEqual(firstIds);
+    expect(config.tabs.slice(1, 4).map((t) => JSON.parse(t.variables ?? '{}').id)).toEqual(firstIds);
+    // The subscription tab watches a timed scenario that starts in progress.
+    expect(JSON.parse(config.tabs[4]?.variables ?? '{}')).toEqual({ id: '0e1a7ad0-0000-4000-8000-000000000020' });
   });
 
   it('never hands the development key across a proxy', async () => {
@@ -120,6 +129,25 @@ describe('the playground on the sandbox', () => {
     const { tabs } = await playgroundConfig(gw);
     for (const tab of tabs) {
       expect(validate(schema, parse(tab.query))).toEqual([]);
+      if (tab.name === 'WatchSession') {
+        // Over SSE, as GraphiQL's WebSocket would: the first event is the scenario's first step.
+        const client = createClient({ url: gw.gateway.url, headers: { authorization: `Bearer ${gw.gateway.devKey}` } });
+        const events = client.iterate({ query: tab.query, variables: JSON.parse(tab.variables ?? '{}') });
+        const first = await events.next();
+        await events.return?.();
+        client.dispose();
+        expect(first.value).toEqual({
+          data: {
+            sessionUpdated: {
+              status: 'IN_PROGRESS',
+              providerStatus: 'PENDING',
+              isTerminal: false,
+              reasonCode: 'MORE INFORMATION IS REQUIRED',
+            },
+          },
+        });
+        continue;
+      }
       const res = await gw.query(tab.query, JSON.parse(tab.variables ?? '{}'), gw.gateway.devKey);
       expect(res.status).toBe(200);
       expect(res.body.errors).toBeUndefined();
@@ -140,7 +168,7 @@ describe('the playground with configured keys', () => {
   it('prefills no key: the caller pastes their own', async () => {
     const config = await playgroundConfig(gw);
     expect(config.headers).toBeNull();
-    expect(config.tabs).toHaveLength(4);
+    expect(config.tabs).toHaveLength(5);
     const res = await gw.query(config.tabs[0]?.query ?? '', undefined, FULL_KEY);
     expect(res.body.data?.providers).toHaveLength(3);
   });

@@ -109,8 +109,40 @@ export function sessionOperation(provider: Provider, scenarios: readonly Scenari
 }
 
 /**
+ * A subscription tab on the first sandboxed provider's timed scenario that starts in progress (it changes every few
+ * seconds and ends approved), so a partner watches `sessionUpdated` push each step; null without one.
+ */
+export function watchOperation(sandboxed: readonly Provider[]): ExampleOperation | null {
+  for (const module of providerModules()) {
+    if (!sandboxed.includes(module.provider)) continue;
+    const timed = module.scenarios?.find(
+      (s) => s.description.startsWith('timed') && /→ IN_PROGRESS/.test(s.description),
+    );
+    if (!timed) continue;
+    const lines = [
+      ...comment(`Live updates (GraphQL over WebSocket): run this and watch the session move, each step pushed as it
+        happens, until a final status ends the stream. A timed scenario starts when first read and moves about every
+        3.5 s; restart the gateway to watch it again.`),
+      ...comment(`${timed.id}: ${timed.description}`),
+      'subscription WatchSession($id: String!) {',
+      `  sessionUpdated(provider: ${module.provider}, id: $id) {`,
+      '    status',
+      '    providerStatus',
+      '    isTerminal',
+      '    reasonCode',
+      '  }',
+      '}',
+      '',
+    ];
+    return { name: 'WatchSession', query: lines.join('\n'), variables: JSON.stringify({ id: timed.id }, null, 2) };
+  }
+  return null;
+}
+
+/**
  * The playground's example tabs: the providers overview, then one session query per sandboxed provider, built
- * from that provider's own scenario catalogue so that ids never drift from what the simulators serve.
+ * from that provider's own scenario catalogue so that ids never drift from what the simulators serve, then a
+ * subscription on a timed scenario.
  */
 export function exampleOperations(sandboxed: readonly Provider[]): ExampleOperation[] {
   const tabs = [PROVIDERS_OPERATION];
@@ -119,5 +151,7 @@ export function exampleOperations(sandboxed: readonly Provider[]): ExampleOperat
     const tab = sessionOperation(module.provider, module.scenarios ?? []);
     if (tab) tabs.push(tab);
   }
+  const watch = watchOperation(sandboxed);
+  if (watch) tabs.push(watch);
   return tabs;
 }

@@ -7,6 +7,7 @@ import 'graphiql/style.css';
 import './playground.css';
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
+import { createClient } from 'graphql-ws';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { PlaygroundConfig } from '../protocol.ts';
@@ -23,15 +24,37 @@ function definesOperation(query: string, name: string): boolean {
  * previous tab's name, which the document does not define, so that name is dropped.
  */
 function fetcherWithDefaults(config: PlaygroundConfig): Fetcher {
-  const fetcher = createGraphiQLFetcher({ url: config.endpoint });
   const defaults: Record<string, string> = config.headers ? JSON.parse(config.headers) : {};
+  const fetcherFor = fetchersByHeaders(config.endpoint);
   return (params, opts) => {
     const given: Record<string, string> = opts?.headers ?? {};
     const names = new Set(Object.keys(given).map((name) => name.toLowerCase()));
     const headers = { ...given };
     for (const [name, value] of Object.entries(defaults)) if (!names.has(name.toLowerCase())) headers[name] = value;
     const stale = params.operationName && !definesOperation(params.query, params.operationName);
-    return fetcher(stale ? { ...params, operationName: undefined } : params, { ...opts, headers });
+    return fetcherFor(headers)(stale ? { ...params, operationName: undefined } : params, { ...opts, headers });
+  };
+}
+
+/**
+ * One GraphiQL fetcher per set of headers: queries by HTTP, subscriptions over GraphQL over WebSocket to the same
+ * endpoint with the headers as connection params (checked at connection_init), so a key pasted into the headers
+ * editor opens a connection of its own. The graphql-ws client is made here, bundled, rather than by the toolkit,
+ * whose dynamic import of graphql-ws a browser cannot resolve.
+ */
+function fetchersByHeaders(endpoint: string): (headers: Record<string, string>) => Fetcher {
+  const url = new URL(endpoint, window.location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const fetchers = new Map<string, Fetcher>();
+  return (headers) => {
+    const key = JSON.stringify(headers);
+    let fetcher = fetchers.get(key);
+    if (!fetcher) {
+      const wsClient = createClient({ url: url.href, connectionParams: headers, lazy: true });
+      fetcher = createGraphiQLFetcher({ url: endpoint, wsClient });
+      fetchers.set(key, fetcher);
+    }
+    return fetcher;
   };
 }
 
