@@ -21,6 +21,9 @@ A batch, one of them missing (its error does not fail the others):
   [0] VERIFA ses_approved: approved (APPROVED, final; provider status "approved"); Jane Sample; drivers_license from US; face match 0.962 (passed)
   [1] VERIFA ses_missing: null, NOT_FOUND Verifa has no such session.
   [2] DIDIT d1d10200-0000-4000-8000-000000000005: waiting for a reviewer (IN_REVIEW; provider status "In Review"); reason POSSIBLE_MATCH_FOUND; Lucía Ortega Vidal; Passport from ESP; face match 0.9125 (passed)
+Watching VERIFA ses_approved until it is final:
+  VERIFA ses_approved: approved (APPROVED, final; provider status "approved"); Jane Sample; drivers_license from US; face match 0.962 (passed)
+  (the stream completed after the final status)
 `;
 
 describe('the typed-client example', () => {

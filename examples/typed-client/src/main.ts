@@ -15,6 +15,7 @@ import {
   SessionSummaryFragmentDoc,
   SessionsByRefDocument,
   type VerificationStatus,
+  WatchSessionDocument,
 } from './gql/graphql.ts';
 import { VerigateClient, type VerigateResult } from './verigate.ts';
 
@@ -112,6 +113,23 @@ export async function run(client: VerigateClient, print: (line: string) => void)
     print(`  [${i}] ${line}`);
   }
   ok &&= batch.data?.sessions.length === refs.length;
+  if (!ok) return false;
+
+  // A timed sandbox session (d1d10500-0000-4000-8000-000000000001) shows each step; a final one, a single event.
+  const watched = { provider: 'VERIFA', id: process.env.VERIGATE_WATCH ?? 'ses_approved' } satisfies {
+    provider: Provider;
+    id: string;
+  };
+  print(`Watching ${watched.provider} ${watched.id} until it is final:`);
+  let final = false;
+  for await (const event of client.subscribe(WatchSessionDocument, watched)) {
+    const session = event.data?.sessionUpdated && getFragmentData(SessionSummaryFragmentDoc, event.data.sessionUpdated);
+    print(`  ${session ? describe(session) : errorsAt(event).join('; ')}`);
+    final = session?.isTerminal ?? false;
+  }
+  print(final ? '  (the stream completed after the final status)' : '  (the stream ended before a final status)');
+  client.close();
+  ok &&= final;
   return ok;
 }
 

@@ -16,10 +16,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "query ProvidersOverview {\n  providers {\n    provider\n    sandbox\n    healthy\n    circuit\n  }\n}": typeof types.ProvidersOverviewDocument,
     "fragment SessionSummary on Session {\n  provider\n  providerSessionId\n  status\n  providerStatus\n  isTerminal\n  reasonCode\n  applicant {\n    fullName\n  }\n  kyc {\n    documentType\n    issuingCountry\n    expirationDate\n  }\n  face {\n    faceMatchScore\n    faceMatchPassed\n  }\n}\n\nquery SessionStatus($provider: Provider!, $id: String!) {\n  session(provider: $provider, id: $id) {\n    id\n    ...SessionSummary\n  }\n}\n\nquery SessionsByRef($refs: [SessionRefInput!]!) {\n  sessions(refs: $refs) {\n    id\n    ...SessionSummary\n  }\n}": typeof types.SessionSummaryFragmentDoc,
+    "subscription WatchSession($provider: Provider!, $id: String!) {\n  sessionUpdated(provider: $provider, id: $id) {\n    id\n    ...SessionSummary\n  }\n}": typeof types.WatchSessionDocument,
 };
 const documents: Documents = {
     "query ProvidersOverview {\n  providers {\n    provider\n    sandbox\n    healthy\n    circuit\n  }\n}": types.ProvidersOverviewDocument,
     "fragment SessionSummary on Session {\n  provider\n  providerSessionId\n  status\n  providerStatus\n  isTerminal\n  reasonCode\n  applicant {\n    fullName\n  }\n  kyc {\n    documentType\n    issuingCountry\n    expirationDate\n  }\n  face {\n    faceMatchScore\n    faceMatchPassed\n  }\n}\n\nquery SessionStatus($provider: Provider!, $id: String!) {\n  session(provider: $provider, id: $id) {\n    id\n    ...SessionSummary\n  }\n}\n\nquery SessionsByRef($refs: [SessionRefInput!]!) {\n  sessions(refs: $refs) {\n    id\n    ...SessionSummary\n  }\n}": types.SessionSummaryFragmentDoc,
+    "subscription WatchSession($provider: Provider!, $id: String!) {\n  sessionUpdated(provider: $provider, id: $id) {\n    id\n    ...SessionSummary\n  }\n}": types.WatchSessionDocument,
 };
 
 /**
@@ -44,6 +46,10 @@ export function graphql(source: "query ProvidersOverview {\n  providers {\n    p
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "fragment SessionSummary on Session {\n  provider\n  providerSessionId\n  status\n  providerStatus\n  isTerminal\n  reasonCode\n  applicant {\n    fullName\n  }\n  kyc {\n    documentType\n    issuingCountry\n    expirationDate\n  }\n  face {\n    faceMatchScore\n    faceMatchPassed\n  }\n}\n\nquery SessionStatus($provider: Provider!, $id: String!) {\n  session(provider: $provider, id: $id) {\n    id\n    ...SessionSummary\n  }\n}\n\nquery SessionsByRef($refs: [SessionRefInput!]!) {\n  sessions(refs: $refs) {\n    id\n    ...SessionSummary\n  }\n}"): (typeof documents)["fragment SessionSummary on Session {\n  provider\n  providerSessionId\n  status\n  providerStatus\n  isTerminal\n  reasonCode\n  applicant {\n    fullName\n  }\n  kyc {\n    documentType\n    issuingCountry\n    expirationDate\n  }\n  face {\n    faceMatchScore\n    faceMatchPassed\n  }\n}\n\nquery SessionStatus($provider: Provider!, $id: String!) {\n  session(provider: $provider, id: $id) {\n    id\n    ...SessionSummary\n  }\n}\n\nquery SessionsByRef($refs: [SessionRefInput!]!) {\n  sessions(refs: $refs) {\n    id\n    ...SessionSummary\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription WatchSession($provider: Provider!, $id: String!) {\n  sessionUpdated(provider: $provider, id: $id) {\n    id\n    ...SessionSummary\n  }\n}"): (typeof documents)["subscription WatchSession($provider: Provider!, $id: String!) {\n  sessionUpdated(provider: $provider, id: $id) {\n    id\n    ...SessionSummary\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
