@@ -58,7 +58,7 @@ export function subscriptionStreams(deps: SubscriptionStreamDeps): SubscriptionS
       // A refusal is sent as the stream's one event (graphql-sse recognises a result by its `data` key).
       const prepared = operations.prepare(params, context);
       if (Array.isArray(prepared)) return { data: undefined, errors: prepared };
-      const admission = service.admit(caller.name);
+      const admission = service.admit(caller.name, 'sse');
       if (admission instanceof GraphQLError) return { data: undefined, errors: [admission] };
       admissions.set(context, admission);
       return { ...prepared, contextValue: context };

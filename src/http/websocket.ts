@@ -110,7 +110,7 @@ export function subscriptionSockets(deps: SubscriptionSocketDeps): SubscriptionS
         };
         const prepared = operations.prepare(payload, contextValue);
         if (Array.isArray(prepared)) return prepared;
-        const admitted = service.admit(caller.name);
+        const admitted = service.admit(caller.name, 'ws');
         if (admitted instanceof GraphQLError) return [admitted];
         connection.active += 1;
         clearTimeout(connection.idle);

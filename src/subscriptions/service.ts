@@ -2,6 +2,7 @@ import type { GraphQLError } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { SubscriptionsConfig } from '../config/index.ts';
 import type { GatewayContext } from '../graphql/context.ts';
+import { logger } from '../logger.ts';
 import type { Provider } from '../model/session.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { SessionChanges } from '../sessions/changes.ts';
@@ -68,8 +69,11 @@ export class SubscriptionService implements FeedSource {
     });
   }
 
-  /** Admits one more subscription for `credential`, or says why not (a coded GraphQL error). */
-  admit(credential: string): Admission | GraphQLError {
+  /**
+   * Admits one more subscription for `credential`, or says why not (a coded GraphQL error). Its end is logged once,
+   * with the caller's name and how long it lasted (never the session).
+   */
+  admit(credential: string, transport: 'sse' | 'ws'): Admission | GraphQLError {
     if (this.#closing) {
       return subscriptionError(
         'SHUTTING_DOWN',
@@ -98,11 +102,14 @@ export class SubscriptionService implements FeedSource {
     }
     this.#perCredential.set(credential, held + 1);
     this.#open += 1;
+    const started = performance.now();
     let released = false;
     return {
       release: () => {
         if (released) return;
         released = true;
+        const durationMs = Math.round(performance.now() - started);
+        logger.info({ caller: credential, transport, durationMs, open: this.#open - 1 }, 'subscription ended');
         this.#open -= 1;
         const left = (this.#perCredential.get(credential) ?? 1) - 1;
         if (left > 0) this.#perCredential.set(credential, left);
