@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'graphql-sse';
 import { SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,5 +179,37 @@ describe('sessionUpdated over GraphQL over SSE', () => {
     const res = await gw.query(SESSION_UPDATED, { provider: 'VERIFA', id: 'ses_abc123' });
     expect(res.status).toBe(400);
     expect(res.body.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+});
+
+describe('sessionUpdated with TRUSTED_DOCUMENTS', () => {
+  const WATCH = 'subscription Watch($id: String!) { sessionUpdated(provider: DIDIT, id: $id) { status } }';
+  let trusted: TestGateway;
+  beforeAll(async () => {
+    const manifest = join(mkdtempSync(join(tmpdir(), 'verigate-trusted-')), 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ w1: WATCH }));
+    trusted = await startTestGateway({ TRUSTED_DOCUMENTS: manifest });
+  });
+  afterAll(() => trusted.close());
+
+  it('runs a listed subscription by its id or its text, and refuses any other with a code', async () => {
+    const byText = await overSse(trusted.gateway.url, FULL_KEY, WATCH, { id: DIDIT_DECLINED });
+    expect(byText.events).toEqual([{ data: { sessionUpdated: { status: 'DECLINED' } } }]);
+    const client = createClient({ url: trusted.gateway.url, headers: { authorization: `Bearer ${FULL_KEY}` } });
+    const byId = client.iterate({
+      query: '',
+      variables: { id: DIDIT_DECLINED },
+      extensions: { persistedQuery: { version: 1, sha256Hash: 'w1' } },
+    });
+    expect((await byId.next()).value).toEqual({ data: { sessionUpdated: { status: 'DECLINED' } } });
+    client.dispose();
+    const unlisted = await overSse(trusted.gateway.url, FULL_KEY, SESSION_UPDATED, {
+      provider: 'DIDIT',
+      id: DIDIT_DECLINED,
+    });
+    expect(unlisted).toEqual({
+      events: [{ errors: [expect.objectContaining({ extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } })] }],
+      end: { kind: 'complete' },
+    });
   });
 });
