@@ -231,6 +231,29 @@ describe('subscription lifetime and shutdown', () => {
     }
   });
 
+  it('closes a WebSocket connection that holds no subscription for SUBSCRIPTION_IDLE_SECONDS with 1000', async () => {
+    const idle = await startTestGateway({ SUBSCRIPTION_IDLE_SECONDS: '1' });
+    const closes: Array<{ code: number; reason: string }> = [];
+    const c = createClient({
+      url: idle.gateway.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${FULL_KEY}` },
+      lazy: false,
+      retryAttempts: 0,
+      onNonLazyError: () => {},
+      on: {
+        closed: (event) => closes.push({ code: (event as CloseEvent).code, reason: (event as CloseEvent).reason }),
+      },
+    });
+    try {
+      await until(() => closes.length > 0, 10_000, 'the idle close');
+      expect(closes).toEqual([{ code: 1000, reason: 'Idle' }]);
+    } finally {
+      await c.dispose();
+      await idle.close();
+    }
+  });
+
   it('closes open WebSocket streams with 1001 on shutdown, which clients retry, and shutdown does not wait for them', async () => {
     const other = await startTestGateway({ SHUTDOWN_TIMEOUT_SECONDS: '30' });
     const closes: Array<{ code: number; reason: string }> = [];
