@@ -93,6 +93,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const apollo = await startApollo(schema, config.graphql, redis);
   const authenticator = new Authenticator(keys, config.jwt);
   const subscriptions = subscriptionService(config, { registry, store, changes, redis });
+  metrics.observeSubscriptions(() => subscriptions.open);
   const operations = new SubscriptionOperations(schema, config.graphql.limits, trusted);
   const maxBodyBytes = config.graphql.limits.maxBodyBytes;
   const streams = subscriptionStreams({ service: subscriptions, operations, authenticator, maxBodyBytes });

@@ -50,6 +50,42 @@ describe('sessionUpdated over GraphQL over SSE', () => {
     });
   });
 
+  it('counts open subscriptions in /metrics while they last', async () => {
+    // A gateway of its own: the timed scenario starts its timeline at its first read.
+    const own = await startTestGateway({}, FAST);
+    const openNow = async () => {
+      const text = await (await request(own.gateway.url.replace(/graphql$/, 'metrics'))).body.text();
+      return /^verigate_subscriptions_open (\d+)$/m.exec(text)?.[1];
+    };
+    const client = createClient({ url: own.gateway.url, headers: { authorization: `Bearer ${FULL_KEY}` } });
+    const seen: Array<string | undefined> = [];
+    await new Promise<void>((resolve, reject) => {
+      let first = true;
+      client.subscribe(
+        { query: SESSION_UPDATED, variables: { provider: 'VERIFA', id: 'ses_timeline' } },
+        {
+          next: () => {
+            if (!first) return;
+            first = false;
+            openNow().then((n) => seen.push(n), reject);
+          },
+          error: reject,
+          complete: resolve,
+        },
+      );
+    });
+    client.dispose();
+    // The server releases the slot as the stream ends, which may be a moment after the client saw `complete`.
+    let after = await openNow();
+    for (let i = 0; i < 40 && after !== '0'; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await openNow();
+    }
+    seen.push(after);
+    await own.close();
+    expect(seen).toEqual(['1', '0']);
+  });
+
   it('sends a terminal session once and completes', async () => {
     const outcome = await overSse(gw.gateway.url, FULL_KEY, SESSION_UPDATED, { provider: 'DIDIT', id: DIDIT_DECLINED });
     expect(outcome).toEqual({

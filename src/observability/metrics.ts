@@ -175,6 +175,18 @@ export class GatewayMetrics {
     this.#webhookDeliveries.inc({ provider, outcome });
   }
 
+  /** `verigate_subscriptions_open`: subscriptions (SSE and WebSocket) this replica holds, read at each scrape. */
+  observeSubscriptions(open: () => number): void {
+    new Gauge({
+      name: 'verigate_subscriptions_open',
+      help: 'GraphQL subscriptions (SSE and WebSocket) open on this replica.',
+      registers: [this.registry],
+      collect() {
+        this.set(open());
+      },
+    });
+  }
+
   /** Counts one request in flight until the returned function is called. */
   requestStarted(): () => void {
     this.#inFlight.inc();
