@@ -41,7 +41,8 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Node runs as PID 1 (exec form, no shell in between) and handles SIGTERM itself: src/main.ts answers 503 on
-# /readyz, stops accepting, lets in-flight operations finish (10 s at most), closes pools and Redis, and exits.
-# Give the container a stop timeout above that (compose: stop_grace_period: 20s).
+# /readyz while still serving (SHUTDOWN_DELAY_SECONDS, 5 s), then stops accepting, lets in-flight operations finish
+# (SHUTDOWN_TIMEOUT_SECONDS, 10 s at most), closes pools and Redis, and exits; anything stuck 5 s past that is
+# logged and the process exits 1. Give the container a stop timeout above the 20 s (compose: stop_grace_period: 25s).
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/main.js"]
