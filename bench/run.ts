@@ -20,9 +20,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 import { Client, request } from 'undici';
+import { QUERY, SESSION, VARIABLES_QUERY } from './query.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -33,29 +34,13 @@ const REALISTIC_CONNECTIONS = Number(process.env.BENCH_REALISTIC_CONNECTIONS ?? 
 const LATENCY_OPS = Number(process.env.BENCH_LATENCY_OPS ?? 4_000);
 const ONLY_REALISTIC = process.env.BENCH_ONLY === 'realistic';
 const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
-const SESSION = '11111111-2222-3333-4444-555555555555';
+/** Other work on the machine, for the record: numbers on a shared machine mean little without it. */
+const LOAD_AT_START = loadavg()[0]?.toFixed(1);
 /** Another Didit scenario (status Declined), used only by the concurrency check. */
 const OTHER_SESSION = 'd1d10200-0000-4000-8000-000000000004';
 const KEY = 'bench-key-0123456789abcdef';
 
-/** The Didit example with ~30 fields across kyc, aml.hits, face, location, warnings and reviews. */
-export const QUERY = `query Bench {
-  session(provider: DIDIT, id: "${SESSION}") {
-    id status providerStatus isTerminal reasonCode createdAt
-    kyc { status documentType documentNumber issuingCountry dateOfBirth expirationDate firstName lastName fullName nationality }
-    aml { status totalHits score hits { caption score datasets topics } }
-    face { status faceMatchScore livenessScore ageEstimate }
-    location { status ip { address country city isVpnOrTor } device { brand osFamily } }
-    warnings { feature risk logType }
-    reviews { status comment createdAt }
-  }
-}`;
 const GRAPHQL_BODY = JSON.stringify({ query: QUERY, operationName: 'Bench' });
-/** The same operation as typed clients send it: one document, the id as a variable. */
-export const VARIABLES_QUERY = QUERY.replace('query Bench {', 'query Bench($id: String!) {').replace(
-  `id: "${SESSION}"`,
-  'id: $id',
-);
 const [BODY_HEAD, BODY_TAIL] = JSON.stringify({
   query: VARIABLES_QUERY,
   operationName: 'Bench',
@@ -446,7 +431,7 @@ const row = (k: string) => {
 };
 const header = ['| target | req/s | p50 ms | p99 ms | CPU ms/op | peak RSS MiB |', '|---|---:|---:|---:|---:|---:|'];
 const table = [
-  `Run ${results.date} on ${results.machine.cpu} (${results.machine.cores} cores, ${results.machine.memoryGiB} GiB), Node ${results.machine.node};`,
+  `Run ${results.date} on ${results.machine.cpu} (${results.machine.cores} cores, ${results.machine.memoryGiB} GiB), Node ${results.machine.node}; load average ${LOAD_AT_START} at the start, ${loadavg()[0]?.toFixed(1)} at the end (1 min);`,
   `${ROUNDS} alternating rounds of ${SECONDS} s per target; medians of the rounds. CPU ms/op: the serving process's own.`,
   ...(ONLY_REALISTIC
     ? []
