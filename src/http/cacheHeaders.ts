@@ -12,12 +12,14 @@ export function forbidStorage(res: ServerResponse): void {
 /** Adds `header` to the response's `Vary` list once (CORS varies on Origin, compression on Accept-Encoding). */
 export function varyOn(res: ServerResponse, header: string): void {
   const current = res.getHeader('vary');
-  const names =
-    current === undefined
-      ? []
-      : String(current)
-          .split(',')
-          .map((h) => h.trim());
+  // The usual case, once per answer: nothing there yet.
+  if (current === undefined) {
+    res.setHeader('vary', header);
+    return;
+  }
+  const names = String(current)
+    .split(',')
+    .map((h) => h.trim());
   if (names.some((h) => h.toLowerCase() === header.toLowerCase() || h === '*')) return;
   res.setHeader('vary', [...names, header].filter((h) => h !== '').join(', '));
 }

@@ -72,8 +72,7 @@ export function subscriptionStreams(deps: SubscriptionStreamDeps): SubscriptionS
     onNext: (_ctx, _req, result) => formatResult(result as ExecutionResult) as ExecutionResult,
   });
 
-  const route: Route = async (req, res, url) => {
-    if (url.pathname !== '/graphql' || !wantsEventStream(req)) return false;
+  const stream = async (req: IncomingMessage, res: ServerResponse): Promise<true> => {
     forbidStorage(res);
     if (service.closing) {
       writeErrors(res, 503, 'SHUTTING_DOWN', 'This gateway is shutting down; subscribe again.');
@@ -108,6 +107,9 @@ export function subscriptionStreams(deps: SubscriptionStreamDeps): SubscriptionS
     await pipeEvents(result, res, open);
     return true;
   };
+  // Declines synchronously (no promise) for every request that is not a stream.
+  const route: Route = (req, res, url) =>
+    url.pathname === '/graphql' && wantsEventStream(req) ? stream(req, res) : false;
 
   return {
     route,
@@ -157,8 +159,11 @@ async function pipeEvents(events: AsyncIterableIterator<string>, res: ServerResp
 
 function wantsEventStream(req: IncomingMessage): boolean {
   if (req.method !== 'GET' && req.method !== 'POST') return false;
+  const accept = req.headers.accept;
+  // Most requests name no event stream at all: no need to split their Accept.
+  if (accept === undefined || !/text\/event-stream/i.test(accept)) return false;
   // urql lists text/event-stream after the JSON types for every query: only a client that prefers it gets a stream.
-  const types = (req.headers.accept ?? '').split(',').map((t) => t.split(';')[0]?.trim().toLowerCase());
+  const types = accept.split(',').map((t) => t.split(';')[0]?.trim().toLowerCase());
   const stream = types.indexOf('text/event-stream');
   const json = types.findIndex((t) => t === 'application/json' || t === 'application/graphql-response+json');
   return stream !== -1 && (json === -1 || stream < json);

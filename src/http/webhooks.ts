@@ -41,28 +41,38 @@ export function webhooksRoute(deps: WebhooksDeps): Route {
   if (deps.config.veratad) endpoints.set('/webhooks/veratad', veratadWebhook(deps.config.veratad));
   if (deps.config.didit) endpoints.set('/webhooks/didit', diditWebhook(deps.config.didit));
   if (deps.config.verifa) endpoints.set('/webhooks/verifa', verifaWebhook(deps.config.verifa));
-  return async (req, res, url) => {
+  // Declines synchronously (no promise) for every other path.
+  return (req, res, url) => {
     const webhook = endpoints.get(url.pathname);
-    if (!webhook) return false;
-    const started = performance.now();
-    const outcome = await receive(webhook, req, res, deps);
-    const name = webhook.provider.toLowerCase();
-    deps.metrics.webhookDelivery(webhook.provider, outcome.outcome);
-    // One line per delivery: no session id, no signature, no body value.
-    logger.info(
-      {
-        webhook: name,
-        event: outcome.event ?? null,
-        verified: outcome.verified,
-        reason: outcome.reason ?? null,
-        outcome: outcome.outcome,
-        status: res.statusCode,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-      },
-      'webhook delivery',
-    );
-    return true;
+    return webhook ? deliver(webhook, req, res, deps) : false;
   };
+}
+
+/** One delivery to a webhook endpoint: received, recorded, logged. */
+async function deliver(
+  webhook: ProviderWebhook,
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: WebhooksDeps,
+): Promise<true> {
+  const started = performance.now();
+  const outcome = await receive(webhook, req, res, deps);
+  const name = webhook.provider.toLowerCase();
+  deps.metrics.webhookDelivery(webhook.provider, outcome.outcome);
+  // One line per delivery: no session id, no signature, no body value.
+  logger.info(
+    {
+      webhook: name,
+      event: outcome.event ?? null,
+      verified: outcome.verified,
+      reason: outcome.reason ?? null,
+      outcome: outcome.outcome,
+      status: res.statusCode,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    },
+    'webhook delivery',
+  );
+  return true;
 }
 
 interface Received {

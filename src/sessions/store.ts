@@ -151,6 +151,8 @@ export class SessionStore {
     if (first) emitUpstreamEvent({ type: 'cache', provider, result: 'miss', tier: first.name });
 
     const load = async () => {
+      // Nothing is kept without a tier (caching off): no load to outdate, no bytes to count.
+      if (this.#tiers.length === 0) return { value: await fetch(adapter), freshUntil: null };
       const current: Load = { outdated: false };
       const loads = this.#loads.get(key) ?? new Set<Load>();
       this.#loads.set(key, loads.add(current));
