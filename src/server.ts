@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { closeRedis, createRedis } from './cache/redisClient.ts';
 import { RedisKeyNames } from './cache/redisKeys.ts';
 import { type ApiKeyConfig, type Config, SCOPES } from './config/index.ts';
@@ -14,12 +13,11 @@ import { healthRoute } from './http/health.ts';
 import { listen } from './http/listener.ts';
 import { metricsRoute } from './http/metrics.ts';
 import { playgroundRoute } from './http/playground.ts';
-import { requestIdOf, writeErrors } from './http/respond.ts';
 import type { Route } from './http/route.ts';
+import { router } from './http/router.ts';
 import { subscriptionStreams } from './http/subscriptions.ts';
 import { webhooksRoute } from './http/webhooks.ts';
 import { subscriptionSockets } from './http/websocket.ts';
-import { logger } from './logger.ts';
 import type { Provider } from './model/session.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
 import { startTracing } from './observability/tracing.ts';
@@ -27,6 +25,7 @@ import { ProviderRegistry, type RegistryOptions } from './providers/index.ts';
 import { createSessionChanges, type SessionChanges } from './sessions/changes.ts';
 import { type RefresherOptions, SessionRefresher } from './sessions/refresher.ts';
 import { SessionStore, type SessionStoreOptions } from './sessions/store.ts';
+import { Shutdown } from './shutdown.ts';
 import { SubscriptionOperations } from './subscriptions/operation.ts';
 import { SubscriptionService, type SubscriptionServiceDeps } from './subscriptions/service.ts';
 import { createDeliveryLog } from './webhooks/replay.ts';
@@ -128,14 +127,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       maxBodyBytes: config.graphql.limits.maxBodyBytes,
     }),
   ];
-  const listener = await listen(config.server, (req, res) => {
-    if (draining) res.setHeader('connection', 'close');
-    route(routes, req, res).catch((error: unknown) => {
-      logger.error({ err: error instanceof Error ? error.message : String(error) }, 'request handler failed');
-      if (!res.headersSent) writeErrors(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
-      else res.destroy();
-    });
-  });
+  const listener = await listen(
+    config.server,
+    router(routes, () => draining),
+  );
 
   // GraphQL over WebSocket: upgrades of /graphql.
   const sockets = subscriptionSockets({
@@ -146,8 +141,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     maxPayloadBytes: maxBodyBytes,
   });
 
-  let step: string | null = null;
-  const steps: Array<[string, () => Promise<void> | void]> = [
+  const shutdown = new Shutdown(() => {
+    draining = true;
+    // Nothing new starts while draining: no refresh from a webhook, no sandbox webhook.
+    refresher.close();
+    registry.deliverWebhooksTo(null);
+  }, [
     // Before the HTTP drain, which would otherwise wait its whole timeout for streams that never finish.
     [
       'subscriptions',
@@ -174,24 +173,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     ['upstream pools and simulators', () => registry.close()],
     ['metrics', () => metrics.close()],
     ['tracing exporter', () => tracing?.close()],
-  ];
-  let closing: Promise<void> | null = null;
-  const close = (closeOptions: CloseOptions = {}) => {
-    closing ??= (async () => {
-      draining = true;
-      // Nothing new starts while draining: no refresh from a webhook, no sandbox webhook.
-      refresher.close();
-      registry.deliverWebhooksTo(null);
-      step = 'announcing draining on /readyz';
-      if (closeOptions.announceMs) await new Promise((resolve) => setTimeout(resolve, closeOptions.announceMs));
-      for (const [name, run] of steps) {
-        step = name;
-        await run();
-      }
-      step = 'done';
-    })();
-    return closing;
-  };
+  ]);
 
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   // A wildcard bind is reachable on loopback too; the URL printed is one a local client can open.
@@ -205,8 +187,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     registry,
     changes,
     devKey,
-    close,
-    shutdownStep: () => step,
+    close: (options: CloseOptions = {}) => shutdown.run(options.announceMs),
+    shutdownStep: () => shutdown.step,
   };
 }
 
@@ -227,14 +209,3 @@ function subscriptionService(
 }
 
 const webhookKey = (provider: Provider) => provider.toLowerCase() as keyof Config['webhooks'];
-
-async function route(routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
-  res.setHeader('x-request-id', requestIdOf(req));
-  const url = new URL(req.url ?? '/', 'http://gateway.local');
-  for (const r of routes) {
-    // Most routes decline synchronously: only a promise is awaited (each await is a turn of the microtask queue).
-    const answered = r(req, res, url);
-    if (answered === true || (answered !== false && (await answered))) return;
-  }
-  writeErrors(res, 404, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.');
-}
