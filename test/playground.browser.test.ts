@@ -161,6 +161,7 @@ describe.skipIf(!haveChromium)('the playground in Chromium', () => {
   it('runs the subscription tab over WebSocket, under the CSP, until the timed session is approved', async () => {
     await page.locator('.graphiql-tab', { hasText: 'WatchSession' }).click();
     await page.locator('.graphiql-editor-tool').getByText('"0e1a7ad0-0000-4000-8000-000000000020"').waitFor();
+    await page.locator('.graphiql-query-editor').getByText('WatchSession').first().waitFor();
     const socket = page.waitForEvent('websocket');
     await page.locator('.graphiql-execute-button').click();
     expect((await socket).url()).toBe(gw.gateway.url.replace(/^http/, 'ws'));

@@ -12,16 +12,27 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { PlaygroundConfig } from '../protocol.ts';
 
-/** True when `query` defines an operation called `name` (operation names are plain identifiers). */
-function definesOperation(query: string, name: string): boolean {
-  return new RegExp(`\\b(query|mutation|subscription)\\s+${name}\\b`).test(query);
+/** The names of the operations `query` defines (operation names are plain identifiers). */
+function operationNames(query: string): string[] {
+  return [...query.matchAll(/\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/g)].map((m) => m[1] ?? '');
+}
+
+/**
+ * The operation to run: the one GraphiQL names when the document defines it, else the document's only one. The
+ * toolkit's fetcher sends an operation over WebSocket only when it finds a subscription by that name, so a missing
+ * name would send a subscription over HTTP.
+ */
+function operationToRun(query: string, given: string | undefined | null): string | undefined {
+  const names = operationNames(query);
+  if (given && names.includes(given)) return given;
+  return names.length === 1 ? names[0] : undefined;
 }
 
 /**
  * Sends the starting headers (the development key) under whatever the headers editor says, matching names
  * without regard to case, so tabs restored from storage, which keep no headers, still authenticate.
  * GraphiQL learns a tab's operation name a moment after the tab is opened; a run in between would send the
- * previous tab's name, which the document does not define, so that name is dropped.
+ * previous tab's name, which the document does not define, so the document's own operation is named instead.
  */
 function fetcherWithDefaults(config: PlaygroundConfig): Fetcher {
   const defaults: Record<string, string> = config.headers ? JSON.parse(config.headers) : {};
@@ -31,8 +42,8 @@ function fetcherWithDefaults(config: PlaygroundConfig): Fetcher {
     const names = new Set(Object.keys(given).map((name) => name.toLowerCase()));
     const headers = { ...given };
     for (const [name, value] of Object.entries(defaults)) if (!names.has(name.toLowerCase())) headers[name] = value;
-    const stale = params.operationName && !definesOperation(params.query, params.operationName);
-    return fetcherFor(headers)(stale ? { ...params, operationName: undefined } : params, { ...opts, headers });
+    const operationName = operationToRun(params.query, params.operationName);
+    return fetcherFor(headers)({ ...params, operationName }, { ...opts, headers });
   };
 }
 
