@@ -91,6 +91,11 @@ describe.skipIf(!haveChromium)('the playground in Chromium', () => {
       if (m.type() === 'error') problems.push(`console: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // A refused request, named with what was sent, so a failure says which one.
+    page.on('response', (r) => {
+      if (r.status() >= 400)
+        problems.push(`answer ${r.status()}: ${r.request().method()} ${r.url()} ${r.request().postData() ?? ''}`);
+    });
     page.on('requestfailed', (r) => {
       // Leaving a page aborts what it was still loading (a worker script, say); anything else is a failure.
       if (r.failure()?.errorText !== 'net::ERR_ABORTED')

@@ -7,6 +7,7 @@ import 'graphiql/style.css';
 import './playground.css';
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
+import { type DocumentNode, parse } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -28,6 +29,15 @@ function operationToRun(query: string, given: string | undefined | null): string
   return names.length === 1 ? names[0] : undefined;
 }
 
+/** The document being sent, parsed; undefined when it does not parse (the server will say why). */
+function parsed(query: string): DocumentNode | undefined {
+  try {
+    return parse(query);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Sends the starting headers (the development key) under whatever the headers editor says, matching names
  * without regard to case, so tabs restored from storage, which keep no headers, still authenticate.
@@ -43,7 +53,10 @@ function fetcherWithDefaults(config: PlaygroundConfig): Fetcher {
     const headers = { ...given };
     for (const [name, value] of Object.entries(defaults)) if (!names.has(name.toLowerCase())) headers[name] = value;
     const operationName = operationToRun(params.query, params.operationName);
-    return fetcherFor(headers)({ ...params, operationName }, { ...opts, headers });
+    // The toolkit picks WebSocket from `documentAST`, which GraphiQL parses from the editor after a debounce: on a
+    // busy machine a run can come before it, and a subscription would go over HTTP. Parse what is being sent.
+    const documentAST = parsed(params.query) ?? opts?.documentAST;
+    return fetcherFor(headers)({ ...params, operationName }, { ...opts, headers, documentAST });
   };
 }
 
