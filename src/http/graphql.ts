@@ -172,9 +172,8 @@ async function writeResult(
   generation: number,
 ): Promise<void> {
   const { res, record, scope } = x;
-  for (const [key, value] of result.headers) res.setHeader(key, value);
-  // Apollo's own hint on persisted-query misses (`no-cache`) is not enough for the rest: one rule for every answer.
-  forbidStorage(res);
+  // Apollo's own hint on persisted-query misses (`no-cache`) is not copied: the `no-store` set on arrival stands.
+  for (const [key, value] of result.headers) if (key !== 'cache-control') res.setHeader(key, value);
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'chunked') {
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
