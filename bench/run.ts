@@ -7,7 +7,8 @@
  * and, the way real clients ask (every request a new session id, passed as a variable; Didit v1, 3.5 KB):
  *   (e) the pass-through proxy, reading the id from the variables
  *   (f) Verigate with caching off
- *   (g) only with BENCH_BASELINE_DIST: (f) from another build, to measure a change against it in the same run
+ *   (g) only with BENCH_BASELINE_DIST: (f) from another build, to measure a change against it in the same run;
+ *       a comma-separated list runs each build as (g), (h), (i), …
  * plus the latency each adds at one connection. Then: upstream calls per operation, 50 concurrent identical
  * operations, and a 100k-operation soak of (f).
  * Results go to bench/results/latest.json and into docs/benchmarks.md between the bench markers.
@@ -100,9 +101,13 @@ function ask<T>(child: Child, message: Record<string, unknown>): Promise<T> {
   });
 }
 
-/** CPU time (user + system) the child has used, ms. */
-function cpuMs(child: Child): number {
-  const fields = readFileSync(`/proc/${child.proc.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+/**
+ * CPU time (user + system) the child has used, ms: all its threads, or only its main (JavaScript) thread, which
+ * bounds its throughput; the difference is mostly V8's GC helper threads, whose share varies from process to process.
+ */
+function cpuMs(child: Child, mainThread = false): number {
+  const path = mainThread ? `/proc/${child.proc.pid}/task/${child.proc.pid}/stat` : `/proc/${child.proc.pid}/stat`;
+  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
   // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
@@ -130,6 +135,7 @@ interface Target {
 
 async function load(target: Target, seconds: number, amount?: number) {
   const cpuBefore = cpuMs(target.server);
+  const mainBefore = cpuMs(target.server, true);
   const result = await autocannon({
     url: target.url,
     method: target.method,
@@ -147,6 +153,7 @@ async function load(target: Target, seconds: number, amount?: number) {
     p99: result.latency.p99,
     total: result.requests.total,
     cpuMsPerOp: (cpuMs(target.server) - cpuBefore) / Math.max(1, result.requests.total),
+    mainMsPerOp: (cpuMs(target.server, true) - mainBefore) / Math.max(1, result.requests.total),
   };
 }
 
@@ -220,9 +227,18 @@ const realisticEnv = {
 };
 const realisticFlags = [...GATEWAY_NODE_FLAGS, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
 const realistic = await start('gateway', [], realisticEnv, realisticFlags);
-const baseline = BASELINE_DIST
-  ? await start('gateway', [], { ...realisticEnv, BENCH_DIST: BASELINE_DIST }, realisticFlags)
-  : null;
+/** Other builds of (f), in the same alternating rounds: (g) for the first, then (h), (i), … */
+const baselines = await Promise.all(
+  (BASELINE_DIST ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map(async (dir, i) => ({
+      name: String.fromCharCode('g'.charCodeAt(0) + i),
+      dir,
+      server: await start('gateway', [], { ...realisticEnv, BENCH_DIST: dir }, realisticFlags),
+    })),
+);
+const baseline = baselines[0] ?? null;
 
 const gql = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
 const today = { method: 'POST', headers: gql, body: GRAPHQL_BODY, connections: CONNECTIONS, upstream: sim } as const;
@@ -257,18 +273,14 @@ const allTargets: Target[] = [
     upstream: anyId,
     ...distinct,
   },
-  ...(baseline
-    ? [
-        {
-          name: 'g',
-          label: `(g) ${BASELINE_DIST}, distinct ids`,
-          url: baseline.url,
-          server: baseline,
-          upstream: anyId,
-          ...distinct,
-        },
-      ]
-    : []),
+  ...baselines.map((b) => ({
+    name: b.name,
+    label: `(${b.name}) ${b.dir}, distinct ids`,
+    url: b.server.url,
+    server: b.server,
+    upstream: anyId,
+    ...distinct,
+  })),
 ];
 const targets = ONLY_REALISTIC ? allTargets.filter((t) => t.distinctIds) : allTargets;
 const byName = (name: string) => allTargets.find((t) => t.name === name) as Target;
@@ -289,7 +301,7 @@ process.stdout.write(
 );
 for (const t of targets) await load(t, 2); // warm-up
 
-type Round = { rps: number; p50: number; p99: number; cpuMsPerOp: number };
+type Round = { rps: number; p50: number; p99: number; cpuMsPerOp: number; mainMsPerOp: number };
 const rounds: Record<string, Round[]> = Object.fromEntries(allTargets.map((t) => [t.name, []]));
 const calls: Record<string, { ops: number; upstream: number }> = Object.fromEntries(
   allTargets.map((t) => [t.name, { ops: 0, upstream: 0 }]),
@@ -304,7 +316,7 @@ for (let r = 0; r < ROUNDS; r += 1) {
     tally.ops += m.total;
     tally.upstream += count;
     process.stdout.write(
-      `  round ${r + 1} ${t.label}: ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, CPU ${m.cpuMsPerOp.toFixed(3)} ms/op\n`,
+      `  round ${r + 1} ${t.label}: ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, CPU ${m.cpuMsPerOp.toFixed(3)} ms/op (main thread ${m.mainMsPerOp.toFixed(3)})\n`,
     );
   }
 }
@@ -383,7 +395,15 @@ if (SOAK > 0) {
 }
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
-type Summary = { label: string; rps: number; p50: number; p99: number; cpuMsPerOp: number; rssMiB: number };
+type Summary = {
+  label: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuMsPerOp: number;
+  mainMsPerOp: number;
+  rssMiB: number;
+};
 const summary: Record<string, Summary> = Object.fromEntries(
   targets.map((t) => {
     const rs = rounds[t.name] ?? [];
@@ -395,6 +415,7 @@ const summary: Record<string, Summary> = Object.fromEntries(
         p50: median(rs.map((x) => x.p50)),
         p99: median(rs.map((x) => x.p99)),
         cpuMsPerOp: Math.round(median(rs.map((x) => x.cpuMsPerOp)) * 1000) / 1000,
+        mainMsPerOp: Math.round(median(rs.map((x) => x.mainMsPerOp)) * 1000) / 1000,
         rssMiB: peakRssMiB(t.server),
       },
     ];
@@ -427,12 +448,15 @@ writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringi
 
 const row = (k: string) => {
   const s = summary[k] as Summary;
-  return `| ${s.label} | ${s.rps} | ${s.p50} | ${s.p99} | ${s.cpuMsPerOp.toFixed(3)} | ${s.rssMiB} |`;
+  return `| ${s.label} | ${s.rps} | ${s.p50} | ${s.p99} | ${s.cpuMsPerOp.toFixed(3)} | ${s.mainMsPerOp.toFixed(3)} | ${s.rssMiB} |`;
 };
-const header = ['| target | req/s | p50 ms | p99 ms | CPU ms/op | peak RSS MiB |', '|---|---:|---:|---:|---:|---:|'];
+const header = [
+  '| target | req/s | p50 ms | p99 ms | CPU ms/op | main thread ms/op | peak RSS MiB |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+];
 const table = [
   `Run ${results.date} on ${results.machine.cpu} (${results.machine.cores} cores, ${results.machine.memoryGiB} GiB), Node ${results.machine.node}; load average ${LOAD_AT_START} at the start, ${loadavg()[0]?.toFixed(1)} at the end (1 min);`,
-  `${ROUNDS} alternating rounds of ${SECONDS} s per target; medians of the rounds. CPU ms/op: the serving process's own.`,
+  `${ROUNDS} alternating rounds of ${SECONDS} s per target; medians of the rounds. CPU ms/op: the serving process's own, all threads; main thread: its JavaScript thread only.`,
   ...(ONLY_REALISTIC
     ? []
     : [
@@ -450,14 +474,14 @@ const table = [
   ...header,
   ...targets.filter((t) => t.distinctIds).map((t) => row(t.name)),
   '',
-  `- (f) / (e) = **${results.ratios.fOverE}** (target ≥ 0.33)${baseline ? `; (g) / (e) = ${results.ratios.gOverE}` : ''}`,
+  `- (f) / (e) = **${results.ratios.fOverE}** (target ≥ 0.33)${baselines.map((b) => `; (${b.name}) / (e) = ${ratio(b.name, 'e')}`).join('')}`,
   `- one connection, ${LATENCY_OPS} sequential operations each (alternating batches), p50 / p99 ms: ${Object.entries(
     oneConnectionMs,
   )
     .map(([k, v]) => `(${k}) ${v.p50} / ${v.p99}`)
     .join(
       ', ',
-    )}; Verigate adds **${addedMs('f')} ms** at the median (aim ≤ 0.3)${baseline ? `, (g) ${addedMs('g')} ms` : ''}`,
+    )}; Verigate adds **${addedMs('f')} ms** at the median (aim ≤ 0.3)${baselines.map((b) => `, (${b.name}) ${addedMs(b.name)} ms`).join('')}`,
   ONLY_REALISTIC
     ? `- upstream calls per operation (500 sequential operations): (f) **${exactCalls.distinctIds}**`
     : `- upstream calls per operation (500 sequential operations each): (c) **${exactCalls.uncached}**, (d) **${exactCalls.cached}**, (f) **${exactCalls.distinctIds}**; under load, counted over each round (stragglers of the previous round included): (c) ${perOp('c')}, (d) ${perOp('d')}, (f) ${perOp('f')}`,
@@ -483,7 +507,7 @@ try {
   // docs/benchmarks.md is optional for a local run
 }
 
-for (const child of [sim, proxy, uncached, cached, anyId, idProxy, realistic, ...(baseline ? [baseline] : [])]) {
+for (const child of [sim, proxy, uncached, cached, anyId, idProxy, realistic, ...baselines.map((b) => b.server)]) {
   child.proc.removeAllListeners('exit');
   child.proc.send({ type: 'stop' });
   setTimeout(() => child.proc.kill('SIGKILL'), 3_000).unref();
