@@ -16,7 +16,9 @@
  * BENCH_REALISTIC_CONNECTIONS (32), BENCH_LATENCY_OPS (one-connection operations per target, 4000),
  * BENCH_SOAK (operations, default 100000; 0 skips), BENCH_PROFILE=1 (CPU profile of (c) and (f) into
  * bench/results/), BENCH_ONLY=realistic ((e), (f), (g) only; docs/benchmarks.md left alone),
- * BENCH_BASELINE_DIST (a copy of dist/ inside the repository, e.g. dist-baseline, run as (g)).
+ * BENCH_BASELINE_DIST (copies of dist/ inside the repository, comma-separated, run as (g), (h), …),
+ * BENCH_GATEWAY_FLAGS (V8 flags of the gateways, default the container's), BENCH_BASELINE_GATEWAY_FLAGS (those of
+ * (g) alone, default BENCH_GATEWAY_FLAGS: set both, with one dist twice, to measure V8 flags in one run).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -225,8 +227,11 @@ const realisticEnv = {
   CACHE_ACTIVE_TTL_SECONDS: '0',
   BENCH_DEDUP: '0',
 };
-const realisticFlags = [...GATEWAY_NODE_FLAGS, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
-const realistic = await start('gateway', [], realisticEnv, realisticFlags);
+const profileFlags = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+const realistic = await start('gateway', [], realisticEnv, [...GATEWAY_NODE_FLAGS, ...profileFlags]);
+const BASELINE_NODE_FLAGS = (process.env.BENCH_BASELINE_GATEWAY_FLAGS ?? GATEWAY_NODE_FLAGS.join(' '))
+  .split(' ')
+  .filter(Boolean);
 /** Other builds of (f), in the same alternating rounds: (g) for the first, then (h), (i), … */
 const baselines = await Promise.all(
   (BASELINE_DIST ?? '')
@@ -235,7 +240,10 @@ const baselines = await Promise.all(
     .map(async (dir, i) => ({
       name: String.fromCharCode('g'.charCodeAt(0) + i),
       dir,
-      server: await start('gateway', [], { ...realisticEnv, BENCH_DIST: dir }, realisticFlags),
+      server: await start('gateway', [], { ...realisticEnv, BENCH_DIST: dir }, [
+        ...BASELINE_NODE_FLAGS,
+        ...profileFlags,
+      ]),
     })),
 );
 const baseline = baselines[0] ?? null;

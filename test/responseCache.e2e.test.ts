@@ -85,3 +85,19 @@ describe('a reused answer lives no longer than its sessions', () => {
     }
   });
 });
+
+describe('with the session cache off', () => {
+  it('answers every identical operation afresh: no answer is ever reused', async () => {
+    const gw = await startTestGateway({ CACHE_TERMINAL_TTL_SECONDS: '0', CACHE_ACTIVE_TTL_SECONDS: '0' });
+    try {
+      const sim = gw.simulator('VERIFA');
+      sim.resetCount();
+      const first = await gw.query(APPROVED);
+      const second = await gw.query(APPROVED);
+      expect(second.body).toEqual(first.body);
+      expect(sim.requestCount()).toBe(2);
+    } finally {
+      await gw.close();
+    }
+  });
+});

@@ -19,9 +19,15 @@ export interface CachedResponse {
 export class ResponseCache {
   readonly #lru: LRUCache<string, CachedResponse>;
   #generation = 0;
+  /**
+   * False when the session cache keeps nothing: no answer can then be fresh, so requests are not even keyed (a
+   * SHA-256 of the body per operation saved).
+   */
+  readonly enabled: boolean;
 
   /** At most `maxBytes` of response bodies in memory (default 16 MiB); a larger body is answered, not kept. */
-  constructor(maxBytes = 16 * 1024 * 1024) {
+  constructor({ maxBytes = 16 * 1024 * 1024, enabled = true }: { maxBytes?: number; enabled?: boolean } = {}) {
+    this.enabled = enabled;
     this.#lru = new LRUCache<string, CachedResponse>({
       maxSize: maxBytes,
       sizeCalculation: (entry) => Math.max(1, entry.body.length),

@@ -130,7 +130,7 @@ async function answer(deps: GraphQLRouteDeps, x: Exchange): Promise<void> {
   // An identical operation from the same credential, answered from fresh sessions only, is answered again as is.
   // Checked here: after authentication, the body checks and trusted-document admission.
   const cacheKey =
-    x.req.method === 'POST' && typeof request.body === 'object'
+    deps.responses.enabled && x.req.method === 'POST' && typeof request.body === 'object'
       ? ResponseCache.keyOf(x.req.headers.authorization, x.req.headers.accept, read.rawBody)
       : null;
   if (cacheKey && (await replay(deps.responses, cacheKey, x))) return;

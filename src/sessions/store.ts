@@ -55,6 +55,11 @@ export class SessionStore {
     this.#tiers = tiers;
   }
 
+  /** Whether sessions are kept at all (a TTL above 0). Without, no answer is ever fresh, so none is reused whole. */
+  get caches(): boolean {
+    return this.#tiers.length > 0;
+  }
+
   static create(config: Config, registry: ProviderRegistry, options: SessionStoreOptions = {}): SessionStore {
     const cacheOn = config.cache.terminalTtlSeconds > 0 || config.cache.activeTtlSeconds > 0;
     const tiers: CacheTier<Cached>[] = [];
