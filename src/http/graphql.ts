@@ -12,7 +12,7 @@ import {
 } from '../graphql/plugins/operationLog.ts';
 import type { TrustedDocumentList } from '../graphql/plugins/trustedDocuments.ts';
 import { ResponseCache } from '../graphql/responseCache.ts';
-import { logger } from '../logger.ts';
+import { operationLogger } from '../logger.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import { withOperationSpan } from '../observability/tracing.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
@@ -79,7 +79,7 @@ async function serveOperation(deps: GraphQLRouteDeps, req: IncomingMessage, res:
     const durationMs = performance.now() - started;
     const status = failed ? 500 : res.statusCode;
     const summary = summarizeOperation({ requestId, caller: callerName, status, durationMs, scope });
-    logOperation(logger, summary);
+    logOperation(operationLogger, summary);
     deps.metrics.observeOperation(summary.operationType, summary.outcome, durationMs / 1000, summary.errorCodes);
   }
 }
