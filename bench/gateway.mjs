@@ -6,8 +6,11 @@ const { loadConfig } = await import(new URL('config/index.js', dist).href);
 const { logger } = await import(new URL('logger.js', dist).href);
 const { startGateway } = await import(new URL('server.js', dist).href);
 
-logger.level = 'silent';
-const gateway = await startGateway(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent' }), {
+// The one info line per operation is written, as in production (bench/run.ts sends it to /dev/null); BENCH_LOG=0
+// silences it.
+const LOG_LEVEL = process.env.BENCH_LOG === '0' ? 'silent' : 'info';
+logger.level = LOG_LEVEL;
+const gateway = await startGateway(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL }), {
   store: { dedupInFlight: process.env.BENCH_DEDUP !== '0' },
 });
 process.send?.({ type: 'ready', url: gateway.url });

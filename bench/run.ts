@@ -18,7 +18,9 @@
  * bench/results/), BENCH_ONLY=realistic ((e), (f), (g) only; docs/benchmarks.md left alone),
  * BENCH_BASELINE_DIST (copies of dist/ inside the repository, comma-separated, run as (g), (h), …),
  * BENCH_GATEWAY_FLAGS (V8 flags of the gateways, default the container's), BENCH_BASELINE_GATEWAY_FLAGS (those of
- * (g) alone, default BENCH_GATEWAY_FLAGS: set both, with one dist twice, to measure V8 flags in one run).
+ * (g) alone, default BENCH_GATEWAY_FLAGS: set both, with one dist twice, to measure V8 flags in one run),
+ * BENCH_LOG=0 (the gateways do not write their per-operation log line; by default they write it, to /dev/null),
+ * BENCH_BASELINE_ENV (JSON, extra environment of the baseline builds, e.g. '{"BENCH_LOG":"0"}').
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -37,6 +39,7 @@ const REALISTIC_CONNECTIONS = Number(process.env.BENCH_REALISTIC_CONNECTIONS ?? 
 const LATENCY_OPS = Number(process.env.BENCH_LATENCY_OPS ?? 4_000);
 const ONLY_REALISTIC = process.env.BENCH_ONLY === 'realistic';
 const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
+const BASELINE_ENV = JSON.parse(process.env.BENCH_BASELINE_ENV ?? '{}') as Record<string, string>;
 /** Other work on the machine, for the record: numbers on a shared machine mean little without it. */
 const LOAD_AT_START = loadavg()[0]?.toFixed(1);
 /** Another Didit scenario (status Declined), used only by the concurrency check. */
@@ -71,13 +74,15 @@ function start(
 ): Promise<Child> {
   // Verigate runs as the container runs it, from dist/ (bench/gateway.mjs); the baselines from bench/servers.ts.
   const gateway = role === 'gateway';
+  const childEnv = { ...process.env, ...env };
   const proc = fork(
     new URL(gateway ? './gateway.mjs' : './servers.ts', import.meta.url),
     gateway ? args : [role, ...args],
     {
-      env: { ...process.env, ...env },
+      env: childEnv,
       execArgv: ['--expose-gc', ...execArgv],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // A gateway writes its log lines to /dev/null: the cost of writing them, not of reading them.
+      stdio: ['ignore', gateway ? 'ignore' : 'inherit', 'inherit', 'ipc'],
     },
   );
   children.push(proc);
@@ -240,7 +245,7 @@ const baselines = await Promise.all(
     .map(async (dir, i) => ({
       name: String.fromCharCode('g'.charCodeAt(0) + i),
       dir,
-      server: await start('gateway', [], { ...realisticEnv, BENCH_DIST: dir }, [
+      server: await start('gateway', [], { ...realisticEnv, ...BASELINE_ENV, BENCH_DIST: dir }, [
         ...BASELINE_NODE_FLAGS,
         ...profileFlags,
       ]),
