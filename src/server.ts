@@ -83,7 +83,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const changes = createSessionChanges(redis);
   // Every replica drops its memory copy of a session, and its whole answers, when any replica hears it changed.
   const unfollow = store.followChanges(changes);
-  const responses = new ResponseCache({ enabled: store.caches });
+  const responses = new ResponseCache({ maxBytes: config.cache.responseMaxBytes, enabled: store.caches });
   const unclear = changes.subscribe(() => responses.clear());
   const refresher = new SessionRefresher(store, changes, options.refresher);
   const { keys, devKey } = devKeys(config);

@@ -101,3 +101,25 @@ describe('with the session cache off', () => {
     }
   });
 });
+
+describe('RESPONSE_CACHE_MAX_BYTES', () => {
+  it('keeps no answer larger than the budget: each identical operation is looked up again, and answered whole', async () => {
+    // The answer to APPROVED is 79 bytes: a 64-byte budget cannot hold it.
+    const gw = await startTestGateway({ CACHE_TERMINAL_TTL_SECONDS: '300', RESPONSE_CACHE_MAX_BYTES: '64' });
+    try {
+      const first = await gw.query(APPROVED);
+      const hits = await sessionCacheHits(gw);
+      const second = await gw.query(APPROVED);
+      expect(second.body).toEqual(first.body);
+      expect(second.body).toEqual({ data: { session: { status: 'APPROVED', kyc: { documentNumber: 'D81234567' } } } });
+      // Served from the session cache, not from a kept answer.
+      expect(await sessionCacheHits(gw)).toBe(hits + 1);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('is refused at start when it is not a positive whole number', async () => {
+    await expect(startTestGateway({ RESPONSE_CACHE_MAX_BYTES: '0' })).rejects.toThrow(/RESPONSE_CACHE_MAX_BYTES/);
+  });
+});

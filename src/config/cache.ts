@@ -12,6 +12,8 @@ export interface CacheConfig {
   maxEntries: number;
   /** Bytes the in-memory LRU may hold, estimated from the vendor bodies each entry was parsed from. */
   maxBytes: number;
+  /** Bytes of answer bodies the response cache may hold (identical operations answered again). */
+  responseMaxBytes: number;
   /** How long past its TTL a terminal session may be served, marked stale, while its provider is down (0: never). */
   staleIfErrorSeconds: number;
   /** AES-256-GCM key for values in Redis; null outside production means a random per-process key. */
@@ -37,6 +39,12 @@ export const cacheEnv = {
     .int()
     .min(1)
     .default(64 * 1024 * 1024),
+  /** 16 MiB: a few thousand answers of a few KiB; counted in the heap budget beside CACHE_MAX_BYTES. */
+  RESPONSE_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(16 * 1024 * 1024),
   CACHE_STALE_IF_ERROR_SECONDS: z.coerce.number().int().min(0).default(0),
   CACHE_ENCRYPTION_KEY: optionalText.pipe(
     z
@@ -59,6 +67,7 @@ export function cacheConfig(env: CacheEnv, problems: string[]): CacheConfig {
     activeTtlSeconds: env.CACHE_ACTIVE_TTL_SECONDS,
     maxEntries: env.CACHE_MAX_ENTRIES,
     maxBytes: env.CACHE_MAX_BYTES,
+    responseMaxBytes: env.RESPONSE_CACHE_MAX_BYTES,
     staleIfErrorSeconds: env.CACHE_STALE_IF_ERROR_SECONDS,
     encryptionKey,
   };
