@@ -1,13 +1,15 @@
 /**
  * The per-operation work of the distinct-ids benchmark, stage by stage, in one process (no sockets): what each
- * stage costs in µs of CPU per operation. (graphql-jit was measured here too: see docs/benchmarks.md.)
+ * stage costs in µs of CPU per operation, graphql-js and graphql-jit side by side (see docs/benchmarks.md).
  * Usage: node bench/pipeline.ts [iterations per stage, default 20000]
  */
 import { HeaderMap } from '@apollo/server';
 import { execute, parse } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { loadConfig } from '../src/config/index.ts';
 import { startApollo } from '../src/graphql/apollo.ts';
 import type { GatewayContext } from '../src/graphql/context.ts';
+import { jitSerializers, schemaForJit } from '../src/graphql/jitSchema.ts';
 import { buildSchema } from '../src/graphql/schema.ts';
 import { normalizeDiditV1Decision } from '../src/providers/didit/normalizeV1.ts';
 import { diditV1Decision } from '../src/providers/didit/payloadV1.ts';
@@ -39,6 +41,15 @@ async function time(name: string, op: () => unknown) {
 
 const result = await execute({ schema, document, contextValue: context(), variableValues });
 if (result.errors) throw new Error(JSON.stringify(result.errors));
+const jitSchema = schemaForJit(schema);
+const compiled = compileQuery(jitSchema, document, 'Bench', {
+  customSerializers: jitSerializers(jitSchema),
+  disablingCapturingStackErrors: true,
+});
+if (!isCompiledQuery(compiled)) throw new Error(JSON.stringify(compiled.errors));
+if (JSON.stringify(await compiled.query(undefined, context(), variableValues)) !== JSON.stringify(result)) {
+  throw new Error('graphql-jit and graphql-js disagree on the benchmark query');
+}
 // Apollo Server as the gateway configures it (limits, cost, plugins), given the session: its whole pipeline.
 const config = loadConfig({
   NODE_ENV: 'production',
@@ -46,6 +57,7 @@ const config = loadConfig({
   LOG_LEVEL: 'silent',
 });
 const apollo = await startApollo(schema, config.graphql, null);
+const interpreted = await startApollo(schema, { ...config.graphql, compileAfter: 0 }, null);
 const httpGraphQLRequest = () => ({
   method: 'POST',
   headers: new HeaderMap([['content-type', 'application/json']]),
@@ -60,8 +72,14 @@ await time('normalizeDiditV1Decision', () => normalizeDiditV1Decision(parsed, fa
 await time('graphql-js execute (39 fields)', () =>
   execute({ schema, document, contextValue: context(), variableValues }),
 );
+await time('graphql-jit compiled query (39 fields)', () => compiled.query(undefined, context(), variableValues));
 await time('JSON.stringify of the result', () => JSON.stringify(result));
+// Runs compiled from the second request on (GRAPHQL_COMPILE_AFTER's default), like the gateway.
 await time('Apollo executeHTTPGraphQLRequest (all but HTTP)', () =>
   apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: httpGraphQLRequest(), context: async () => context() }),
 );
+await time('the same on graphql-js (GRAPHQL_COMPILE_AFTER=0)', () =>
+  interpreted.executeHTTPGraphQLRequest({ httpGraphQLRequest: httpGraphQLRequest(), context: async () => context() }),
+);
 await apollo.stop();
+await interpreted.stop();

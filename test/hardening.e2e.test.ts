@@ -287,6 +287,7 @@ describe('configuration of limits, introspection and persisted queries', () => {
         encryptionKey: null,
       },
       trustedDocuments: null,
+      compileAfter: 2,
     });
   });
 

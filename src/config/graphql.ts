@@ -56,6 +56,11 @@ export interface GraphQLConfig {
   /** Automatic persisted queries (in memory, or in Redis with REDIS_URL); null: off. */
   apq: ApqConfig | null;
   trustedDocuments: TrustedDocuments | null;
+  /**
+   * GRAPHQL_COMPILE_AFTER: the sighting of a document (per operation) at which it is compiled with graphql-jit and
+   * run compiled from then on; earlier sightings run on graphql-js. 0 turns the compiled executor off.
+   */
+  compileAfter: number;
 }
 
 export const graphqlEnv = {
@@ -73,6 +78,7 @@ export const graphqlEnv = {
   APQ_REGISTRATIONS_PER_MINUTE: limit(1, 100_000, 60),
   APQ_MAX_ENTRIES: limit(10, 1_000_000, 1_000),
   TRUSTED_DOCUMENTS: optionalText,
+  GRAPHQL_COMPILE_AFTER: limit(0, 1_000, 2),
 };
 type GraphQLEnv = EnvOf<typeof graphqlEnv> &
   Pick<EnvOf<typeof cacheEnv>, 'CACHE_ENCRYPTION_KEY'> & { NODE_ENV: 'production' | 'development' | 'test' };
@@ -101,6 +107,7 @@ export function graphqlConfig(env: GraphQLEnv, problems: string[]): GraphQLConfi
             encryptionKey: env.CACHE_ENCRYPTION_KEY ? decodeKey(env.CACHE_ENCRYPTION_KEY) : null,
           },
     trustedDocuments: trustedDocuments(env.TRUSTED_DOCUMENTS, problems),
+    compileAfter: env.GRAPHQL_COMPILE_AFTER,
   };
 }
 
