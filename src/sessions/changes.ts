@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { logger } from '../logger.ts';
@@ -16,7 +17,12 @@ export interface SessionChange {
   status: VerificationStatus | null;
 }
 
-export type SessionChangeListener = (change: SessionChange) => void;
+/** A change as a listener receives it: `local` when this replica published it (it has acted on it already). */
+export interface ReceivedSessionChange extends SessionChange {
+  local: boolean;
+}
+
+export type SessionChangeListener = (change: ReceivedSessionChange) => void;
 
 /** Publishes changes to every replica (Redis pub/sub) or to this process only (memory). */
 export interface SessionChanges {
@@ -31,6 +37,8 @@ const changeSchema = z.object({
   provider: z.enum(PROVIDERS),
   id: z.string().min(1).max(256),
   status: z.enum(VERIFICATION_STATUSES).nullable(),
+  /** The publishing replica's random name (absent from replicas older than it: read as another replica). */
+  replica: z.string().max(64).optional(),
 });
 
 /** The Redis channel every replica listens on. */
@@ -42,7 +50,7 @@ class Listeners {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
-  emit(change: SessionChange): void {
+  emit(change: ReceivedSessionChange): void {
     for (const listener of this.#listeners) {
       try {
         listener(change);
@@ -57,7 +65,7 @@ class Listeners {
 export class MemorySessionChanges implements SessionChanges {
   readonly #listeners = new Listeners();
   async publish(change: SessionChange): Promise<void> {
-    this.#listeners.emit(change);
+    this.#listeners.emit({ ...change, local: true });
   }
   subscribe(listener: SessionChangeListener): () => void {
     return this.#listeners.add(listener);
@@ -70,6 +78,8 @@ export class MemorySessionChanges implements SessionChanges {
  * has SUBSCRIBEd can run nothing else) that feeds this replica's listeners, its own publications included.
  */
 export class RedisSessionChanges implements SessionChanges {
+  /** Tells this replica's own publications from the others' when they come back on the channel. */
+  readonly #replica = randomUUID();
   readonly #publisher: Redis;
   readonly #subscriber: Redis;
   readonly #listeners = new Listeners();
@@ -85,7 +95,11 @@ export class RedisSessionChanges implements SessionChanges {
   }
 
   async publish(change: SessionChange): Promise<void> {
-    await this.#publisher.publish(SESSION_CHANGES_CHANNEL, JSON.stringify(change));
+    const { provider, id, status } = change;
+    await this.#publisher.publish(
+      SESSION_CHANGES_CHANNEL,
+      JSON.stringify({ provider, id, status, replica: this.#replica }),
+    );
   }
 
   subscribe(listener: SessionChangeListener): () => void {
@@ -104,8 +118,10 @@ export class RedisSessionChanges implements SessionChanges {
       return;
     }
     const change = changeSchema.safeParse(json);
-    if (change.success) this.#listeners.emit(change.data);
-    else logger.warn('session changes: a message on the channel is not a session change; ignored');
+    if (change.success) {
+      const { replica, ...published } = change.data;
+      this.#listeners.emit({ ...published, local: replica === this.#replica });
+    } else logger.warn('session changes: a message on the channel is not a session change; ignored');
   }
 }
 

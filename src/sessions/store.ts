@@ -95,12 +95,15 @@ export class SessionStore {
   /**
    * Follows `sessionChanged` from every replica. A change without a status (an invalidation) drops this process's
    * copies and outdates its loads; one with a status (a fresh copy was just stored in the shared tier) drops the
-   * memory copies only when Redis is there to answer instead.
+   * memory copies only when Redis is there to answer instead. This replica's own invalidation, coming back on the
+   * channel, is skipped: `invalidate` acted on it before it was published, and a load begun since (the webhook's
+   * refresh) reads the vendor after the change, so outdating it would only throw a fresh copy away.
    */
   followChanges(changes: SessionChanges): () => void {
     return changes.subscribe((change) => {
-      if (change.status === null) this.#forget(change.provider, change.id, true);
-      else if (this.#tiers.some((t) => t.name === 'redis')) this.#forget(change.provider, change.id, false);
+      if (change.status === null) {
+        if (!change.local) this.#forget(change.provider, change.id, true);
+      } else if (this.#tiers.some((t) => t.name === 'redis')) this.#forget(change.provider, change.id, false);
     });
   }
 
