@@ -80,7 +80,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const redis = config.redisUrl ? createRedis(config.redisUrl) : null;
   if (redis) registry.shareRateBudgets(redis);
   const store = SessionStore.create(config, registry, { ...options.store, redis });
-  const changes = createSessionChanges(redis);
+  const changes = createSessionChanges(redis, config.cache.encryptionKey);
   // Every replica drops its memory copy of a session, and its whole answers, when any replica hears it changed.
   const unfollow = store.followChanges(changes);
   const responses = new ResponseCache({ maxBytes: config.cache.responseMaxBytes, enabled: store.caches });

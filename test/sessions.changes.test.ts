@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.ts';
@@ -7,6 +7,7 @@ import type { ProviderRegistry } from '../src/providers/index.ts';
 import {
   type ReceivedSessionChange,
   RedisSessionChanges,
+  SESSION_CHANGES_CHANNEL,
   type SessionChangeListener,
   type SessionChanges,
 } from '../src/sessions/changes.ts';
@@ -101,5 +102,39 @@ describe('RedisSessionChanges', () => {
     await a.publish({ provider: 'DIDIT', id, status: 'APPROVED' });
     expect(await atA).toEqual({ provider: 'DIDIT', id, status: 'APPROVED', local: true });
     expect(await atB).toEqual({ provider: 'DIDIT', id, status: 'APPROVED', local: false });
+  });
+
+  it('with CACHE_ENCRYPTION_KEY, seals each change: the channel shows no session id or status, another key reads nothing', async () => {
+    const key = randomBytes(32);
+    const bus = (k: Buffer) => {
+      const connection = new Redis('redis://127.0.0.1:6379');
+      connections.push(connection);
+      const b = new RedisSessionChanges(connection, k);
+      buses.push(b);
+      return b;
+    };
+    const [a, b, other] = [bus(key), bus(key), bus(randomBytes(32))];
+    const raw = new Redis('redis://127.0.0.1:6379');
+    connections.push(raw);
+    const onChannel: string[] = [];
+    raw.on('message', (_channel: string, message: string) => onChannel.push(message));
+    await raw.subscribe(SESSION_CHANGES_CHANNEL);
+    const id = `ses_${randomUUID()}`;
+    const received = (x: RedisSessionChanges) => {
+      const got: ReceivedSessionChange[] = [];
+      x.subscribe((c) => c.id === id && got.push(c));
+      return got;
+    };
+    const [atB, atOther] = [received(b), received(other)];
+    await new Promise((r) => setTimeout(r, 200)); // all subscribed
+    await a.publish({ provider: 'DIDIT', id, status: 'DECLINED' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(atB).toEqual([{ provider: 'DIDIT', id, status: 'DECLINED', local: false }]);
+    expect(atOther).toEqual([]);
+    const ours = onChannel.filter((m) => !m.includes('"provider"'));
+    expect(ours.length).toBeGreaterThan(0);
+    expect(onChannel.join('\n')).not.toContain(id);
+    for (const m of ours) expect(Object.keys(JSON.parse(m)).sort()).toEqual(['replica', 'sealed']);
+    expect(ours.join('\n')).not.toContain('DECLINED');
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { deriveKey, open, seal } from '../cache/crypto.ts';
 import { logger } from '../logger.ts';
 import { PROVIDERS, type Provider, VERIFICATION_STATUSES, type VerificationStatus } from '../model/session.ts';
 
@@ -73,9 +74,17 @@ export class MemorySessionChanges implements SessionChanges {
   async close(): Promise<void> {}
 }
 
+/** What travels on the channel with a key: the change sealed (AES-256-GCM), and the publishing replica's name. */
+const sealedSchema = z.object({ sealed: z.string().min(1).max(1024), replica: z.string().max(64) });
+
 /**
  * Every replica: PUBLISH on the shared connection, and a second connection in subscriber mode (a connection that
  * has SUBSCRIBEd can run nothing else) that feeds this replica's listeners, its own publications included.
+ *
+ * With `key` (from CACHE_ENCRYPTION_KEY, which production requires beside REDIS_URL), a change is sealed before it
+ * is published, so whoever can read the channel learns neither a vendor session id nor its status, as with the
+ * cache's keys and values; only messages sealed with the same key are followed. Without one (development), changes
+ * travel in clear.
  */
 export class RedisSessionChanges implements SessionChanges {
   /** Tells this replica's own publications from the others' when they come back on the channel. */
@@ -84,8 +93,12 @@ export class RedisSessionChanges implements SessionChanges {
   readonly #subscriber: Redis;
   readonly #listeners = new Listeners();
 
-  constructor(publisher: Redis) {
+  /** Seals changes on the channel; null: in clear. */
+  readonly #key: Buffer | null;
+
+  constructor(publisher: Redis, key: Buffer | null = null) {
     this.#publisher = publisher;
+    this.#key = key && deriveKey(key, 'verigate session changes');
     // Subscriber mode needs the offline queue: SUBSCRIBE is replayed by ioredis on every reconnect.
     this.#subscriber = publisher.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
     this.#subscriber.on('message', (_channel: string, message: string) => this.#receive(message));
@@ -96,10 +109,10 @@ export class RedisSessionChanges implements SessionChanges {
 
   async publish(change: SessionChange): Promise<void> {
     const { provider, id, status } = change;
-    await this.#publisher.publish(
-      SESSION_CHANGES_CHANNEL,
-      JSON.stringify({ provider, id, status, replica: this.#replica }),
-    );
+    const replica = this.#replica;
+    const sealed = this.#key && seal(this.#key, SESSION_CHANGES_CHANNEL, JSON.stringify({ provider, id, status }));
+    const message = sealed ? { sealed: sealed.toString('base64'), replica } : { provider, id, status, replica };
+    await this.#publisher.publish(SESSION_CHANGES_CHANNEL, JSON.stringify(message));
   }
 
   subscribe(listener: SessionChangeListener): () => void {
@@ -111,20 +124,37 @@ export class RedisSessionChanges implements SessionChanges {
   }
 
   #receive(message: string): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(message);
-    } catch {
-      return;
-    }
+    const json = this.#unwrap(message);
+    if (json === undefined) return;
     const change = changeSchema.safeParse(json);
     if (change.success) {
       const { replica, ...published } = change.data;
       this.#listeners.emit({ ...published, local: replica === this.#replica });
     } else logger.warn('session changes: a message on the channel is not a session change; ignored');
   }
+
+  /** The change as published (with its replica's name), or undefined for a message this replica cannot read. */
+  #unwrap(message: string): unknown {
+    const json = parseJson(message);
+    if (!this.#key || json === undefined) return json;
+    const envelope = sealedSchema.safeParse(json);
+    // Sealed with another key, in clear, or tampered with: not from a replica sharing this one's key.
+    if (!envelope.success) return undefined;
+    const opened = open(this.#key, SESSION_CHANGES_CHANNEL, Buffer.from(envelope.data.sealed, 'base64'));
+    const change = opened === null ? undefined : parseJson(opened);
+    return typeof change === 'object' ? { ...change, replica: envelope.data.replica } : undefined;
+  }
 }
 
-export function createSessionChanges(redis: Redis | null): SessionChanges {
-  return redis ? new RedisSessionChanges(redis) : new MemorySessionChanges();
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `key`: CACHE_ENCRYPTION_KEY, to seal changes on the Redis channel (see RedisSessionChanges). */
+export function createSessionChanges(redis: Redis | null, key: Buffer | null = null): SessionChanges {
+  return redis ? new RedisSessionChanges(redis, key) : new MemorySessionChanges();
 }
