@@ -1,6 +1,5 @@
 import { HeaderMap } from '@apollo/server';
 import { type GraphQLObjectType, getIntrospectionQuery } from 'graphql';
-import { SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/index.ts';
@@ -22,6 +21,7 @@ import {
   TEST_API_KEYS,
   type TestGateway,
 } from './support/gateway.ts';
+import { mintTestToken, TEST_JWT_ENV } from './support/jwt.ts';
 import { selectAll } from './support/schemaWalk.ts';
 
 /**
@@ -50,12 +50,10 @@ vi.mock('graphql-jit', async (importOriginal) => {
   };
 });
 
-const SECRET = 'test-jwt-secret-that-is-long-enough-0001';
-const JWT_ENV = { JWT_SECRET: SECRET, JWT_ISSUER: 'https://app-backend.example', JWT_AUDIENCE: 'verigate' };
 const ROUTER_KEY = 'test-key-router-reader-00005';
 // Room for the wide selections below; the limits themselves run before execution and are not what is compared.
 const ENV = {
-  ...JWT_ENV,
+  ...TEST_JWT_ENV,
   GATEWAY_API_KEYS: JSON.stringify([
     ...JSON.parse(TEST_API_KEYS),
     { name: 'router-reader', key: ROUTER_KEY, scopes: ['router', 'sessions:read', 'pii:read'] },
@@ -130,16 +128,6 @@ async function same(op: Operation): Promise<{ status: number; body: Record<strin
   return { status: fromGraphqlJs.status, body };
 }
 
-function mint(claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(JWT_ENV.JWT_ISSUER)
-    .setAudience(JWT_ENV.JWT_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(SECRET));
-}
-
 const refsQuery = (selection = 'status providerSessionId') =>
   `query Refs($refs: [SessionRefInput!]!) { sessions(refs: $refs) { ${selection} } }`;
 const ref = (provider: string, id: string) => ({ provider, id });
@@ -196,7 +184,7 @@ describe('graphql-jit answers exactly as graphql-js', () => {
   });
 
   it('FORBIDDEN items of a bound token, first, middle and last, beside forbidden root fields', async () => {
-    const token = await mint({ scope: 'sessions:read', sessions: ['VERIFA:ses_abc123', `DIDIT:${OK2.id}`] });
+    const token = await mintTestToken({ scope: 'sessions:read', sessions: ['VERIFA:ses_abc123', `DIDIT:${OK2.id}`] });
     const other = ref('VERIFA', 'ses_approved');
     for (const refs of [
       [OK, other],

@@ -2,26 +2,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-sse';
-import { SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FULL_KEY, NO_SCOPE_KEY, READ_ONLY_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
+import { mintTestToken, TEST_JWT_ENV } from './support/jwt.ts';
 import { overSse, SESSION_UPDATED } from './support/subscriptions.ts';
 
-const SECRET = 'subscriptions-jwt-secret-long-enough-0001';
-const JWT_ENV = { JWT_SECRET: SECRET, JWT_ISSUER: 'https://app.example', JWT_AUDIENCE: 'verigate' };
 /** Timed scenarios step every 500 ms; webhook refreshes are not held back. */
 const FAST = { timelineStepMs: 500, refresher: { minIntervalMs: 100, backoffMs: 100 } };
 const DIDIT_DECLINED = '11111111-2222-3333-4444-555555555555';
 
-const token = (sessions: string[]) =>
-  new SignJWT({ scope: 'sessions:read', sessions })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(JWT_ENV.JWT_ISSUER)
-    .setAudience(JWT_ENV.JWT_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(SECRET));
+const token = (sessions: string[]) => mintTestToken({ scope: 'sessions:read', sessions });
 
 const session = (provider: string, providerSessionId: string, status: string, isTerminal: boolean) => ({
   data: { sessionUpdated: { provider, providerSessionId, status, isTerminal } },
@@ -30,7 +21,7 @@ const session = (provider: string, providerSessionId: string, status: string, is
 let gw: TestGateway;
 
 beforeAll(async () => {
-  gw = await startTestGateway(JWT_ENV, FAST);
+  gw = await startTestGateway(TEST_JWT_ENV, FAST);
 });
 afterAll(() => gw.close());
 

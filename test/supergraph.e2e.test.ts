@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CompositionError, composeSupergraph, fetchSubgraphSdl } from '../examples/supergraph/compose.ts';
@@ -11,6 +10,7 @@ import { toGlobalId } from '../src/graphql/ids.ts';
 import { SESSION_FETCH_COST } from '../src/graphql/plugins/cost.ts';
 import { PROVIDERS } from '../src/model/session.ts';
 import { FULL_KEY, type GraphQLBody, READ_ONLY_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
+import { mintTestToken, TEST_JWT_ENV } from './support/jwt.ts';
 
 /**
  * Verigate as a Federation v2 subgraph under a real router: its `_service` SDL composed with a small users subgraph
@@ -25,8 +25,6 @@ const KEYS = JSON.stringify([
   { name: 'router', key: ROUTER_KEY, scopes: ['router'] },
   { name: 'router-reader', key: ROUTER_READER_KEY, scopes: ['router', 'sessions:read'] },
 ]);
-const SECRET = 'test-jwt-secret-that-is-long-enough-0001';
-const JWT_ENV = { JWT_SECRET: SECRET, JWT_ISSUER: 'https://app-backend.example', JWT_AUDIENCE: 'verigate' };
 
 const USERS_QUERY = '{ users { name verification { status providerStatus kyc { documentNumber } } } }';
 const VX = '4ed2ec66-9471-415d-99ce-7bd1742fc2b8';
@@ -65,7 +63,10 @@ describe('Verigate inside a supergraph, under Hive Gateway', () => {
   let verigateSdl: string;
   beforeAll(async () => {
     // A breaker that never opens here, so the fault case sees the fault itself.
-    gw = await startTestGateway({ GATEWAY_API_KEYS: KEYS, ...JWT_ENV }, { policy: { breaker: { minCalls: 1_000 } } });
+    gw = await startTestGateway(
+      { GATEWAY_API_KEYS: KEYS, ...TEST_JWT_ENV },
+      { policy: { breaker: { minCalls: 1_000 } } },
+    );
     users = await startUsersSubgraph();
     verigateSdl = await fetchSubgraphSdl(gw.gateway.url, ROUTER_KEY);
     const { supergraphSdl } = composeSupergraph([
@@ -155,14 +156,7 @@ describe('Verigate inside a supergraph, under Hive Gateway', () => {
   });
 
   it('gives a token bound to one session FORBIDDEN on every other user’s verification, fetching only its own', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ scope: 'sessions:read pii:read', sessions: ['VERIFA:ses_abc123'] })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(JWT_ENV.JWT_ISSUER)
-      .setAudience(JWT_ENV.JWT_AUDIENCE)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 300)
-      .sign(new TextEncoder().encode(SECRET));
+    const token = await mintTestToken({ scope: 'sessions:read pii:read', sessions: ['VERIFA:ses_abc123'] });
     const { body } = await post(router.url, { query: USERS_QUERY }, token);
     // Hive Gateway reports an entity's error at the entity's first selected field and names the subgraph.
     expect(body.data).toEqual(usersWith((p) => (p === 'VERIFA' ? VERIFIED.VERIFA : null)));
