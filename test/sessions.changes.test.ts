@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/index.ts';
 import type { Session } from '../src/model/session.ts';
 import type { ProviderRegistry } from '../src/providers/index.ts';
@@ -136,5 +136,18 @@ describe('RedisSessionChanges', () => {
     expect(onChannel.join('\n')).not.toContain(id);
     for (const m of ours) expect(Object.keys(JSON.parse(m)).sort()).toEqual(['replica', 'sealed']);
     expect(ours.join('\n')).not.toContain('DECLINED');
+  });
+
+  it('keeps a lost subscriber connection out of stderr: no "[ioredis] Unhandled error event" while it reconnects', async () => {
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const nowhere = new Redis('redis://127.0.0.1:1', { retryStrategy: () => 50, maxRetriesPerRequest: 0 });
+    nowhere.on('error', () => {}); // the gateway's shared connection has its own listener (redisClient.ts)
+    connections.push(nowhere);
+    const bus = new RedisSessionChanges(nowhere);
+    buses.push(bus);
+    await new Promise((r) => setTimeout(r, 400)); // several failed reconnects
+    const ioredisLines = printed.mock.calls.filter((args) => String(args[0]).includes('[ioredis]'));
+    printed.mockRestore();
+    expect(ioredisLines).toEqual([]);
   });
 });
