@@ -462,3 +462,9 @@ describe('graphql-jit answers exactly as graphql-js for values a scalar refuses'
     }
   });
 });
+
+describe('GRAPHQL_COMPILE_AFTER', () => {
+  it.each(['-1', '1001', 'soon'])('refuses %s at start, naming the variable', async (value) => {
+    await expect(startTestGateway({ ...ENV, GRAPHQL_COMPILE_AFTER: value })).rejects.toThrow(/GRAPHQL_COMPILE_AFTER/);
+  });
+});

@@ -136,6 +136,12 @@ describe('RedisSessionChanges', () => {
     expect(onChannel.join('\n')).not.toContain(id);
     for (const m of ours) expect(Object.keys(JSON.parse(m)).sort()).toEqual(['replica', 'sealed']);
     expect(ours.join('\n')).not.toContain('DECLINED');
+    // A change in clear (a replica without the key, or anyone who can PUBLISH) is not followed either.
+    const publisher = new Redis('redis://127.0.0.1:6379');
+    connections.push(publisher);
+    await publisher.publish(SESSION_CHANGES_CHANNEL, JSON.stringify({ provider: 'DIDIT', id, status: null }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(atB).toHaveLength(1);
   });
 
   it('keeps a lost subscriber connection out of stderr: no "[ioredis] Unhandled error event" while it reconnects', async () => {
