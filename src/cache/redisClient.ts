@@ -16,17 +16,29 @@ export function createRedis(url: string, options: { commandTimeoutMs?: number } 
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     reconnectOnError: () => false,
   });
+  logConnectionState(redis);
+  return redis;
+}
+
+/**
+ * Logs a connection's state once per change (ready, error, end), never on every failed reconnect. Every connection
+ * needs this 'error' listener: without one, ioredis prints "[ioredis] Unhandled error event" to stderr, outside the
+ * JSON logs. `connection` names any connection but the shared one.
+ */
+export function logConnectionState(redis: Redis, connection?: string): void {
   let lastState = '';
   const report = (state: string) => {
     if (state === lastState) return;
     lastState = state;
     // The URL may carry a password: log the state only.
-    logger[state === 'ready' ? 'info' : 'warn']({ redis: state }, `redis ${state}`);
+    logger[state === 'ready' ? 'info' : 'warn'](
+      { redis: state, ...(connection ? { connection } : {}) },
+      `redis ${state}`,
+    );
   };
   redis.on('ready', () => report('ready'));
   redis.on('error', () => report('error'));
   redis.on('end', () => report('end'));
-  return redis;
 }
 
 /** Closes the connection without waiting for a Redis that may not answer. */

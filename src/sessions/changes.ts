@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { deriveKey, open, seal } from '../cache/crypto.ts';
+import { logConnectionState } from '../cache/redisClient.ts';
 import { logger } from '../logger.ts';
 import { PROVIDERS, type Provider, VERIFICATION_STATUSES, type VerificationStatus } from '../model/session.ts';
 
@@ -101,16 +102,7 @@ export class RedisSessionChanges implements SessionChanges {
     this.#key = key && deriveKey(key, 'verigate session changes');
     // Subscriber mode needs the offline queue: SUBSCRIBE is replayed by ioredis on every reconnect.
     this.#subscriber = publisher.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
-    // A connection without an 'error' listener has ioredis print "[ioredis] Unhandled error event" to stderr on every
-    // failed reconnect, outside the JSON logs. One warning per outage, like the shared connection's (redisClient.ts).
-    let down = false;
-    this.#subscriber.on('error', () => {
-      if (!down) logger.warn({ redis: 'error' }, 'session changes: subscriber connection lost; reconnecting');
-      down = true;
-    });
-    this.#subscriber.on('ready', () => {
-      down = false;
-    });
+    logConnectionState(this.#subscriber, 'session changes subscriber');
     this.#subscriber.on('message', (_channel: string, message: string) => this.#receive(message));
     this.#subscriber.subscribe(SESSION_CHANGES_CHANNEL).catch((error: unknown) => {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'session changes: subscribe failed');
