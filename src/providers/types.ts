@@ -1,8 +1,10 @@
-import type { WebhooksConfig } from '../config/index.ts';
+import type { z } from 'zod';
+import type { ProviderMode } from '../config/providers.ts';
 import type { Provider, Session, SessionDetails } from '../model/session.ts';
 import type { FaultInjector } from '../sandbox/server.ts';
 import type { SimulatorWebhooks } from '../sandbox/webhooks.ts';
 import type { UpstreamHttpOptions } from '../upstream/http.ts';
+import type { ProviderWebhook } from '../webhooks/types.ts';
 import type { StatusTable } from './status.ts';
 
 /**
@@ -43,22 +45,98 @@ export interface RunningSimulator {
 }
 
 /** How a sandbox starts: the webhook credentials its simulator signs with, and the pace of timed scenarios. */
-export interface SandboxOptions {
-  /** The gateway's webhook settings; a simulator sends webhooks only when its provider's are set. */
-  webhooks: WebhooksConfig;
+export interface SandboxOptions<Hook = unknown> {
+  /** This provider's webhook settings (generated for a sandbox); null: its simulator sends no webhooks. */
+  webhook: Hook | null;
   /** Time between two steps of a timed scenario, ms. */
   timelineStepMs: number;
 }
 
-/** What a provider folder exports so the registry can wire it without knowing anything else about it. */
-export interface ProviderModule<Live> {
+/** What a provider's configuration section sees besides its own variables. */
+export interface ProviderConfigContext {
+  production: boolean;
+}
+
+/**
+ * One vendor's environment variables and what they build (STYLE §4: validated once, every problem collected).
+ * `Live` is what reaches the real API; `Hook` the inbound webhook settings.
+ */
+export interface ProviderConfigSection<Live, Hook> {
+  /** Every variable of this provider but `<PROVIDER>_RATE_LIMIT_PER_MINUTE` (the kit adds that one), with its zod schema. */
+  readonly env: Record<string, z.ZodType>;
+  /** README environment-table rows: the variables of each row and what they mean (Markdown). */
+  readonly docs: readonly EnvDoc[];
+  /**
+   * Live when the vendor's base URL (or its equivalent) is set and every credential it needs is there; sandbox when
+   * nothing is set outside production; off in production or when half-configured (a problem is pushed).
+   * `env` holds the parsed values of `env` above.
+   */
+  mode(env: Record<string, unknown>, context: ProviderConfigContext, problems: string[]): ProviderMode<Live>;
+  /** The vendor's documented request limit per minute for a live provider (null: none documented). */
+  readonly documentedRatePerMinute: number | null;
+  /**
+   * Inbound webhook settings: null when its endpoint is off. A sandboxed provider with no webhook variables set gets
+   * credentials generated here (random per process), which its simulator signs with.
+   */
+  webhook?(env: Record<string, unknown>, mode: ProviderMode<Live>, problems: string[]): Hook | null;
+}
+
+export interface EnvDoc {
+  names: readonly string[];
+  meaning: string;
+}
+
+/**
+ * Everything the gateway knows of one vendor, exported by `src/providers/<name>/index.ts`. Wiring a vendor in is one
+ * line in `src/providers/registry.ts`; the `Provider` enum, the configuration, `/webhooks/<name>`, the status-mapping
+ * docs, the README tables and the playground tabs are derived from these modules.
+ */
+export interface ProviderModule<Live = unknown, Hook = unknown> {
   readonly provider: Provider;
+  /** Lower-case key: the config section's name and the webhook route's last segment (`/webhooks/<name>`). */
+  readonly name: string;
+  /** The vendor as people call it (`Onfido`), used in error messages and docs. */
+  readonly label: string;
+  /** One sentence for the `Provider` enum value's description. */
+  readonly description: string;
+  readonly config: ProviderConfigSection<Live, Hook>;
   /** The status tables the normaliser uses (published as docs/status-mapping.md). */
   readonly statusTables: readonly StatusTable[];
-  /** The simulator's scenario catalogue (listed in the README). */
-  readonly scenarios?: readonly ScenarioInfo[];
+  /** The simulator's scenario catalogue (listed in the README; the first is the playground tab's example). */
+  readonly scenarios: readonly ScenarioInfo[];
   /** Starts the provider's simulator on a free loopback port and returns the live settings that reach it. */
-  startSandbox(options?: SandboxOptions): Promise<{ live: Live; simulator: RunningSimulator }>;
+  startSandbox(options: SandboxOptions<Hook>): Promise<{ live: Live; simulator: RunningSimulator }>;
   /** `http` carries the provider's shared resilience policy: pass it to every pool the adapter opens. */
   createAdapter(live: Live, options: { sandbox: boolean; http: UpstreamHttpOptions }): ProviderAdapter;
+  /** The inbound webhook dialect, built from this provider's webhook settings; absent: no webhooks. */
+  webhook?(config: Hook): ProviderWebhook;
+  /** The shared contract suite's handles on this vendor's sandbox. */
+  readonly contract: SandboxContract<Hook>;
+}
+
+/**
+ * What the shared provider contract suite (test/providers/contract.test.ts) needs to drive one vendor's sandbox: the
+ * simulator's scenario ids for each case and a way to sign a webhook delivery as the vendor does. Exported by the
+ * module (`ProviderModule.contract`), built from its own sandbox catalogue so the two cannot drift.
+ */
+export interface SandboxContract<Hook = unknown> {
+  /** A well-formed id the simulator answers "no such session" for (→ `NOT_FOUND`). */
+  notFoundId: string;
+  /** A scenario the vendor answers with a 5xx (→ `UPSTREAM_UNAVAILABLE`). */
+  unavailableId: string;
+  /** Ids `checkId` refuses (→ `BAD_USER_INPUT`, no vendor call). */
+  malformedIds: readonly string[];
+  /**
+   * For every row of every status table, a scenario showing it: the suite checks `status` is the table's and
+   * `providerStatus` is `providerStatus` (defaults to `value`).
+   */
+  statusScenarios: readonly { field: string; value: string; id: string; providerStatus?: string }[];
+  /** A scenario whose status word is in no table (→ `UNKNOWN`, the raw word kept in `providerStatus`). */
+  unknownStatus: { id: string; providerStatus: string };
+  /** A scenario with an applicant's name, date of birth and a document number (masked without `pii:read`). */
+  piiId: string;
+  /** Whether the vendor's signature covers a timestamp (then a delivery signed an hour ago is refused as stale). */
+  signsTimestamp: boolean;
+  /** A delivery of a session event for `sessionId`, signed as the vendor does at `nowSeconds`. */
+  signedWebhook(config: Hook, sessionId: string, nowSeconds: number): { body: string; headers: Record<string, string> };
 }
