@@ -10,28 +10,29 @@ import {
   type UpstreamConfig,
   upstreamConfig,
   upstreamEnv,
+  type WebhooksConfig,
+  webhooksConfig,
 } from './providers.ts';
 import { type ServerConfig, serverConfig, serverEnv } from './server.ts';
 import { type SubscriptionsConfig, subscriptionsConfig, subscriptionsEnv } from './subscriptions.ts';
 import { type TelemetryConfig, telemetryConfig, telemetryEnv } from './telemetry.ts';
-import { type WebhooksConfig, webhooksConfig, webhooksEnv } from './webhooks.ts';
 
 /**
  * The environment, validated once at start (DESIGN §4). Nothing else in Verigate reads `process.env`.
- * Each concern (server, access, browsers, GraphQL, cache, providers and upstream, webhooks, subscriptions, telemetry)
- * has its own file with its variables and
- * the part of the config built from them; every problem of every concern is collected and reported together.
+ * Each concern (server, access, browsers, GraphQL, cache, upstream, subscriptions, telemetry) has its own file with its
+ * variables and the part of the config built from them; each provider's (its API and its webhooks) is in its own
+ * folder (`src/providers/<name>/config.ts`). Every problem of every concern is collected and reported together.
  */
 
 export * from './access.ts';
 export * from './browser.ts';
 export * from './cache.ts';
 export * from './graphql.ts';
+export * from './providerMode.ts';
 export * from './providers.ts';
 export * from './server.ts';
 export * from './subscriptions.ts';
 export * from './telemetry.ts';
-export * from './webhooks.ts';
 
 export interface Config {
   nodeEnv: 'production' | 'development' | 'test';
@@ -74,9 +75,8 @@ const envSchema = z.object({
   ...accessEnv,
   ...graphqlEnv,
   ...cacheEnv,
-  ...providersEnv,
+  ...providersEnv(),
   ...upstreamEnv,
-  ...webhooksEnv,
   ...subscriptionsEnv,
   ...telemetryEnv,
 });
