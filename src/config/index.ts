@@ -3,6 +3,7 @@ import { type ApiKeyConfig, accessEnv, apiKeysConfig, type JwtConfig, jwtConfig 
 import { type BrowserConfig, browserConfig, browserEnv } from './browser.ts';
 import { type CacheConfig, cacheConfig, cacheEnv } from './cache.ts';
 import { type GraphQLConfig, graphqlConfig, graphqlEnv } from './graphql.ts';
+import { type OutboundConfig, outboundConfig, outboundEnv } from './outbound.ts';
 import {
   type ProvidersConfig,
   providersConfig,
@@ -28,6 +29,7 @@ export * from './access.ts';
 export * from './browser.ts';
 export * from './cache.ts';
 export * from './graphql.ts';
+export * from './outbound.ts';
 export * from './providerMode.ts';
 export * from './providers.ts';
 export * from './server.ts';
@@ -58,6 +60,8 @@ export interface Config {
   webhooks: WebhooksConfig;
   /** `sessionUpdated` over SSE and WebSocket: limits, heartbeat, lifetime, poll fallback. */
   subscriptions: SubscriptionsConfig;
+  /** Outbound events for backends: the endpoints told of every status change. */
+  outbound: OutboundConfig;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +83,7 @@ const envSchema = z.object({
   ...upstreamEnv,
   ...subscriptionsEnv,
   ...telemetryEnv,
+  ...outboundEnv,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -104,6 +109,7 @@ function buildConfig(env: Env, problems: string[]): Config {
   const browser = browserConfig(env, problems);
   const webhooks = webhooksConfig(env, providers, problems);
   const subscriptions = subscriptionsConfig(env, problems);
+  const outbound = outboundConfig(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: env.NODE_ENV,
@@ -124,5 +130,6 @@ function buildConfig(env: Env, problems: string[]): Config {
     providers,
     webhooks,
     subscriptions,
+    outbound,
   };
 }
