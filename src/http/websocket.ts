@@ -149,7 +149,8 @@ export function subscriptionSockets(deps: SubscriptionSocketDeps): SubscriptionS
 
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://gateway.local').pathname;
-    if (path !== '/graphql') return refuseUpgrade(socket, '404 Not Found', 'NOT_FOUND', 'GraphQL is at /graphql.');
+    if (path !== '/graphql')
+      return refuseUpgrade(socket, '404 Not Found', 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.');
     if (!mayOpenWebSocket(deps.browser, req.headers.origin, req.headers.host)) {
       logger.warn({ status: 403 }, 'websocket: upgrade from an origin not in CORS_ORIGINS refused');
       return refuseUpgrade(
