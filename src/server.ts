@@ -138,6 +138,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     service: subscriptions,
     operations,
     authenticator,
+    browser: config.browser,
     maxPayloadBytes: maxBodyBytes,
   });
 
