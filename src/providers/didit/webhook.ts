@@ -34,7 +34,7 @@ export const DIDIT_SESSION_EVENTS = ['status.updated', 'data.updated'] as const;
 /**
  * Documented events about users, businesses, activity, transactions and the travel rule (`user.status.updated`,
  * `business.data.updated`, `activity.created`, `transaction.status.updated`, `travel_rule.status.updated`, …), and
- * any later event of those families: acknowledged and ignored (a 4xx would make Didit retry them).
+ * any later event of those families: acknowledged with 200 and ignored, whatever their other fields.
  */
 const OTHER_FAMILIES = /^(user|business|activity|transaction|travel_rule)\.[a-z_.]{1,64}$/;
 
