@@ -37,6 +37,8 @@ export interface GatewayOptions extends RegistryOptions {
   store?: SessionStoreOptions;
   /** Pacing of the refreshes webhooks ask for (tests shorten the backoff). */
   refresher?: RefresherOptions;
+  /** How long a webhook delivery's claim in the replay log is leased, ms (tests shorten it). */
+  webhookLeaseMs?: number;
 }
 
 export interface CloseOptions {
@@ -104,12 +106,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // Vendor webhooks carry their own verification: before CORS and authentication.
     webhooksRoute({
       config: config.webhooks,
+      registry,
       store,
       changes,
       refresher,
       deliveries: createDeliveryLog(redis),
       responses,
       metrics,
+      leaseMs: options.webhookLeaseMs,
     }),
     // CORS headers for /graphql, and its preflights answered before authentication.
     corsRoute(config.browser),

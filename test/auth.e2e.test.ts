@@ -237,6 +237,33 @@ describe('JWT bearer tokens with a shared secret', () => {
       expect(veratad.requestCount()).toBe(0);
     });
 
+    it('reads a case-insensitive vendor’s session under either spelling, whichever the token names; Verifa ids stay exact', async () => {
+      const didit = 'd1d10200-0000-4000-8000-000000000003'; // the sandbox's Approved session
+      const upper = await mint({
+        scope: 'sessions:read',
+        sessions: [`DIDIT:${didit.toUpperCase()}`, `VERIFA:${mine}`],
+      });
+      const res = await gw.query(
+        `{ a: session(provider: DIDIT, id: "${didit}") { providerSessionId status }
+           b: session(provider: DIDIT, id: "${didit.toUpperCase()}") { providerSessionId status }
+           c: session(provider: VERIFA, id: "${mine.toUpperCase()}") { status } }`,
+        undefined,
+        upper,
+      );
+      const approved = { providerSessionId: didit, status: 'APPROVED' };
+      expect(res.body).toEqual({
+        data: { a: approved, b: approved, c: null },
+        errors: [
+          {
+            message: 'This token does not grant access to that Verifa session.',
+            locations: [{ line: 3, column: 12 }],
+            path: ['c'],
+            extensions: { code: 'FORBIDDEN', provider: 'VERIFA' },
+          },
+        ],
+      });
+    });
+
     it('reads nothing with an empty list', async () => {
       const token = await mint({ scope: 'sessions:read', sessions: [] });
       const res = await gw.query(STATUS(mine), undefined, token);

@@ -186,6 +186,25 @@ describe('Didit webhooks on the sandbox', () => {
       expect(await session(APPROVED)).toEqual(answer(APPROVED, 'APPROVED', 'Approved', true));
       expect(sim().requestCount()).toBe(before);
     });
+
+    // A user, business or travel-rule event is about something else: it has no session id, a status that may be
+    // null, and new event names of those families appear. 200, so Didit does not retry it; nothing happens.
+    const others: Array<[string, Record<string, unknown>]> = [
+      ['user.status.updated without a session', { user_id: 'u-1', session_id: null, status: null }],
+      ['user.data.updated', { vendor_data: 'user-1', status: 'Approved' }],
+      ['user.deleted', { vendor_data: 'user-1' }],
+      ['business.status.updated', { business_session_id: APPROVED, status: 'Approved' }],
+      ['travel_rule.status.updated', { transaction_id: 't-1', status: 'Completed' }],
+    ];
+    for (const [event, fields] of others) {
+      it(`acknowledges ${event} (200) and does nothing`, async () => {
+        const ts = now();
+        const d = signDiditDelivery(secret, { webhook_type: event.split(' ')[0], timestamp: ts, ...fields }, ts);
+        expect(await postWebhook(origin, 'didit', d)).toEqual({ status: 200, body: { received: true } });
+        expect(await session(APPROVED)).toEqual(answer(APPROVED, 'APPROVED', 'Approved', true));
+        expect(sim().requestCount()).toBe(before);
+      });
+    }
   });
 
   it('refreshes once for a delivery, and not again for its replay', async () => {

@@ -60,6 +60,20 @@ const claimsSchema = z.object({
   azp: z.string().optional(),
 });
 
+function namesSession(
+  sessions: ReadonlySet<string>,
+  provider: Provider,
+  id: string,
+  canonical: (id: string) => string,
+): boolean {
+  if (sessions.has(sessionKey(provider, id))) return true;
+  const wanted = canonical(id);
+  const prefix = sessionKey(provider, '');
+  // At most MAX_TOKEN_SESSIONS entries.
+  for (const key of sessions) if (key.startsWith(prefix) && canonical(key.slice(prefix.length)) === wanted) return true;
+  return false;
+}
+
 /** The allow-list key of one session. */
 export function sessionKey(provider: Provider, id: string): string {
   return `${provider}:${id}`;
@@ -200,9 +214,18 @@ export function requireScope(caller: Caller, scope: Scope): void {
   }
 }
 
-/** Refuses a session the caller's token does not name; checked with the id, before any upstream call. */
-export function requireSessionAccess(caller: Caller, provider: Provider, id: string): void {
-  if (caller.sessions && !caller.sessions.has(sessionKey(provider, id))) {
+/**
+ * Refuses a session the caller's token does not name; checked with the id, before any upstream call. `canonical`
+ * spells an id of this provider the one way Verigate does (`ProviderAdapter.canonicalId`): a token naming `ABC…`
+ * reads `abc…` of a vendor whose ids are case-insensitive.
+ */
+export function requireSessionAccess(
+  caller: Caller,
+  provider: Provider,
+  id: string,
+  canonical: (id: string) => string = (v) => v,
+): void {
+  if (caller.sessions && !namesSession(caller.sessions, provider, id, canonical)) {
     throw new GatewayError('FORBIDDEN', `This token does not grant access to that ${providerName(provider)} session.`, {
       provider,
     });

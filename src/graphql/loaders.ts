@@ -13,7 +13,8 @@ const splitKey = (key: string) => {
 
 /**
  * Per-request session loading. Every (provider, id) is asked of the store at most once per operation, whatever
- * the aliases, duplicates in `sessions(refs)` and `node` lookups; ids are validated before anything is sent.
+ * the aliases, duplicates in `sessions(refs)`, `node` lookups and spellings of one id (`ABC…` and `abc…` for a
+ * case-insensitive vendor: ids are canonicalised here, where they enter); ids are validated before anything is sent.
  */
 export class SessionLoader {
   readonly #registry: ProviderRegistry;
@@ -30,18 +31,19 @@ export class SessionLoader {
 
   /** Loads one session; rejects with a GatewayError (BAD_USER_INPUT for a malformed id, before any I/O). */
   async load(provider: Provider, id: string): Promise<Session> {
-    this.#check(provider, id);
-    return this.#sessions.load(keyOf(provider, id));
+    return this.#sessions.load(keyOf(provider, this.#check(provider, id)));
   }
 
   async loadDetails(provider: Provider, id: string): Promise<SessionDetails> {
-    this.#check(provider, id);
-    return this.#details.load(keyOf(provider, id));
+    return this.#details.load(keyOf(provider, this.#check(provider, id)));
   }
 
-  #check(provider: Provider, id: string): void {
-    // A token bound to its user's sessions reads nothing else: refused before the id is even looked at.
-    requireSessionAccess(this.#caller, provider, id);
+  /** The canonical id, once `id` is found readable by this caller and well-formed. */
+  #check(provider: Provider, id: string): string {
+    const spell = (v: string) => this.#registry.canonicalId(provider, v);
+    // A token bound to its user's sessions reads nothing else (however it spells them): refused before the id is
+    // even looked at.
+    requireSessionAccess(this.#caller, provider, id, spell);
     const adapter = this.#registry.adapter(provider);
     if (!adapter) {
       throw new GatewayError('UPSTREAM_UNAVAILABLE', `${providerName(provider)} is not configured on this gateway.`, {
@@ -50,6 +52,7 @@ export class SessionLoader {
     }
     const problem = adapter.checkId(id);
     if (problem) throw upstreamError.badInput(`Malformed ${providerName(provider)} session id: ${problem}`, provider);
+    return spell(id);
   }
 }
 

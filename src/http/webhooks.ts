@@ -3,11 +3,12 @@ import type { WebhooksConfig } from '../config/index.ts';
 import type { ResponseCache } from '../graphql/responseCache.ts';
 import { logger } from '../logger.ts';
 import type { GatewayMetrics, WebhookOutcome } from '../observability/metrics.ts';
+import type { ProviderRegistry } from '../providers/index.ts';
 import { providerModules } from '../providers/registry.ts';
 import type { SessionChanges } from '../sessions/changes.ts';
 import type { SessionRefresher } from '../sessions/refresher.ts';
 import type { SessionStore } from '../sessions/store.ts';
-import { type DeliveryLog, deliveryName } from '../webhooks/replay.ts';
+import { type ClaimResult, DELIVERY_LEASE_MS, type DeliveryLog, deliveryName, leaseToken } from '../webhooks/replay.ts';
 import type { ProviderWebhook } from '../webhooks/types.ts';
 import { readRawBody, writeJson } from './respond.ts';
 import type { Route } from './route.ts';
@@ -17,6 +18,8 @@ export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 
 export interface WebhooksDeps {
   config: WebhooksConfig;
+  /** The adapters: a webhook's session id is checked and canonicalised by its provider's, as a query's is. */
+  registry: Pick<ProviderRegistry, 'adapter' | 'canonicalId'>;
   store: SessionStore;
   changes: SessionChanges;
   refresher: SessionRefresher;
@@ -25,6 +28,8 @@ export interface WebhooksDeps {
   responses: ResponseCache;
   metrics: GatewayMetrics;
   maxBodyBytes?: number;
+  /** How long a claim in the replay log is leased before it lapses, ms (default `DELIVERY_LEASE_MS`; tests shorten it). */
+  leaseMs?: number;
 }
 
 /**
@@ -32,7 +37,8 @@ export interface WebhooksDeps {
  * (otherwise the path is not found). A delivery is verified as its vendor specifies before anything in it is
  * read, then treated as a hint: the session's cached copies are dropped on every replica and a refresh from the
  * vendor's API is queued. 2xx only once that is recorded; 503 when it cannot be (the vendor retries); 401 with no
- * side effect when verification fails.
+ * side effect when verification fails. The replay log (webhooks/replay.ts) counts a delivery done only once it has
+ * been recorded; a claim that failed or timed out is released, and lapses on its own if the release is lost.
  */
 export function webhooksRoute(deps: WebhooksDeps): Route {
   const endpoints = new Map<string, ProviderWebhook>();
@@ -127,16 +133,39 @@ async function receive(
   }
 
   const { provider } = webhook;
-  const { event, sessionId } = reading;
-  const name = deliveryName(provider, webhook.replayKey, sessionId, verification.deliveryId);
+  const { event } = reading;
+  const adapter = deps.registry.adapter(provider);
+  if (!adapter) {
+    writeJson(res, 503, { error: 'unavailable' });
+    return { outcome: 'unavailable', verified: true, event, reason: 'not_configured' };
+  }
+  // The same check as a query's id: nothing malformed reaches the vendor's path, the cache or the replay log.
+  if (adapter.checkId(reading.sessionId) !== null) {
+    writeJson(res, 400, { error: 'invalid_payload' });
+    return { outcome: 'invalid', verified: true, event, reason: 'invalid_session_id' };
+  }
+  const sessionId = deps.registry.canonicalId(provider, reading.sessionId);
+  const ids = [verification.deliveryId, ...(verification.aliases ?? [])];
+  const names = ids.map((id) => deliveryName(provider, webhook.replayKey, sessionId, id));
+  const name = names[0] as string;
+  const token = leaseToken();
+  let claim: ClaimResult;
   try {
-    if (!(await deps.deliveries.claim(name, webhook.replayWindowSeconds))) {
-      writeJson(res, 200, { received: true });
-      return { outcome: 'duplicate', verified: true, event };
-    }
+    claim = await deps.deliveries.claim(name, token, deps.leaseMs ?? DELIVERY_LEASE_MS);
   } catch {
+    // A claim that timed out may still land: this release, sent after it, drops it; if lost, its lease lapses.
+    await deps.deliveries.release(name, token);
     writeJson(res, 503, { error: 'unavailable' });
     return { outcome: 'unavailable', verified: true, event, reason: 'replay_log' };
+  }
+  if (claim === 'done') {
+    writeJson(res, 200, { received: true });
+    return { outcome: 'duplicate', verified: true, event };
+  }
+  if (claim === 'pending') {
+    // Another attempt of this delivery is being recorded right now: not done yet, so the vendor retries later.
+    writeJson(res, 503, { error: 'unavailable' });
+    return { outcome: 'unavailable', verified: true, event, reason: 'in_progress' };
   }
   try {
     await deps.store.invalidate(provider, sessionId);
@@ -144,11 +173,17 @@ async function receive(
     // Every replica drops its memory copy and its answers; status null: a change is known, not its result.
     await deps.changes.publish({ provider, id: sessionId, status: null });
   } catch {
-    await deps.deliveries.release(name);
+    await deps.deliveries.release(name, token);
     writeJson(res, 503, { error: 'unavailable' });
     return { outcome: 'unavailable', verified: true, event, reason: 'invalidation' };
   }
+  // Recorded: only now is a replay a duplicate. Should this fail, a replay costs one more refresh; nothing is lost.
+  const marked = await deps.deliveries.complete(names, webhook.replayWindowSeconds).then(
+    () => true,
+    () => false,
+  );
   const queued = deps.refresher.request(provider, sessionId);
   writeJson(res, 200, { received: true });
-  return { outcome: 'accepted', verified: true, event, ...(queued ? {} : { reason: 'refresh_skipped' }) };
+  const reason = !marked ? 'replay_log_unmarked' : queued ? undefined : 'refresh_skipped';
+  return { outcome: 'accepted', verified: true, event, ...(reason ? { reason } : {}) };
 }

@@ -106,6 +106,11 @@ export class ProviderRegistry {
     return this.#adapters.get(provider);
   }
 
+  /** The id as the provider's adapter spells it canonically (`ProviderAdapter.canonicalId`); as given otherwise. */
+  canonicalId(provider: Provider, id: string): string {
+    return this.#adapters.get(provider)?.canonicalId?.(id) ?? id;
+  }
+
   simulator(provider: Provider): RunningSimulator | undefined {
     return this.#simulators.get(provider);
   }

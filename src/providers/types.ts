@@ -17,6 +17,12 @@ export interface ProviderAdapter {
   readonly sandbox: boolean;
   /** Null when `id` is a well-formed session id for this provider, else a reason safe to show the caller. */
   checkId(id: string): string | null;
+  /**
+   * The one spelling of a session id under which Verigate caches, dedups and watches it, applied once where an id
+   * enters (queries, `_entities`, subscriptions, webhooks). Vendors whose ids are case-insensitive UUIDs (VX, Didit)
+   * lower-case them; absent: ids are case-sensitive and kept as given (Verifa).
+   */
+  canonicalId?(id: string): string;
   /** Fetches and normalises one session. `id` has passed `checkId`. */
   fetchSession(id: string, signal?: AbortSignal): Promise<Session>;
   /** For sessions built with `detailsDeferred`: fetches `reference` and `metadata`. */

@@ -120,7 +120,9 @@ export class SubscriptionService implements FeedSource {
 
   /** `Subscription.sessionUpdated`: the feed, once its first state is loaded (a failed load is the operation's error). */
   follow(ctx: GatewayContext, provider: Provider, id: string): Promise<SessionFeed> {
-    return new SessionFeed(this, ctx, { provider, id }, this.config.maxLifetimeMs).start();
+    // Watched under its canonical id, the one webhooks and pollers publish changes under.
+    const ref = { provider, id: this.registry.canonicalId(provider, id) };
+    return new SessionFeed(this, ctx, ref, this.config.maxLifetimeMs).start();
   }
 
   watch(provider: Provider, id: string, wake: () => void): () => void {

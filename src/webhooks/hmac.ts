@@ -28,3 +28,12 @@ export function headerValue(value: string | string[] | undefined): string | unde
 export function withinTolerance(timestamp: number, nowSeconds: number, toleranceSeconds: number): boolean {
   return Number.isSafeInteger(timestamp) && Math.abs(nowSeconds - timestamp) <= toleranceSeconds;
 }
+
+/**
+ * A delivery's id for the replay log: the SHA-256 of what its signature covers, and the timestamp it covers as a
+ * number (so `0170…` and `170…` are one). Leave `signedTimestamp` out where the scheme does not sign one.
+ */
+export function deliveryDigest(signed: string | Buffer, signedTimestamp?: number): string {
+  const digest = createHash('sha256').update(signed).digest('hex');
+  return signedTimestamp === undefined ? digest : `${digest}@${signedTimestamp}`;
+}

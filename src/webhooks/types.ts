@@ -11,8 +11,20 @@ export type VerifyFailure =
   | 'bad_signature'; // signed with another secret, or the body was changed
 
 export type Verification =
-  /** `deliveryId`: what makes this delivery unique (a delivery id, or the signature itself); `scheme`: what verified. */
-  { ok: true; deliveryId: string; scheme: string } | { ok: false; reason: VerifyFailure };
+  | {
+      ok: true;
+      /**
+       * What was signed, as a digest (`deliveryDigest`): the signed content and the signed timestamp, never the
+       * header text, so a replay with the signature re-cased, an unsigned header changed or another of the vendor's
+       * signatures presented is the same delivery.
+       */
+      deliveryId: string;
+      /** The ids of the delivery under the other signatures it carries that verified: recorded with it. */
+      aliases?: readonly string[];
+      /** What verified. */
+      scheme: string;
+    }
+  | { ok: false; reason: VerifyFailure };
 
 /** A verified body: a session to refresh, an event Verigate has no use for, or a refusal. */
 export type WebhookReading =

@@ -1,4 +1,8 @@
 import { request } from 'undici';
+import type { Config } from '../../src/config/index.ts';
+import type { DiditWebhookConfig } from '../../src/providers/didit/config.ts';
+import type { VeratadWebhookConfig } from '../../src/providers/veratad/config.ts';
+import type { VerifaWebhookConfig } from '../../src/providers/verifa/config.ts';
 import type { SignedDelivery } from '../../src/sandbox/webhooks.ts';
 
 /** POSTs a delivery to a gateway's webhook endpoint as the vendor would; the status and the JSON answer. */
@@ -46,3 +50,12 @@ export async function settled<T>(read: () => T, quietMs: number, boundMs = 20_00
 
 /** The gateway's origin from its /graphql URL. */
 export const originOf = (graphqlUrl: string) => graphqlUrl.replace(/\/graphql$/, '');
+
+/** The webhook settings of the three original vendors, typed (the config holds each module's as its own shape). */
+export function vendorHooks(config: Config) {
+  return {
+    veratad: config.webhooks.veratad as VeratadWebhookConfig | null,
+    didit: config.webhooks.didit as DiditWebhookConfig | null,
+    verifa: config.webhooks.verifa as VerifaWebhookConfig | null,
+  };
+}

@@ -8,7 +8,13 @@ import type { DiditLive } from './config.ts';
 import { normalizeDiditV1Decision } from './normalizeV1.ts';
 import { diditToken } from './payload.ts';
 import { diditV1Decision } from './payloadV1.ts';
-import { checkDiditSessionId, type DiditAdapterOptions, decisionPath, diditError } from './upstream.ts';
+import {
+  canonicalDiditSessionId,
+  checkDiditSessionId,
+  type DiditAdapterOptions,
+  decisionPath,
+  diditError,
+} from './upstream.ts';
 
 export type DiditV1Live = Extract<DiditLive, { version: 'v1' }>;
 
@@ -43,6 +49,10 @@ export class DiditV1Adapter implements ProviderAdapter {
 
   checkId(id: string): string | null {
     return checkDiditSessionId(id);
+  }
+
+  canonicalId(id: string): string {
+    return canonicalDiditSessionId(id);
   }
 
   async fetchSession(id: string, signal?: AbortSignal): Promise<Session> {

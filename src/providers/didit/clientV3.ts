@@ -5,7 +5,13 @@ import type { ProviderAdapter } from '../types.ts';
 import type { DiditLive } from './config.ts';
 import { normalizeDiditV3Decision } from './normalizeV3.ts';
 import { diditV3Decision } from './payloadV3.ts';
-import { checkDiditSessionId, type DiditAdapterOptions, decisionPath, diditError } from './upstream.ts';
+import {
+  canonicalDiditSessionId,
+  checkDiditSessionId,
+  type DiditAdapterOptions,
+  decisionPath,
+  diditError,
+} from './upstream.ts';
 
 export type DiditV3Live = Extract<DiditLive, { version: 'v3' }>;
 
@@ -27,6 +33,10 @@ export class DiditV3Adapter implements ProviderAdapter {
 
   checkId(id: string): string | null {
     return checkDiditSessionId(id);
+  }
+
+  canonicalId(id: string): string {
+    return canonicalDiditSessionId(id);
   }
 
   async fetchSession(id: string, signal?: AbortSignal): Promise<Session> {

@@ -18,12 +18,17 @@ export function checkDiditSessionId(id: string): string | null {
   return DIDIT_SESSION_ID.test(id) ? null : 'Didit session ids are UUIDs (8-4-4-4-12 hexadecimal digits).';
 }
 
+/** UUIDs are case-insensitive and Didit issues them in lower case: one session, one spelling. */
+export function canonicalDiditSessionId(id: string): string {
+  return id.toLowerCase();
+}
+
 /**
  * The decision path for a checked id. Didit's router matches lowercase UUIDs only (anything else is an HTML
- * 404), so the id is sent lowercased.
+ * 404), so the id is sent lowercased; encoded all the same, so nothing in an id can change the path.
  */
 export function decisionPath(version: 'v1' | 'v3', id: string): string {
-  return `/${version}/session/${id.toLowerCase()}/decision/`;
+  return `/${version}/session/${encodeURIComponent(canonicalDiditSessionId(id))}/decision/`;
 }
 
 /**

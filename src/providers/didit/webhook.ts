@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { headerValue, hmacSha256, matchesHex, withinTolerance } from '../../webhooks/hmac.ts';
+import { deliveryDigest, headerValue, hmacSha256, matchesHex, withinTolerance } from '../../webhooks/hmac.ts';
 import type { ProviderWebhook, Verification, WebhookReading } from '../../webhooks/types.ts';
 import type { DiditSignatureScheme, DiditWebhookConfig } from './config.ts';
 
@@ -13,8 +13,13 @@ import type { DiditSignatureScheme, DiditWebhookConfig } from './config.ts';
  * - `X-Signature-Simple`: `"<timestamp>:<session_id>:<status>:<webhook_type>"` (Didit's skill code,
  *   didit-protocol/skills tests/test_all_skills.py); it does not cover the rest of the body, which Verigate does
  *   not trust anyway (a webhook is a hint).
- * A delivery passes when any configured scheme verifies; the raw-body one is tried first, so the body is parsed
- * for verification only when a delivery carries no raw-body signature that matches.
+ * A delivery passes when any configured scheme verifies; the raw-body one is tried first.
+ *
+ * Its replay-log id is what was signed: the body (canonical JSON, so the raw bytes and their V2 re-serialisation
+ * are one delivery, and a re-spaced V2 replay too) for X-Signature and V2, without `X-Timestamp`, which X-Signature
+ * does not cover (the body carries its own signed `timestamp`); `"<timestamp>:<session_id>:<status>:<webhook_type>"`
+ * for Simple alone. A delivery whose body verified also records its Simple id when that signature verifies too, so
+ * the same delivery replayed under `X-Signature-Simple` alone is a duplicate as well.
  */
 export const DIDIT_TOLERANCE_SECONDS = 300;
 export const DIDIT_HEADERS = {
@@ -26,16 +31,12 @@ export const DIDIT_HEADERS = {
 
 /** Session events (`webhook_type`): the session's status or data changed. */
 export const DIDIT_SESSION_EVENTS = ['status.updated', 'data.updated'] as const;
-/** Documented events about users, businesses, activity and transactions: acknowledged and ignored. */
-const OTHER_EVENTS = new Set([
-  'user.status.updated',
-  'user.data.updated',
-  'business.status.updated',
-  'business.data.updated',
-  'activity.created',
-  'transaction.created',
-  'transaction.status.updated',
-]);
+/**
+ * Documented events about users, businesses, activity, transactions and the travel rule (`user.status.updated`,
+ * `business.data.updated`, `activity.created`, `transaction.status.updated`, `travel_rule.status.updated`, …), and
+ * any later event of those families: acknowledged with 200 and ignored, whatever their other fields.
+ */
+const OTHER_FAMILIES = /^(user|business|activity|transaction|travel_rule)\.[a-z_.]{1,64}$/;
 
 /** `X-Signature`: HMAC-SHA256 of the raw body, exactly as received (docs.didit.me/integration/webhooks). */
 export function verifyDiditSignature(signature: string, rawBody: Buffer, secret: string): boolean {
@@ -65,10 +66,15 @@ export function verifyDiditSignatureSimple(
   timestamp: string,
   secret: string,
 ): boolean {
+  const message = `${timestamp}:${simpleFields(body)}`; // "<timestamp>:<session_id>:<status>:<webhook_type>"
+  return matchesHex(hmacSha256(secret, message), signature);
+}
+
+/** What `X-Signature-Simple` covers besides the timestamp: `"<session_id>:<status>:<webhook_type>"`. */
+function simpleFields(body: unknown): string {
   const b = (body ?? {}) as Record<string, unknown>;
   const field = (v: unknown) => (typeof v === 'string' ? v : '');
-  const message = `${timestamp}:${field(b.session_id)}:${field(b.status)}:${field(b.webhook_type)}`;
-  return matchesHex(hmacSha256(secret, message), signature);
+  return `${field(b.session_id)}:${field(b.status)}:${field(b.webhook_type)}`;
 }
 
 /** JSON with keys sorted at every level and no whitespace (Python's `sort_keys=True, separators=(",", ":")`). */
@@ -86,12 +92,13 @@ function escapeNonAscii(json: string): string {
   return json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Every event's envelope; other events' fields (a user event's `session_id: null`, say) are not read. */
 const diditWebhookBody = z.object({
   webhook_type: z.string().min(1).max(128),
-  session_id: z.string().min(1).max(128).optional(),
-  status: z.string().max(128).optional(),
   timestamp: z.number().optional(),
 });
+/** A session event's id (checked as a Didit session id by the route). */
+const diditSessionEvent = z.object({ session_id: z.string().min(1).max(128) });
 
 export function diditWebhook(config: DiditWebhookConfig): ProviderWebhook {
   const on = (scheme: DiditSignatureScheme) => config.schemes.includes(scheme);
@@ -111,36 +118,47 @@ export function diditWebhook(config: DiditWebhookConfig): ProviderWebhook {
       if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'malformed_signature' };
       if (!withinTolerance(Number(timestamp), nowSeconds, DIDIT_TOLERANCE_SECONDS))
         return { ok: false, reason: 'stale_timestamp' };
-      const ok = (scheme: DiditSignatureScheme, signature: string): Verification => ({
-        ok: true,
-        deliveryId: `${timestamp}:${scheme}=${signature}`,
-        scheme,
-      });
-      if (given.raw && verifyDiditSignature(given.raw, rawBody, config.secret)) return ok('raw', given.raw);
-      if (!given.v2 && !given.simple) return { ok: false, reason: 'bad_signature' };
-      // The other two schemes sign parsed fields: the body is parsed here, for verification only.
-      let body: unknown;
-      try {
-        body = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        return { ok: false, reason: 'bad_signature' };
+      const rawOk = given.raw !== undefined && verifyDiditSignature(given.raw, rawBody, config.secret);
+      if (!rawOk && !given.v2 && !given.simple) return { ok: false, reason: 'bad_signature' };
+      // The other two schemes sign parsed fields, and the replay-log id is the canonical body: parsed here.
+      const body = parseJson(rawBody);
+      if (body === undefined)
+        return rawOk
+          ? { ok: true, deliveryId: deliveryDigest(rawBody), scheme: 'raw' }
+          : { ok: false, reason: 'bad_signature' };
+      const bodyOk =
+        rawOk || (given.v2 !== undefined && verifyDiditSignatureV2(given.v2, body, timestamp, config.secret));
+      const simpleOk =
+        given.simple !== undefined && verifyDiditSignatureSimple(given.simple, body, timestamp, config.secret);
+      const simpleId = deliveryDigest(simpleFields(body), Number(timestamp));
+      if (bodyOk) {
+        const deliveryId = deliveryDigest(canonicalJson(body));
+        return { ok: true, deliveryId, aliases: simpleOk ? [simpleId] : [], scheme: rawOk ? 'raw' : 'v2' };
       }
-      if (given.v2 && verifyDiditSignatureV2(given.v2, body, timestamp, config.secret)) return ok('v2', given.v2);
-      if (given.simple && verifyDiditSignatureSimple(given.simple, body, timestamp, config.secret))
-        return ok('simple', given.simple);
-      return { ok: false, reason: 'bad_signature' };
+      return simpleOk ? { ok: true, deliveryId: simpleId, scheme: 'simple' } : { ok: false, reason: 'bad_signature' };
     },
     read(body: unknown, nowSeconds: number): WebhookReading {
       const parsed = diditWebhookBody.safeParse(body);
       if (!parsed.success) return { kind: 'invalid', reason: 'invalid_payload' };
-      const { webhook_type: event, session_id: sessionId, timestamp } = parsed.data;
+      const { webhook_type: event, timestamp } = parsed.data;
       // The body's own timestamp is signed by X-Signature and V2 (X-Timestamp is not): a replayed old body is refused.
       if (timestamp !== undefined && !withinTolerance(timestamp, nowSeconds, DIDIT_TOLERANCE_SECONDS))
         return { kind: 'invalid', reason: 'stale_timestamp' };
       if ((DIDIT_SESSION_EVENTS as readonly string[]).includes(event)) {
-        return sessionId ? { kind: 'session', event, sessionId } : { kind: 'invalid', reason: 'invalid_payload' };
+        const session = diditSessionEvent.safeParse(body);
+        return session.success
+          ? { kind: 'session', event, sessionId: session.data.session_id }
+          : { kind: 'invalid', reason: 'invalid_payload' };
       }
-      return OTHER_EVENTS.has(event) ? { kind: 'ignored', event } : { kind: 'invalid', reason: 'unknown_event' };
+      return OTHER_FAMILIES.test(event) ? { kind: 'ignored', event } : { kind: 'invalid', reason: 'unknown_event' };
     },
   };
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }

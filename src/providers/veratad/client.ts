@@ -60,9 +60,13 @@ export class VeratadAdapter implements ProviderAdapter {
       : 'Veratad VX request ids are UUIDs: 32 hexadecimal digits grouped 8-4-4-4-12 with "-".';
   }
 
+  /** UUIDs are case-insensitive; VX issues them in lower case. */
+  canonicalId(id: string): string {
+    return id.toLowerCase();
+  }
+
   async fetchSession(id: string, signal?: AbortSignal): Promise<Session> {
-    // UUIDs are case-insensitive; VX issues them in lower case.
-    const requestId = id.toLowerCase();
+    const requestId = this.canonicalId(id);
     const path = `/api/session/result/${encodeURIComponent(requestId)}`;
     // The token fetch is shared by every waiting request, so one caller's cancellation must not abort it.
     let token = await this.#tokens.get();

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { headerValue, hmacSha256, matchesHex, sameText } from '../../webhooks/hmac.ts';
+import { deliveryDigest, headerValue, hmacSha256, matchesHex, sameText } from '../../webhooks/hmac.ts';
 import type { ProviderWebhook, Verification, WebhookReading } from '../../webhooks/types.ts';
 import type { VeratadWebhookConfig } from './config.ts';
 
@@ -55,7 +54,7 @@ export function veratadWebhook(config: VeratadWebhookConfig): ProviderWebhook {
         scheme = scheme ? `${scheme}+hmac` : 'hmac';
       }
       // VX sends no delivery id: one body is one delivery (each component's webhook carries a longer journey).
-      return { ok: true, deliveryId: createHash('sha256').update(rawBody).digest('hex'), scheme };
+      return { ok: true, deliveryId: deliveryDigest(rawBody), scheme };
     },
     read(body: unknown): WebhookReading {
       const parsed = veratadWebhookBody.safeParse(body);

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { headerValue, hmacSha256, matchesHex, withinTolerance } from '../../webhooks/hmac.ts';
+import { deliveryDigest, headerValue, hmacSha256, matchesHex, withinTolerance } from '../../webhooks/hmac.ts';
 import type { ProviderWebhook, Verification, WebhookReading } from '../../webhooks/types.ts';
 import type { VerifaWebhookConfig } from './config.ts';
 
@@ -58,8 +58,12 @@ export function verifyVerifaSignature(
   if (!withinTolerance(Number(t), nowSeconds, VERIFA_TOLERANCE_SECONDS))
     return { ok: false, reason: 'stale_timestamp' };
   const expected = hmacSha256(secret, Buffer.concat([Buffer.from(`${t}.`, 'utf8'), rawBody])); // "<t>.<raw body>"
-  const match = v1s.find((v1) => matchesHex(expected, v1));
-  return match ? { ok: true, deliveryId: `v1=${match}`, scheme: 'v1' } : { ok: false, reason: 'bad_signature' };
+  // Every entry is compared, so timing says nothing about which one matched.
+  const matched = v1s.map((v1) => matchesHex(expected, v1)).some(Boolean);
+  // The replay-log id is what was signed (the body and `t`), not the hex as sent, whose case is free.
+  return matched
+    ? { ok: true, deliveryId: deliveryDigest(rawBody, Number(t)), scheme: 'v1' }
+    : { ok: false, reason: 'bad_signature' };
 }
 
 /**
@@ -69,7 +73,7 @@ export function verifyVerifaSignature(
 export function verifyVerifaLegacySignature(header: string, rawBody: Buffer, secret: string): Verification {
   const expected = hmacSha256(secret, rawBody); // the raw body, nothing else
   return matchesHex(expected, header.trim())
-    ? { ok: true, deliveryId: `legacy=${header.trim()}`, scheme: 'legacy' }
+    ? { ok: true, deliveryId: deliveryDigest(rawBody), scheme: 'legacy' }
     : { ok: false, reason: 'bad_signature' };
 }
 
@@ -93,7 +97,7 @@ export function verifaWebhook(config: VerifaWebhookConfig): ProviderWebhook {
         : config.acceptLegacySignature
           ? verifyVerifaLegacySignature(header, rawBody, config.secret)
           : { ok: false as const, reason: 'malformed_signature' as const };
-      // The replay log keys on the signature, not on `X-Verifa-Delivery-Id`: that header is not signed.
+      // The replay log keys on what was signed, not on `X-Verifa-Delivery-Id`: that header is not signed.
       return signed;
     },
     read(body: unknown): WebhookReading {
