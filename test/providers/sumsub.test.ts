@@ -612,7 +612,7 @@ describe('Sumsub config section', () => {
   it('is a sandbox with a generated webhook secret when nothing is set, off in production', () => {
     const sandbox = run({});
     expect(sandbox.mode).toEqual({ mode: 'sandbox' });
-    expect(sandbox.webhook?.secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(sandbox.webhook?.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(run({}, true)).toEqual({ mode: { mode: 'off' }, webhook: null, problems: [] });
   });
 
@@ -629,7 +629,7 @@ describe('Sumsub config section', () => {
     expect(run({ SUMSUB_WEBHOOK_SECRET: 'w' }, true)).toEqual({
       mode: { mode: 'off' },
       webhook: null,
-      problems: ['SUMSUB_WEBHOOK_SECRET: set, but Sumsub is off (configure its API too)'],
+      problems: ['SUMSUB_WEBHOOK_SECRET: set, but SUMSUB is not configured (webhooks refresh its sessions)'],
     });
   });
 });

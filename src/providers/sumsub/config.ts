@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { httpUrl, optionalText } from '../../config/parse.ts';
-import type { ProviderMode } from '../../config/providers.ts';
+import { generatedSecret, type ProviderMode, webhookWhileOff } from '../../config/providerMode.ts';
 import type { ProviderConfigSection } from '../types.ts';
 
 /** Sumsub's one API host, for sandbox and production alike: the app token decides the mode (docs.sumsub.com/reference/authentication). */
@@ -56,13 +55,10 @@ function webhook(
   current: ProviderMode<SumsubLive>,
   problems: string[],
 ): SumsubWebhookConfig | null {
+  if (webhookWhileOff(values, ['SUMSUB_WEBHOOK_SECRET'], current, 'SUMSUB', problems)) return null;
   const secret = values.SUMSUB_WEBHOOK_SECRET as string | undefined;
-  if (current.mode === 'off') {
-    if (secret !== undefined) problems.push('SUMSUB_WEBHOOK_SECRET: set, but Sumsub is off (configure its API too)');
-    return null;
-  }
   if (secret !== undefined) return { secret };
-  return current.mode === 'sandbox' ? { secret: randomBytes(32).toString('hex') } : null;
+  return current.mode === 'sandbox' ? { secret: generatedSecret(32) } : null;
 }
 
 export const sumsubConfig: ProviderConfigSection<SumsubLive, SumsubWebhookConfig> = {
