@@ -659,6 +659,8 @@ export type ProofOfAddressCheck = {
 export type Provider =
   /** Didit (didit.me) identity verification. */
   | 'DIDIT'
+  /** Sumsub: an applicant (`GET /resources/applicants/{id}/one`), its review status and verdict. */
+  | 'SUMSUB'
   /** Veratad VX (Verification Experience), Veratad Technologies' orchestrated verification journey. */
   | 'VERATAD'
   /** Verifa (withverifa.com) identity verification. */

@@ -1,4 +1,5 @@
 import { diditModule } from './didit/index.ts';
+import { sumsubModule } from './sumsub/index.ts';
 import type { ProviderModule } from './types.ts';
 import { veratadModule } from './veratad/index.ts';
 import { verifaModule } from './verifa/index.ts';
@@ -8,7 +9,7 @@ import { verifaModule } from './verifa/index.ts';
  * line here, then `npm run docs`, which derives the `Provider` enum (schema and model), the README tables and the
  * status docs from this list (`npm test` fails while they are stale). See docs/adding-a-provider.md.
  */
-const MODULES = [veratadModule, diditModule, verifaModule];
+const MODULES = [veratadModule, diditModule, verifaModule, sumsubModule];
 
 /** Every registered provider module, in the order above (the order of the enum, the docs and the playground). */
 export function providerModules(): readonly ProviderModule[] {

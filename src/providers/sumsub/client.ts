@@ -1,0 +1,107 @@
+import { logger } from '../../logger.ts';
+import type { Session, SessionDetails } from '../../model/session.ts';
+import { statusError, upstreamError } from '../../upstream/errors.ts';
+import {
+  DEFAULT_HTTP_OPTIONS,
+  UpstreamHttp,
+  type UpstreamHttpOptions,
+  type UpstreamResponse,
+} from '../../upstream/http.ts';
+import { parseUpstreamJson } from '../../upstream/parse.ts';
+import type { ProviderAdapter } from '../types.ts';
+import type { SumsubLive } from './config.ts';
+import { normalizeSumsubApplicant, sumsubDetails } from './normalize.ts';
+import { sumsubApplicant, sumsubError, sumsubStepsStatus } from './payload.ts';
+import { sumsubAuthHeaders } from './signer.ts';
+
+/** "A random combination of 24 digits and lowercase Latin characters" (docs.sumsub.com/reference/get-applicant-data). */
+const SUMSUB_APPLICANT_ID = /^[0-9a-z]{24}$/;
+
+export interface SumsubAdapterOptions {
+  sandbox: boolean;
+  http?: UpstreamHttpOptions;
+}
+
+/** Sumsub REST adapter: every request signed (`X-App-Token`, `X-App-Access-Ts`, `X-App-Access-Sig`, signer.ts). */
+export class SumsubAdapter implements ProviderAdapter {
+  readonly provider = 'SUMSUB' as const;
+  readonly sandbox: boolean;
+  readonly #http: UpstreamHttp;
+  readonly #live: SumsubLive;
+  /** The base URL's own path (a proxy's prefix): part of the URI Sumsub sees, so part of what is signed. */
+  readonly #prefix: string;
+
+  constructor(live: SumsubLive, options: SumsubAdapterOptions) {
+    // Sumsub's sandbox tokens start with `sbx:` (SUMSUB/agent-skills `sumsub_sign.py`): their applicants are test data.
+    this.sandbox = options.sandbox || live.appToken.startsWith('sbx:');
+    this.#live = live;
+    this.#prefix = new URL(live.baseUrl).pathname.replace(/\/+$/, '');
+    this.#http = new UpstreamHttp('SUMSUB', live.baseUrl, options.http ?? DEFAULT_HTTP_OPTIONS);
+  }
+
+  checkId(id: string): string | null {
+    return SUMSUB_APPLICANT_ID.test(id) ? null : 'Sumsub applicant ids are 24 lower-case letters or digits.';
+  }
+
+  async fetchSession(id: string, signal?: AbortSignal): Promise<Session> {
+    return normalizeSumsubApplicant(await this.#applicant(id, signal), this.sandbox);
+  }
+
+  /** The applicant again (its external id and metadata) and the per-step breakdown, side by side. */
+  async fetchSessionDetails(id: string, signal?: AbortSignal): Promise<SessionDetails> {
+    const [applicant, steps] = await Promise.all([this.#applicant(id, signal), this.#steps(id, signal)]);
+    return sumsubDetails(applicant, steps);
+  }
+
+  close(): Promise<void> {
+    return this.#http.close();
+  }
+
+  async #applicant(id: string, signal?: AbortSignal) {
+    const res = await this.#get(`/resources/applicants/${encodeURIComponent(id)}/one`, signal);
+    if (res.status === 200) return parseUpstreamJson('SUMSUB', sumsubApplicant, res, 'applicant payload');
+    if (res.status === 404) throw upstreamError.notFound('SUMSUB');
+    throw this.#errorFor(res);
+  }
+
+  async #steps(id: string, signal?: AbortSignal) {
+    const res = await this.#get(`/resources/applicants/${encodeURIComponent(id)}/requiredIdDocsStatus`, signal);
+    if (res.status === 200)
+      return parseUpstreamJson('SUMSUB', sumsubStepsStatus, res, 'requiredIdDocsStatus payload') ?? null;
+    // The applicant exists (its own call answers for that): a 404 here only means no breakdown to show.
+    if (res.status === 404) return null;
+    throw this.#errorFor(res);
+  }
+
+  #get(path: string, signal?: AbortSignal): Promise<UpstreamResponse> {
+    const headers = { accept: 'application/json', ...sumsubAuthHeaders(this.#live, 'GET', this.#prefix + path) };
+    return this.#http.request({ path, headers, signal });
+  }
+
+  #errorFor(res: UpstreamResponse): Error {
+    if (res.status === 401 || res.status === 403) {
+      // Sumsub's error body names the refusal; it carries no secret. The usual cause is this host's clock.
+      const body = readError(res);
+      logger.warn(
+        {
+          provider: 'SUMSUB',
+          status: res.status,
+          errorCode: body?.errorCode ?? null,
+          errorName: body?.errorName?.slice(0, 64) ?? null,
+          correlationId: body?.correlationId?.slice(0, 64) ?? null,
+        },
+        'Sumsub refused the request signature: check SUMSUB_APP_TOKEN and SUMSUB_SECRET_KEY, and this host’s clock — X-App-Access-Ts must be within 1 minute of Sumsub’s (clock skew is the usual cause)',
+      );
+    }
+    return statusError('SUMSUB', res);
+  }
+}
+
+function readError(res: UpstreamResponse) {
+  try {
+    const parsed = sumsubError.safeParse(JSON.parse(res.body.toString('utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
