@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { providerModules } from '../src/providers/index.ts';
-import { providerName } from '../src/upstream/errors.ts';
 import { providerEnumText, providerEnvRows, providersModuleText } from './providerList.ts';
 import { statusMappingDoc } from './statusMapping.ts';
 
@@ -15,7 +14,7 @@ const check = process.argv.includes('--check');
 function scenarioTable(): string {
   const lines: string[] = [];
   for (const module of providerModules()) {
-    lines.push(`#### ${providerName(module.provider)} (\`provider: ${module.provider}\`)`, '');
+    lines.push(`#### ${module.label} (\`provider: ${module.provider}\`)`, '');
     lines.push('| session id | what it shows |', '|---|---|');
     for (const s of module.scenarios ?? []) lines.push(`| \`${s.id}\` | ${s.description.replaceAll('|', '\\|')} |`);
     lines.push('');

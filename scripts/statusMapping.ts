@@ -6,7 +6,6 @@
 
 import { providerModules } from '../src/providers/index.ts';
 import { isTerminal, type StatusTable } from '../src/providers/status.ts';
-import { providerName } from '../src/upstream/errors.ts';
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replace(/\s+/g, ' ').trim();
 
@@ -34,7 +33,7 @@ export function statusMappingDoc(): string {
     '',
   ];
   for (const module of providerModules()) {
-    lines.push(`## ${providerName(module.provider)} (\`provider: ${module.provider}\`)`, '');
+    lines.push(`## ${module.label} (\`provider: ${module.provider}\`)`, '');
     for (const t of module.statusTables) lines.push(...table(t));
   }
   return lines.join('\n');
