@@ -44,10 +44,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The resilience policy of one provider, shared by every pool of that provider: client-side rate budget (with a
- * reserve only user reads may spend),
- * circuit breaker, bulkhead, and retries (idempotent GETs only, on connection failures, 5xx and 429, with
- * exponential backoff and jitter, `Retry-After` honoured up to a cap, inside a retry budget and the call's
- * deadline).
+ * reserve only user reads may spend), circuit breaker, bulkhead, and retries (idempotent GETs only, on connection
+ * failures, 5xx and 429, with exponential backoff and jitter, `Retry-After` honoured up to a cap, inside a retry
+ * budget and the call's deadline).
  */
 export class ProviderPolicy {
   readonly provider: Provider;
