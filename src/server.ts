@@ -94,6 +94,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const apollo = await startApollo(schema, config.graphql, redis);
   const authenticator = new Authenticator(keys, config.jwt);
   const subscriptions = subscriptionService(config, { registry, store, changes, redis });
+  // A webhook refresh given up (queue full, vendor failing) still reaches this replica's subscribers: by a poll.
+  refresher.handGivenUpTo((provider, id) => subscriptions.adopt(provider, id));
   metrics.observeSubscriptions(() => subscriptions.open);
   const operations = new SubscriptionOperations(schema, config.graphql.limits, trusted);
   const maxBodyBytes = config.graphql.limits.maxBodyBytes;

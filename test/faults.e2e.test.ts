@@ -146,10 +146,10 @@ describe('client-side rate budget, end to end', () => {
         data: { session: null },
         errors: [
           {
-            message: "Verigate's request budget for Verifa is spent; retry in 30 s.",
+            message: "Verigate's request budget for Verifa is spent; retry in 60 s.",
             locations: expect.any(Array),
             path: ['session'],
-            extensions: { code: 'UPSTREAM_RATE_LIMITED', provider: 'VERIFA', retryAfterSeconds: 30 },
+            extensions: { code: 'UPSTREAM_RATE_LIMITED', provider: 'VERIFA', retryAfterSeconds: 60 },
           },
         ],
       });

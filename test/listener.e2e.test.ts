@@ -21,6 +21,12 @@ async function openIdleSockets(port: number, count: number, prefix = ''): Promis
   return sockets;
 }
 
+/** The status and JSON body of the one HTTP/1.1 response in `text` (Content-Length framed). */
+function responseOf(text: string): [number, unknown] {
+  const [head = '', body = ''] = text.split('\r\n\r\n');
+  return [Number(head.split(' ')[1]), JSON.parse(body)];
+}
+
 const closedSockets = (sockets: Socket[]) => sockets.filter((s) => s.destroyed || s.readyState === 'closed').length;
 
 async function waitFor(condition: () => boolean, boundMs: number): Promise<boolean> {
@@ -61,6 +67,65 @@ describe('the HTTP listener under idle connections', () => {
     const again = await gw.query(QUERY);
     expect(again.body).toEqual({ data: { session: { status: 'IN_REVIEW' } } });
   });
+
+  it('evicts connections trickling a request body at the cap, so a real client gets through', async () => {
+    gw = await startTestGateway({ HTTP_MAX_CONNECTIONS: '20' });
+    // Whole heads, no credential (answered 401 at once), then a body that never comes: each request "was served".
+    const head = 'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{';
+    for (let i = 0; i < 60; i += 1) {
+      const [socket] = await openIdleSockets(gw.gateway.port, 1, head);
+      sockets.push(socket as Socket);
+      // Its head was read and answered (or the socket closed) before the next one connects.
+      await new Promise<void>((resolve) => socket?.once('data', () => resolve()).once('close', () => resolve()));
+    }
+    expect(await waitFor(() => closedSockets(sockets) >= 40, 5_000)).toBe(true);
+    const { status, body } = await gw.query(QUERY);
+    expect({ status, body }).toEqual({ status: 200, body: { data: { session: { status: 'IN_REVIEW' } } } });
+  });
+
+  it('answers 408 to a body slower than HTTP_BODY_MIN_BYTES_PER_SECOND and closes its connection', async () => {
+    gw = await startTestGateway({ HTTP_BODY_MIN_BYTES_PER_SECOND: '100' });
+    const head = (auth: string) =>
+      `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${auth}Content-Length: 1000\r\n\r\n`;
+    // One being read (authenticated), one already answered 401 whose body Node discards as it comes.
+    sockets = await openIdleSockets(gw.gateway.port, 2);
+    const [reading, refused] = sockets as [Socket, Socket];
+    const received = sockets.map((socket) => {
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      return new Promise<string>((resolve) => socket.once('close', () => resolve(text)));
+    });
+    reading.write(head(`Authorization: Bearer ${FULL_KEY}\r\n`));
+    refused.write(head(''));
+    // 5 bytes a second, for longer than the 5 s grace and far less than the 30 s request timeout.
+    const trickle = setInterval(() => {
+      for (const s of sockets) if (!s.destroyed) s.write('{');
+    }, 200);
+    try {
+      const [readingText = '', refusedText = ''] = await Promise.race([
+        Promise.all(received),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still open after 15 s')), 15_000)),
+      ]);
+      const [status, answer] = responseOf(readingText);
+      expect({ status, answer }).toEqual({
+        status: 408,
+        answer: {
+          errors: [
+            {
+              message: 'The request body arrived slower than 100 bytes a second.',
+              extensions: { code: 'BAD_REQUEST' },
+            },
+          ],
+        },
+      });
+      // Already answered: nothing more is said, the connection is closed.
+      expect(responseOf(refusedText)[0]).toBe(401);
+    } finally {
+      clearInterval(trickle);
+    }
+  }, 20_000);
 
   it('closes a connection whose request head is unfinished after the 10 s header timeout, not 30 s later', async () => {
     gw = await startTestGateway();

@@ -133,6 +133,12 @@ describe('Verifa webhooks on the sandbox', () => {
         413,
         { error: 'payload_too_large' },
       ],
+      [
+        'body of 65 KiB (the cap is 64 KiB)',
+        () => signVerifaDelivery(secret, eventBody('session.approved', ID, { padding: 'x'.repeat(65 * 1024) })),
+        413,
+        { error: 'payload_too_large' },
+      ],
       ['non-JSON', () => signVerifaDelivery(secret, '{"event": "session.approved", '), 400, { error: 'invalid_json' }],
       [
         'unknown event type',

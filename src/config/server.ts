@@ -7,8 +7,15 @@ export interface ServerConfig {
   /** Address the listener binds: 127.0.0.1 outside production, every interface (0.0.0.0) in production. */
   host: string;
   port: number;
-  /** Open connections at most; past it the oldest connection that never sent a whole request is closed first. */
+  /**
+   * Open connections at most; past it the oldest connection still sending a request (its head, or a body not yet
+   * complete) is closed first.
+   */
   maxConnections: number;
+  /** A request, head and body, must arrive within this long, ms; Node answers 408 and closes the connection past it. */
+  requestTimeoutMs: number;
+  /** After the first 5 s, a request body still arriving must average at least this many bytes a second; 0: no floor. */
+  bodyMinBytesPerSecond: number;
   /** After SIGTERM, /readyz answers 503 this long while requests are still served, so balancers stop routing, ms. */
   shutdownDelayMs: number;
   /** Then in-flight requests get this long to finish before their connections are closed and the process exits, ms. */
@@ -33,6 +40,8 @@ export const serverEnv = {
     .max(65535, 'must be between 0 and 65535')
     .default(4000),
   HTTP_MAX_CONNECTIONS: limit(16, 1_000_000, 10_000),
+  HTTP_REQUEST_TIMEOUT_SECONDS: limit(10, 3_600, 30),
+  HTTP_BODY_MIN_BYTES_PER_SECOND: limit(0, 1_000_000_000, 1_024),
   SHUTDOWN_DELAY_SECONDS: limit(0, 300, 5),
   SHUTDOWN_TIMEOUT_SECONDS: limit(1, 600, 10),
   PLAYGROUND_ENABLED: optionalText.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()),
@@ -43,6 +52,8 @@ export function serverConfig(env: EnvOf<typeof serverEnv>): ServerConfig {
     host: env.HOST ?? (env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     port: env.PORT,
     maxConnections: env.HTTP_MAX_CONNECTIONS,
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+    bodyMinBytesPerSecond: env.HTTP_BODY_MIN_BYTES_PER_SECOND,
     shutdownDelayMs: env.SHUTDOWN_DELAY_SECONDS * 1000,
     drainTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };

@@ -116,7 +116,7 @@ interface Exchange {
 async function answer(deps: GraphQLRouteDeps, x: Exchange): Promise<void> {
   const read = await readGraphQLRequest(x.req, x.url, deps.maxBodyBytes);
   if (!read.ok) {
-    if (read.closeConnection) x.res.setHeader('connection', 'close');
+    if (read.closeConnection && !x.res.headersSent) x.res.setHeader('connection', 'close');
     return x.reject(read.status, read.code, read.message);
   }
   let request = read.request;

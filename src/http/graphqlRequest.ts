@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
-import { isJson, readBody } from './respond.ts';
+import { isJson, RequestBodyAborted, readBody } from './respond.ts';
 
 /** A request turned into what Apollo executes, or the refusal to answer instead. */
 export type ReadRequest =
@@ -12,7 +12,15 @@ export type ReadRequest =
  * knows GraphQL: Apollo (or the trusted-documents admission before it) judges the operation.
  */
 export async function readGraphQLRequest(req: IncomingMessage, url: URL, maxBodyBytes: number): Promise<ReadRequest> {
-  const body = await readBody(req, maxBodyBytes);
+  let body: string | null;
+  try {
+    body = await readBody(req, maxBodyBytes);
+  } catch (error) {
+    if (!(error instanceof RequestBodyAborted)) throw error;
+    // Usually already answered by the listener (408, too slow); otherwise the connection is gone.
+    const message = 'The request body did not arrive in time.';
+    return { ok: false, status: 408, code: 'BAD_REQUEST', message, closeConnection: true };
+  }
   if (body === null) {
     // The rest of the body is not read: this connection cannot carry another request.
     const message = `The request body is larger than ${maxBodyBytes} bytes.`;

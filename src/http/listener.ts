@@ -2,13 +2,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from '../config/index.ts';
 import { guardConnections } from './connections.ts';
+import { enforceBodyRate } from './requestBodies.ts';
 
 /**
- * A client must send its headers within 10 s and its whole request within 30 s (slow-loris); responses may take
- * as long as the upstream deadline needs. Node enforces both only when it sweeps its connections, every
+ * A client must send its headers within 10 s and its whole request within HTTP_REQUEST_TIMEOUT_SECONDS (slow-loris),
+ * its body at HTTP_BODY_MIN_BYTES_PER_SECOND at least (see enforceBodyRate); responses may take as long as the
+ * upstream deadline needs. Node enforces both timeouts only when it sweeps its connections, every
  * `connectionsCheckingInterval` (30 s by default), so the sweep runs every second to make the 10 s true.
  */
-const TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 };
+function timeouts(config: ServerConfig) {
+  const requestTimeout = config.requestTimeoutMs;
+  return { headersTimeout: Math.min(10_000, requestTimeout), requestTimeout, connectionsCheckingInterval: 1_000 };
+}
 
 export interface Listener {
   readonly server: Server;
@@ -23,8 +28,9 @@ export async function listen(
   config: ServerConfig,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<Listener> {
-  const server = createServer(TIMEOUTS, handler);
+  const server = createServer(timeouts(config), handler);
   guardConnections(server, config.maxConnections);
+  enforceBodyRate(server, config.bodyMinBytesPerSecond);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

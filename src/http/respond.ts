@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Small response helpers shared by the routes. */
 
+/** Writes the answer; nothing when one was already begun (the listener may have answered a too-slow body with 408). */
 export function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
   const payload = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -27,7 +29,19 @@ export function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/(.+\+)?json\b/i.test(contentType.trim());
 }
 
-/** The body as received, byte for byte (signatures cover bytes); null past `max` (the rest is not read). */
+/** The request body stopped before its end: the client went away, or its connection was closed (too slow, evicted). */
+export class RequestBodyAborted extends Error {
+  override readonly name = 'RequestBodyAborted';
+
+  constructor() {
+    super('the request body ended before it was complete');
+  }
+}
+
+/**
+ * The body as received, byte for byte (signatures cover bytes); null past `max` (the rest is not read). Throws
+ * RequestBodyAborted when the body stops before its end.
+ */
 export async function readRawBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) {
@@ -36,13 +50,17 @@ export async function readRawBody(req: IncomingMessage, max: number): Promise<Bu
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) {
-      req.resume();
-      return null;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > max) {
+        req.resume();
+        return null;
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch {
+    throw new RequestBodyAborted();
   }
   return Buffer.concat(chunks, size);
 }

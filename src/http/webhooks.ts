@@ -13,8 +13,12 @@ import type { ProviderWebhook } from '../webhooks/types.ts';
 import { readRawBody, writeJson } from './respond.ts';
 import type { Route } from './route.ts';
 
-/** Vendors send small JSON documents; anything past this is refused unread. */
-export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+/**
+ * Vendors send small JSON documents; anything past this is refused unread, before any verification (so an
+ * unauthenticated sender holds 64 KiB per connection at most). The largest documented event is Didit's v3
+ * `status.updated` with the whole `decision`: its OpenAPI example is 19 KiB compact, 30 KiB indented.
+ */
+export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
 
 export interface WebhooksDeps {
   config: WebhooksConfig;

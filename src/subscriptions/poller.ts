@@ -5,6 +5,7 @@ import type { Provider } from '../model/session.ts';
 import type { SessionChanges } from '../sessions/changes.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import { GatewayError } from '../upstream/errors.ts';
+import { inBackground } from '../upstream/priority.ts';
 
 export interface PollerOptions {
   /** First wait, and the wait after a change, ms. */
@@ -34,6 +35,8 @@ interface Poller {
   last: string | null;
   timer: NodeJS.Timeout | null;
   stopped: boolean;
+  /** Set for a session handed over by a given-up webhook refresh: polled until one poll succeeds, while wanted. */
+  adopted: (() => boolean) | null;
 }
 
 /**
@@ -72,6 +75,7 @@ export class SessionPollers {
         last: null,
         timer: null,
         stopped: false,
+        adopted: null,
       };
       poller = fresh;
       this.#pollers.set(key, fresh);
@@ -86,6 +90,27 @@ export class SessionPollers {
       joined.subscribers -= 1;
       if (joined.subscribers === 0) this.#stop(key, joined);
     };
+  }
+
+  /**
+   * Polls a session whose provider sends webhooks but whose webhook refresh was given up, so its subscribers still
+   * learn the change: until one poll succeeds (and publishes what it read), or `wanted` says no one follows it.
+   */
+  adopt(provider: Provider, id: string, wanted: () => boolean): void {
+    const key = `${provider}\u0000${id}`;
+    if (this.#pollers.has(key)) return;
+    const poller: Poller = {
+      provider,
+      id,
+      subscribers: 0,
+      waitMs: this.#options.minMs,
+      last: null,
+      timer: null,
+      stopped: false,
+      adopted: wanted,
+    };
+    this.#pollers.set(key, poller);
+    this.#schedule(poller);
   }
 
   /** Sessions being polled by this replica's subscribers (for tests and metrics). */
@@ -107,14 +132,19 @@ export class SessionPollers {
 
   async #round(poller: Poller): Promise<void> {
     if (poller.stopped) return;
+    const key = `${poller.provider}\u0000${poller.id}`;
+    if (poller.adopted && !poller.adopted()) return this.#stop(key, poller);
     let terminal = false;
     if (await this.#holdLock(poller)) {
       terminal = await this.#poll(poller);
+      // An adopted session needed one fresh read, published; its webhooks tell the rest.
+      if (poller.adopted && poller.last !== null) terminal = true;
     } else {
       // Another replica polls; keep backing off so a takeover after its lock lapses is not a burst.
       poller.waitMs = Math.min(poller.waitMs * 2, this.#options.maxMs);
     }
     if (terminal) {
+      if (poller.adopted) this.#stop(key, poller);
       await this.#releaseLock(poller);
       return;
     }
@@ -127,7 +157,8 @@ export class SessionPollers {
     try {
       // Through the store, so the fresh copy is what every subscriber's reload finds in the cache.
       await this.#store.invalidate(provider, id);
-      const session = await this.#store.session(provider, id);
+      // Background work: it leaves the budget's reserve to user reads.
+      const session = await inBackground(() => this.#store.session(provider, id));
       const seen = JSON.stringify(session);
       if (seen !== poller.last) {
         poller.last = seen;

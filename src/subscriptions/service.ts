@@ -139,6 +139,12 @@ export class SubscriptionService implements FeedSource {
     return this.#pollers.join(provider, id);
   }
 
+  /** A webhook refresh of the session was given up: poll it once for its subscribers here, if it has any. */
+  adopt(provider: Provider, id: string): void {
+    const wanted = () => this.#watchers.has(keyOf(provider, id));
+    if (wanted()) this.#pollers.adopt(provider, id, wanted);
+  }
+
   /** Subscriptions open on this replica. */
   get open(): number {
     return this.#open;

@@ -23,21 +23,29 @@ export class SlowBodyError extends Error {
 const MIN_CHECK_MS = 50;
 
 /**
- * Watches one body against its rate floor; call `received` for each chunk and `stop` when the body is done.
- * One timer at a time: it fires when the bytes so far stop being enough, and re-arms if more have come.
+ * Watches one body against its rate floor; call `received` for each chunk (or give `bytesSoFar`, read at each check)
+ * and `stop` when the body is done. One timer at a time: it fires when the bytes so far stop being enough, and
+ * re-arms if more have come.
  */
 export class BodyRateGuard {
   readonly #body: { destroy(error?: Error): void };
   readonly #floor: BodyRateFloor;
   readonly #now: () => number;
   readonly #start: number;
+  readonly #bytesSoFar: (() => number) | undefined;
   #bytes = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(body: { destroy(error?: Error): void }, floor: BodyRateFloor, now = () => performance.now()) {
+  constructor(
+    body: { destroy(error?: Error): void },
+    floor: BodyRateFloor,
+    now = () => performance.now(),
+    bytesSoFar?: () => number,
+  ) {
     this.#body = body;
     this.#floor = floor;
     this.#now = now;
+    this.#bytesSoFar = bytesSoFar;
     this.#start = now();
     this.#arm(floor.graceMs);
   }
@@ -60,7 +68,8 @@ export class BodyRateGuard {
     if (this.#timer === undefined) return; // stopped meanwhile
     const elapsed = this.#now() - this.#start;
     // The moment the bytes received so far no longer meet the floor.
-    const enoughUntil = (this.#bytes / this.#floor.bytesPerSecond) * 1000;
+    const bytes = this.#bytesSoFar ? this.#bytesSoFar() : this.#bytes;
+    const enoughUntil = (bytes / this.#floor.bytesPerSecond) * 1000;
     if (enoughUntil >= elapsed) {
       this.#arm(Math.max(MIN_CHECK_MS, enoughUntil - elapsed));
     } else if (!confirming) {

@@ -43,6 +43,9 @@ export class GatewayError extends GraphQLError {
   }
 }
 
+/** UPSTREAM_RATE_LIMITED by Verigate's own budget: no call was made, so waiting for it costs the vendor nothing. */
+export class BudgetSpentError extends GatewayError {}
+
 export function providerName(provider: Provider): string {
   return PROVIDER_LABELS[provider];
 }
@@ -60,7 +63,7 @@ export const upstreamError = {
       },
     ),
   rateLimited: (provider: Provider, retryAfterSeconds: number, byVerigate = false) =>
-    new GatewayError(
+    new (byVerigate ? BudgetSpentError : GatewayError)(
       'UPSTREAM_RATE_LIMITED',
       byVerigate
         ? `Verigate's request budget for ${providerName(provider)} is spent; retry in ${retryAfterSeconds} s.`

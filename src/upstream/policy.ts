@@ -4,12 +4,13 @@ import { type BreakerOptions, CircuitBreaker } from './breaker.ts';
 import { Bulkhead } from './bulkhead.ts';
 import { GatewayError, parseRetryAfter, providerName, upstreamError } from './errors.ts';
 import { emitUpstreamEvent, type UpstreamOutcome } from './events.ts';
+import { currentPriority } from './priority.ts';
 import { RateBudget } from './rateLimit.ts';
 import { backoffMs, DEFAULT_RETRY, RetryBudget, type RetryOptions } from './retry.ts';
 import { SharedRateBudget, type SharedRateBudgetOptions } from './sharedRateBudget.ts';
 
 export interface ProviderPolicyOptions {
-  /** Requests per minute Verigate allows itself towards this provider; null for no client-side budget. */
+  /** Requests in any 60 s window Verigate allows itself towards this provider; null for no client-side budget. */
   ratePerMinute: number | null;
   /** Calls in flight at once, and callers allowed to wait for a slot. */
   maxConcurrent: number;
@@ -42,10 +43,10 @@ export interface AttemptResult<R> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The resilience policy of one provider, shared by every pool of that provider: client-side rate budget,
- * circuit breaker, bulkhead, and retries (idempotent GETs only, on connection failures, 5xx and 429, with
- * exponential backoff and jitter, `Retry-After` honoured up to a cap, inside a retry budget and the call's
- * deadline).
+ * The resilience policy of one provider, shared by every pool of that provider: client-side rate budget (with a
+ * reserve only user reads may spend), circuit breaker, bulkhead, and retries (idempotent GETs only, on connection
+ * failures, 5xx and 429, with exponential backoff and jitter, `Retry-After` honoured up to a cap, inside a retry
+ * budget and the call's deadline).
  */
 export class ProviderPolicy {
   readonly provider: Provider;
@@ -82,8 +83,10 @@ export class ProviderPolicy {
     const { provider } = this;
     const idempotent = method === 'GET' || method === 'HEAD';
     this.#retryBudget.recordRequest();
+    // Background work (webhook refreshes, pollers) leaves the budget's reserve to user reads.
+    const priority = currentPriority();
     for (let n = 1; ; n += 1) {
-      const spent = this.#sharedBudget ? await this.#sharedBudget.take() : this.#budget?.take();
+      const spent = this.#sharedBudget ? await this.#sharedBudget.take(priority) : this.#budget?.take(priority);
       if (spent && !spent.ok) {
         emitUpstreamEvent({ type: 'rejected', provider, reason: 'rate_budget' });
         throw upstreamError.rateLimited(provider, spent.retryAfterSeconds, true);

@@ -86,6 +86,19 @@ describe('cache and upstream config', () => {
     expect(() => loadConfig({ CACHE_ENCRYPTION_KEY: 'abcd' })).toThrowError(/CACHE_ENCRYPTION_KEY: must be 32 bytes/);
   });
 
+  it('reads the request deadline and body rate floor, and refuses them out of range', () => {
+    const { server } = loadConfig({});
+    expect([server.requestTimeoutMs, server.bodyMinBytesPerSecond]).toEqual([30_000, 1_024]);
+    const set = loadConfig({ HTTP_REQUEST_TIMEOUT_SECONDS: '60', HTTP_BODY_MIN_BYTES_PER_SECOND: '0' }).server;
+    expect([set.requestTimeoutMs, set.bodyMinBytesPerSecond]).toEqual([60_000, 0]);
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_SECONDS: '5' })).toThrowError(
+      /HTTP_REQUEST_TIMEOUT_SECONDS: must be between 10 and 3600/,
+    );
+    expect(() => loadConfig({ HTTP_BODY_MIN_BYTES_PER_SECOND: '-1' })).toThrowError(
+      /HTTP_BODY_MIN_BYTES_PER_SECOND: must be between 0 and 1000000000/,
+    );
+  });
+
   it('takes the vendors documented limits for live providers, none for simulators, and 0 as off', () => {
     const live = loadConfig({ VERIFA_BASE_URL: 'https://api.withverifa.com', VERIFA_API_KEY: 'vk_live_x' });
     expect(live.upstream.ratePerMinute).toEqual({ veratad: null, didit: null, verifa: 300 });

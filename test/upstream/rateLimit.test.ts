@@ -3,21 +3,49 @@ import type { Simulator } from '../../src/sandbox/server.ts';
 import { RateBudget } from '../../src/upstream/rateLimit.ts';
 import { client, startEcho } from './support.ts';
 
+/** Times (ms) of the takes `budget` allowed when asked every `stepMs` for `forMs`, on the fake clock `clock`. */
+function allowedTimes(take: () => { ok: boolean }, clock: { now: number }, stepMs: number, forMs: number): number[] {
+  const allowed: number[] = [];
+  for (clock.now = 0; clock.now < forMs; clock.now += stepMs) if (take().ok) allowed.push(clock.now);
+  return allowed;
+}
+
+/** The most requests any 60 s window [t, t + 60 s) holds. */
+function busiestMinute(times: number[]): number {
+  return Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 60_000).length));
+}
+
 describe('rate budget', () => {
-  it('spends a burst, then refills at the per-minute rate', () => {
+  it('holds at most the per-minute figure in any 60 s window, and that many each minute when asked without pause', () => {
+    const clock = { now: 0 };
+    const budget = new RateBudget({ perMinute: 300, now: () => clock.now });
+    const allowed = allowedTimes(() => budget.take(), clock, 100, 180_000);
+    expect(busiestMinute(allowed)).toBe(300);
+    expect(allowed.length).toBe(900);
+  });
+
+  it('says how long until the oldest request leaves the window', () => {
     let now = 0;
-    const budget = new RateBudget({ perMinute: 60, burst: 2, now: () => now });
+    const budget = new RateBudget({ perMinute: 2, now: () => now });
     expect(budget.take()).toEqual({ ok: true });
+    now = 10_000;
     expect(budget.take()).toEqual({ ok: true });
-    expect(budget.take()).toEqual({ ok: false, retryAfterSeconds: 1 });
-    now += 1_000;
+    now = 20_000;
+    expect(budget.take()).toEqual({ ok: false, retryAfterSeconds: 40 });
+    now = 60_000;
     expect(budget.take()).toEqual({ ok: true });
   });
 
-  it('tells how long until the next token at a slow rate', () => {
-    const budget = new RateBudget({ perMinute: 2, burst: 1, now: () => 0 });
-    budget.take();
-    expect(budget.take()).toEqual({ ok: false, retryAfterSeconds: 30 });
+  it('keeps the last fifth of the window for user reads: background work stops short of it', () => {
+    let now = 0;
+    const budget = new RateBudget({ perMinute: 10, now: () => now });
+    for (let i = 0; i < 8; i += 1) expect(budget.take('background')).toEqual({ ok: true });
+    expect(budget.take('background')).toEqual({ ok: false, retryAfterSeconds: 60 });
+    expect(budget.take('user')).toEqual({ ok: true });
+    expect(budget.take('user')).toEqual({ ok: true });
+    expect(budget.take('user')).toEqual({ ok: false, retryAfterSeconds: 60 });
+    now = 60_000;
+    expect(budget.take('background')).toEqual({ ok: true });
   });
 });
 
@@ -32,8 +60,8 @@ describe('rate budget in front of a real upstream', () => {
     const { http } = client(sim, { ratePerMinute: 3 });
     for (let i = 0; i < 3; i += 1) expect((await http.request({ path: '/x' })).status).toBe(200);
     await expect(http.request({ path: '/x' })).rejects.toMatchObject({
-      message: "Verigate's request budget for Verifa is spent; retry in 20 s.",
-      extensions: { code: 'UPSTREAM_RATE_LIMITED', provider: 'VERIFA', retryAfterSeconds: 20 },
+      message: "Verigate's request budget for Verifa is spent; retry in 60 s.",
+      extensions: { code: 'UPSTREAM_RATE_LIMITED', provider: 'VERIFA', retryAfterSeconds: 60 },
     });
     expect(sim.requestCount()).toBe(3);
   });

@@ -5,6 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createRedis } from '../../src/cache/redisClient.ts';
 import type { Simulator } from '../../src/sandbox/server.ts';
 import { onUpstreamEvent, type UpstreamEvent } from '../../src/upstream/events.ts';
+import { RateBudget } from '../../src/upstream/rateLimit.ts';
+import { SharedRateBudget } from '../../src/upstream/sharedRateBudget.ts';
 import { client, startEcho } from './support.ts';
 
 /** Tests use Redis database 5 only, and flush only it. */
@@ -12,14 +14,22 @@ const REDIS_URL = 'redis://127.0.0.1:6379/5';
 const BUDGET = 4;
 
 /** A TCP hop in front of the real Redis that can be told to stop passing commands on (a stalled Redis). */
-async function startStallableRedis(): Promise<{ url: string; stall: () => void; close: () => Promise<void> }> {
+async function startStallableRedis(): Promise<{
+  url: string;
+  stall: () => void;
+  resume: () => void;
+  close: () => Promise<void>;
+}> {
   let stalled = false;
+  // Commands sent while stalled reach Redis on resume, late, as a slow Redis would run them.
+  const held: Array<() => void> = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((downstream) => {
     const upstream = connect(6379, '127.0.0.1');
     sockets.add(downstream).add(upstream);
     downstream.on('data', (chunk) => {
-      if (!stalled) upstream.write(chunk);
+      if (stalled) held.push(() => upstream.write(chunk));
+      else upstream.write(chunk);
     });
     upstream.pipe(downstream);
     const end = () => {
@@ -36,6 +46,10 @@ async function startStallableRedis(): Promise<{ url: string; stall: () => void; 
     url: `redis://127.0.0.1:${port}/5`,
     stall: () => {
       stalled = true;
+    },
+    resume: () => {
+      stalled = false;
+      for (const write of held.splice(0)) write();
     },
     close: async () => {
       for (const s of sockets) s.destroy();
@@ -130,9 +144,41 @@ describe('rate budget shared through Redis', () => {
     }
   });
 
+  it('holds at most the figure in any 60 s window when Redis times out for a while: what was decided locally is added to the shared log', async () => {
+    const proxy = await startStallableRedis();
+    try {
+      const redis = await ready(createRedis(proxy.url));
+      connections.push(redis);
+      const clock = { now: 0 };
+      const now = () => clock.now;
+      const local = new RateBudget({ perMinute: 10, now });
+      // Asked again at every take (no pause after a timeout), on a fake clock: one take a second for 130 s.
+      const budget = new SharedRateBudget('VERIFA', local, redis, {
+        perMinute: 10,
+        now,
+        timeoutMs: 100,
+        localForMs: 0,
+      });
+      const allowed: number[] = [];
+      for (clock.now = 0; clock.now < 130_000; clock.now += 1_000) {
+        if (clock.now === 5_000) proxy.stall();
+        if (clock.now === 10_000) proxy.resume();
+        if ((await budget.take()).ok) allowed.push(clock.now);
+      }
+      const busiest = Math.max(...allowed.map((t) => allowed.filter((u) => u >= t && u < t + 60_000).length));
+      expect(busiest).toBe(10);
+      // The first ten seconds, half of them decided locally; nothing more until they leave the window.
+      expect(allowed.slice(0, 10)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((s) => s * 1_000));
+      expect(allowed[10]).toBeGreaterThanOrEqual(60_000);
+      expect(events.filter((e) => e.type === 'rate_budget_fallback' && e.reason === 'timeout')).toHaveLength(5);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('decides locally when Redis answers with an error', async () => {
     // A key of the wrong type makes the script fail, as any Redis-side error would.
-    await admin.hset('verigate:rate:VERIFA', 'x', '1');
+    await admin.hset('verigate:ratelog:VERIFA', 'x', '1');
     const r = await replica();
     expect((await r.call()).status).toBe(200);
     expect(events.filter((e) => e.type === 'rate_budget_fallback')).toEqual([
