@@ -7,6 +7,7 @@ import { noChecks } from '../../src/model/checks.ts';
 import { type OnfidoLive, type OnfidoWebhookConfig, onfidoConfig } from '../../src/providers/onfido/config.ts';
 import { onfidoModule } from '../../src/providers/onfido/index.ts';
 import { ONFIDO_SCENARIOS, onfidoScenarioId } from '../../src/providers/onfido/sandbox/scenarios.ts';
+import { startOnfidoSimulator } from '../../src/providers/onfido/sandbox/simulator.ts';
 import { onfidoWebhook } from '../../src/providers/onfido/webhook.ts';
 import type { ProviderAdapter, RunningSimulator } from '../../src/providers/types.ts';
 import { TEST_HTTP_OPTIONS } from '../support/gateway.ts';
@@ -489,6 +490,25 @@ describe('Onfido adapter on its simulator', () => {
         },
       },
     ]);
+  });
+
+  it('marks runs reached live with an `api_sandbox.` token as sandbox data, and `api_live.` ones not', async () => {
+    for (const [apiToken, sandbox] of [
+      ['api_sandbox.abc', true],
+      ['api_live.abc', false],
+    ] as const) {
+      const live = await startOnfidoSimulator({ apiToken });
+      const reached = onfidoModule.createAdapter(
+        { baseUrl: `${live.url}/v3.6`, apiToken },
+        { sandbox: false, http: TEST_HTTP_OPTIONS },
+      );
+      try {
+        expect((await reached.fetchSession(DOCUMENTED)).sandbox, apiToken).toBe(sandbox);
+      } finally {
+        await reached.close();
+        await live.close();
+      }
+    }
   });
 
   it('never fails on output shapes it does not map: they are passed on in metadata', async () => {
