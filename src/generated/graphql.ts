@@ -659,6 +659,8 @@ export type ProofOfAddressCheck = {
 export type Provider =
   /** Didit (didit.me) identity verification. */
   | 'DIDIT'
+  /** Onfido (Entrust) Studio workflow runs: the session id is the workflow run id. */
+  | 'ONFIDO'
   /** Veratad VX (Verification Experience), Veratad Technologies' orchestrated verification journey. */
   | 'VERATAD'
   /** Verifa (withverifa.com) identity verification. */

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ProviderMode } from '../../src/config/providers.ts';
+import type { ProviderMode } from '../../src/config/providerMode.ts';
 import { noChecks } from '../../src/model/checks.ts';
 import { type OnfidoLive, type OnfidoWebhookConfig, onfidoConfig } from '../../src/providers/onfido/config.ts';
 import { onfidoModule } from '../../src/providers/onfido/index.ts';

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { httpUrl, optionalText } from '../../config/parse.ts';
-import type { ProviderMode } from '../../config/providers.ts';
+import { generatedSecret, type ProviderMode, webhookWhileOff } from '../../config/providerMode.ts';
 import type { ProviderConfigSection } from '../types.ts';
 
 /**
@@ -63,14 +62,10 @@ export const onfidoConfig: ProviderConfigSection<OnfidoLive, OnfidoWebhookConfig
     return { mode: 'live', live: { baseUrl, apiToken: token } };
   },
   webhook(env, mode: ProviderMode<OnfidoLive>, problems) {
+    if (webhookWhileOff(env, ['ONFIDO_WEBHOOK_TOKEN'], mode, 'ONFIDO', problems)) return null;
     const token = env.ONFIDO_WEBHOOK_TOKEN as string | undefined;
-    if (mode.mode === 'off') {
-      if (token !== undefined)
-        problems.push('ONFIDO_WEBHOOK_TOKEN: set, but ONFIDO is not configured (webhooks refresh its sessions)');
-      return null;
-    }
     if (token !== undefined) return { token, sandbox: false };
     // Onfido's webhook tokens are 32 URL-safe characters (the SDK's test token is one).
-    return mode.mode === 'sandbox' ? { token: randomBytes(24).toString('base64url'), sandbox: true } : null;
+    return mode.mode === 'sandbox' ? { token: generatedSecret(24), sandbox: true } : null;
   },
 };

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import type { VerifaWebhookConfig } from '../../config/index.ts';
 import { headerValue, hmacSha256, matchesHex, withinTolerance } from '../../webhooks/hmac.ts';
 import type { ProviderWebhook, Verification, WebhookReading } from '../../webhooks/types.ts';
+import type { VerifaWebhookConfig } from './config.ts';
 
 /**
  * Verifa's webhooks (docs.withverifa.com/api-details/webhooks, /integration-guides/webhooks-guide):
