@@ -1,4 +1,5 @@
 import { diditModule } from './didit/index.ts';
+import { onfidoModule } from './onfido/index.ts';
 import { sumsubModule } from './sumsub/index.ts';
 import type { ProviderModule } from './types.ts';
 import { veratadModule } from './veratad/index.ts';
@@ -9,7 +10,14 @@ import { verifaModule } from './verifa/index.ts';
  * line here, then `npm run docs`, which derives the `Provider` enum (schema and model), the README tables and the
  * status docs from this list (`npm test` fails while they are stale). See docs/adding-a-provider.md.
  */
-const MODULES = [veratadModule, diditModule, verifaModule, sumsubModule];
+// biome-ignore format: one provider per line, so that adding one is a one-line change
+const MODULES = [
+  veratadModule,
+  diditModule,
+  verifaModule,
+  onfidoModule,
+  sumsubModule,
+];
 
 /** Every registered provider module, in the order above (the order of the enum, the docs and the playground). */
 export function providerModules(): readonly ProviderModule[] {

@@ -17,6 +17,8 @@ export type CircuitState =
 export type Provider =
   /** Didit (didit.me) identity verification. */
   | 'DIDIT'
+  /** Onfido (Entrust) Studio workflow runs: the session id is the workflow run id. */
+  | 'ONFIDO'
   /** Sumsub: an applicant (`GET /resources/applicants/{id}/one`), its review status and verdict. */
   | 'SUMSUB'
   /** Veratad VX (Verification Experience), Veratad Technologies' orchestrated verification journey. */
