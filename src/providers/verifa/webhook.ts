@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { VerifaWebhookConfig } from '../../config/index.ts';
-import { headerValue, hmacSha256, matchesHex, withinTolerance } from '../../webhooks/hmac.ts';
+import { headerValue, hmacSha256, matchesHex } from '../../webhooks/hmac.ts';
+import { verifyTimestampedHmac } from '../../webhooks/timestampedHmac.ts';
 import type { ProviderWebhook, Verification, WebhookReading } from '../../webhooks/types.ts';
 
 /**
@@ -51,15 +52,8 @@ export function verifyVerifaSignature(
   secret: string,
   nowSeconds: number,
 ): Verification {
-  const parts = header.split(',').map((p) => p.trim().split('='));
-  const t = parts.find(([k]) => k === 't')?.[1];
-  const v1s = parts.filter(([k, v]) => k === 'v1' && v).map(([, v]) => v as string);
-  if (t === undefined || !/^\d{1,12}$/.test(t) || v1s.length === 0) return { ok: false, reason: 'malformed_signature' };
-  if (!withinTolerance(Number(t), nowSeconds, VERIFA_TOLERANCE_SECONDS))
-    return { ok: false, reason: 'stale_timestamp' };
-  const expected = hmacSha256(secret, Buffer.concat([Buffer.from(`${t}.`, 'utf8'), rawBody])); // "<t>.<raw body>"
-  const match = v1s.find((v1) => matchesHex(expected, v1));
-  return match ? { ok: true, deliveryId: `v1=${match}`, scheme: 'v1' } : { ok: false, reason: 'bad_signature' };
+  const signed = verifyTimestampedHmac(header, rawBody, secret, nowSeconds, VERIFA_TOLERANCE_SECONDS);
+  return signed.ok ? { ok: true, deliveryId: `v1=${signed.signature}`, scheme: 'v1' } : signed;
 }
 
 /**
