@@ -14,7 +14,7 @@ import {
  * Vendor field names never appear here.
  */
 
-export const PROVIDERS = ['VERATAD', 'DIDIT', 'VERIFA'] as const;
+export const PROVIDERS = ['VERATAD', 'DIDIT', 'VERIFA', 'PERSONA'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 export const VERIFICATION_STATUSES = [

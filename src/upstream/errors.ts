@@ -42,7 +42,12 @@ export class GatewayError extends GraphQLError {
   }
 }
 
-const PROVIDER_NAMES: Record<Provider, string> = { VERATAD: 'Veratad VX', DIDIT: 'Didit', VERIFA: 'Verifa' };
+const PROVIDER_NAMES: Record<Provider, string> = {
+  VERATAD: 'Veratad VX',
+  DIDIT: 'Didit',
+  VERIFA: 'Verifa',
+  PERSONA: 'Persona',
+};
 
 export function providerName(provider: Provider): string {
   return PROVIDER_NAMES[provider];
