@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Session } from '../../src/model/session.ts';
+import type { JourneyStop, Session, VerificationStatus } from '../../src/model/session.ts';
 import { PersonaAdapter } from '../../src/providers/persona/client.ts';
 import type { PersonaLive, PersonaWebhookConfig } from '../../src/providers/persona/config.ts';
 import { personaModule } from '../../src/providers/persona/index.ts';
@@ -43,10 +43,10 @@ const stop = (
   at: string,
   type: string,
   source: string,
-  status: string | null,
+  status: VerificationStatus | null,
   providerStatus: string | null,
   detail: string | null = null,
-) => ({
+): JourneyStop => ({
   at,
   type,
   source,
