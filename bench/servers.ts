@@ -35,7 +35,7 @@ let close: () => Promise<void> = async () => {};
 if (role === 'simulator') {
   const didit = providerModules().find((m) => m.provider === 'DIDIT');
   if (!didit) throw new Error('Didit module missing');
-  const { live, simulator: sim } = await didit.startSandbox();
+  const { live, simulator: sim } = await didit.startSandbox({ webhook: null, timelineStepMs: 3_500 });
   simulator = sim;
   close = () => sim.close();
   send({ type: 'ready', url: sim.url, live });

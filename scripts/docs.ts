@@ -1,11 +1,13 @@
 /**
- * Regenerates the parts of the docs that the code owns: the README's sandbox scenario table and
- * docs/status-mapping.md.
+ * Regenerates the texts the code owns: the README's sandbox scenario table and provider environment rows,
+ * docs/status-mapping.md, and what the provider registry derives (the model's provider list, the schema's
+ * `Provider` enum).
  * `npm run docs` writes them; `npm run docs -- --check` fails when they are stale (run by `npm test`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { providerModules } from '../src/providers/index.ts';
 import { providerName } from '../src/upstream/errors.ts';
+import { providerEnumText, providerEnvRows, providersModuleText } from './providerList.ts';
 import { statusMappingDoc } from './statusMapping.ts';
 
 const check = process.argv.includes('--check');
@@ -31,7 +33,12 @@ function replaceBetween(text: string, name: string, content: string): string {
 }
 
 const files: Array<[string, (text: string) => string]> = [
-  ['README.md', (text) => replaceBetween(text, 'scenarios', scenarioTable())],
+  [
+    'README.md',
+    (text) => replaceBetween(replaceBetween(text, 'scenarios', scenarioTable()), 'provider-env', providerEnvRows()),
+  ],
+  ['src/generated/providers.ts', () => providersModuleText()],
+  ['schema/provider-enum.graphql', () => providerEnumText()],
   ['docs/status-mapping.md', () => statusMappingDoc()],
 ];
 

@@ -21,7 +21,7 @@ import { subscriptionSockets } from './http/websocket.ts';
 import type { Provider } from './model/session.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
 import { startTracing } from './observability/tracing.ts';
-import { ProviderRegistry, type RegistryOptions } from './providers/index.ts';
+import { ProviderRegistry, providerModules, type RegistryOptions } from './providers/index.ts';
 import { createSessionChanges, type SessionChanges } from './sessions/changes.ts';
 import { type RefresherOptions, SessionRefresher } from './sessions/refresher.ts';
 import { SessionStore, type SessionStoreOptions } from './sessions/store.ts';
@@ -138,6 +138,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     service: subscriptions,
     operations,
     authenticator,
+    browser: config.browser,
     maxPayloadBytes: maxBodyBytes,
   });
 
@@ -202,10 +203,11 @@ function subscriptionService(
   return new SubscriptionService({
     ...deps,
     config: config.subscriptions,
-    needsPolling: (provider) => config.webhooks[webhookKey(provider)] === null,
+    needsPolling: (provider) => !config.webhooks[moduleName(provider)],
     pollLockKey: (provider, id) => names.pollLock(`${provider}:${id}`),
     primeOnChange: config.cache.activeTtlSeconds > 0 || config.cache.terminalTtlSeconds > 0,
   });
 }
 
-const webhookKey = (provider: Provider) => provider.toLowerCase() as keyof Config['webhooks'];
+/** The registry's name of a provider (`DIDIT` → `didit`): its config section and webhook route. */
+const moduleName = (provider: Provider) => providerModules().find((m) => m.provider === provider)?.name ?? '';

@@ -207,6 +207,46 @@ describe('sessionUpdated over GraphQL over SSE', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
+
+  it('refuses graphql-sse’s single-connection mode with SSE_SINGLE_CONNECTION_NOT_SUPPORTED', async () => {
+    const refusal = {
+      errors: [
+        {
+          message:
+            'GraphQL over SSE is served in distinct connections mode only: subscribe with a POST (or GET) to /graphql ' +
+            'and `Accept: text/event-stream`, one request per subscription (graphql-sse: `singleConnection: false`).',
+          extensions: { code: 'SSE_SINGLE_CONNECTION_NOT_SUPPORTED' },
+        },
+      ],
+    };
+    // The client's first request reserves a stream with a PUT, and fails on anything but 201.
+    const client = createClient({
+      url: gw.gateway.url,
+      headers: { authorization: `Bearer ${FULL_KEY}` },
+      singleConnection: true,
+      retryAttempts: 0,
+    });
+    const failure = await new Promise<unknown>((resolve) => {
+      client.subscribe(
+        { query: SESSION_UPDATED, variables: { provider: 'VERIFA', id: 'ses_abc123' } },
+        { next: () => {}, error: resolve, complete: () => resolve('completed') },
+      );
+    });
+    client.dispose();
+    // The client aborts its request as it fails, body unread: the same PUT, read whole.
+    expect((failure as { response?: Response }).response?.status).toBe(405);
+    const put = await request(gw.gateway.url, { method: 'PUT', headers: { authorization: `Bearer ${FULL_KEY}` } });
+    expect([put.statusCode, put.headers.allow, await put.body.json()]).toEqual([405, 'GET, POST', refusal]);
+    // A request naming a reserved stream (header or query parameter) is refused the same way.
+    const headers = { authorization: `Bearer ${FULL_KEY}`, accept: 'text/event-stream' };
+    for (const [path, extra] of [
+      ['/graphql', { 'x-graphql-event-stream-token': 'a-token' }],
+      ['/graphql?token=a-token', {}],
+    ] as const) {
+      const res = await request(new URL(path, gw.gateway.url), { headers: { ...headers, ...extra } });
+      expect([res.statusCode, await res.body.json()], path).toEqual([400, refusal]);
+    }
+  });
 });
 
 describe('sessionUpdated with TRUSTED_DOCUMENTS', () => {

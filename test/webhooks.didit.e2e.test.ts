@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiditWebhookConfig } from '../src/providers/didit/config.ts';
 import { diditStatusBody, signDiditDelivery } from '../src/providers/didit/sandbox/webhookSender.ts';
 import { canonicalJson } from '../src/providers/didit/webhook.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
@@ -31,7 +32,7 @@ describe('Didit webhooks on the sandbox', () => {
   beforeAll(async () => {
     tg = await startTestGateway(CACHED, FAST);
     origin = originOf(tg.gateway.url);
-    secret = tg.config.webhooks.didit?.secret ?? '';
+    secret = (tg.config.webhooks.didit as DiditWebhookConfig | null)?.secret ?? '';
   });
   afterAll(() => tg.close());
 

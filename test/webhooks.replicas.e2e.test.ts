@@ -5,7 +5,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VerifaWebhookConfig } from '../src/config/index.ts';
+import type { VerifaWebhookConfig } from '../src/providers/verifa/config.ts';
 import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/sandbox/simulator.ts';
 import { signVerifaDelivery, verifaEventBody } from '../src/providers/verifa/sandbox/webhookSender.ts';
 import type { Simulator } from '../src/sandbox/server.ts';
@@ -192,7 +192,7 @@ describe('Redis down while configured', () => {
     );
     try {
       const origin = tg.gateway.url.replace(/\/graphql$/, '');
-      const secret = tg.config.webhooks.verifa?.secret ?? '';
+      const secret = (tg.config.webhooks.verifa as VerifaWebhookConfig | null)?.secret ?? '';
       // Connected: a webhook is recorded.
       expect(
         await waitFor(

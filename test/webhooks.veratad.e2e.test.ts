@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type VeratadWebhookConfig } from '../src/config/index.ts';
+import { loadConfig } from '../src/config/index.ts';
+import type { VeratadWebhookConfig } from '../src/providers/veratad/config.ts';
 import { VERATAD_SCENARIOS, VX_PHONE_CHECK_ID, vxScenarioId } from '../src/providers/veratad/sandbox/scenarios.ts';
 import {
   startVeratadSimulator,

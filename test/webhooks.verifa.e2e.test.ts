@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VerifaWebhookConfig } from '../src/providers/verifa/config.ts';
 import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/sandbox/simulator.ts';
 import { signVerifaDelivery } from '../src/providers/verifa/sandbox/webhookSender.ts';
 import type { Simulator } from '../src/sandbox/server.ts';
@@ -41,7 +42,7 @@ describe('Verifa webhooks on the sandbox', () => {
   beforeAll(async () => {
     tg = await startTestGateway(CACHED, FAST);
     origin = originOf(tg.gateway.url);
-    secret = tg.config.webhooks.verifa?.secret ?? '';
+    secret = (tg.config.webhooks.verifa as VerifaWebhookConfig | null)?.secret ?? '';
   });
   afterAll(() => tg.close());
 
@@ -198,7 +199,7 @@ describe('a refresh while Verifa is down', () => {
     try {
       const ID = 'ses_result_passed';
       const origin = originOf(tg.gateway.url);
-      const secret = tg.config.webhooks.verifa?.secret ?? '';
+      const secret = (tg.config.webhooks.verifa as VerifaWebhookConfig | null)?.secret ?? '';
       const sim = tg.simulator('VERIFA');
       const calls = () => sim.requestCount(`/${ID}`);
       expect((await tg.query(QUERY, { id: ID })).body).toEqual(answer(ID, 'APPROVED', 'passed', true));

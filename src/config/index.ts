@@ -3,6 +3,7 @@ import { type ApiKeyConfig, accessEnv, apiKeysConfig, type JwtConfig, jwtConfig 
 import { type BrowserConfig, browserConfig, browserEnv } from './browser.ts';
 import { type CacheConfig, cacheConfig, cacheEnv } from './cache.ts';
 import { type GraphQLConfig, graphqlConfig, graphqlEnv } from './graphql.ts';
+import { type OutboundConfig, outboundConfig, outboundEnv } from './outbound.ts';
 import {
   type ProvidersConfig,
   providersConfig,
@@ -10,28 +11,30 @@ import {
   type UpstreamConfig,
   upstreamConfig,
   upstreamEnv,
+  type WebhooksConfig,
+  webhooksConfig,
 } from './providers.ts';
 import { type ServerConfig, serverConfig, serverEnv } from './server.ts';
 import { type SubscriptionsConfig, subscriptionsConfig, subscriptionsEnv } from './subscriptions.ts';
 import { type TelemetryConfig, telemetryConfig, telemetryEnv } from './telemetry.ts';
-import { type WebhooksConfig, webhooksConfig, webhooksEnv } from './webhooks.ts';
 
 /**
  * The environment, validated once at start (DESIGN §4). Nothing else in Verigate reads `process.env`.
- * Each concern (server, access, browsers, GraphQL, cache, providers and upstream, webhooks, subscriptions, telemetry)
- * has its own file with its variables and
- * the part of the config built from them; every problem of every concern is collected and reported together.
+ * Each concern (server, access, browsers, GraphQL, cache, upstream, subscriptions, telemetry) has its own file with its
+ * variables and the part of the config built from them; each provider's (its API and its webhooks) is in its own
+ * folder (`src/providers/<name>/config.ts`). Every problem of every concern is collected and reported together.
  */
 
 export * from './access.ts';
 export * from './browser.ts';
 export * from './cache.ts';
 export * from './graphql.ts';
+export * from './outbound.ts';
+export * from './providerMode.ts';
 export * from './providers.ts';
 export * from './server.ts';
 export * from './subscriptions.ts';
 export * from './telemetry.ts';
-export * from './webhooks.ts';
 
 export interface Config {
   nodeEnv: 'production' | 'development' | 'test';
@@ -57,6 +60,8 @@ export interface Config {
   webhooks: WebhooksConfig;
   /** `sessionUpdated` over SSE and WebSocket: limits, heartbeat, lifetime, poll fallback. */
   subscriptions: SubscriptionsConfig;
+  /** Outbound events for backends: the endpoints told of every status change. */
+  outbound: OutboundConfig;
 }
 
 export class ConfigError extends Error {
@@ -74,11 +79,11 @@ const envSchema = z.object({
   ...accessEnv,
   ...graphqlEnv,
   ...cacheEnv,
-  ...providersEnv,
+  ...providersEnv(),
   ...upstreamEnv,
-  ...webhooksEnv,
   ...subscriptionsEnv,
   ...telemetryEnv,
+  ...outboundEnv,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -104,6 +109,7 @@ function buildConfig(env: Env, problems: string[]): Config {
   const browser = browserConfig(env, problems);
   const webhooks = webhooksConfig(env, providers, problems);
   const subscriptions = subscriptionsConfig(env, problems);
+  const outbound = outboundConfig(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: env.NODE_ENV,
@@ -124,5 +130,6 @@ function buildConfig(env: Env, problems: string[]): Config {
     providers,
     webhooks,
     subscriptions,
+    outbound,
   };
 }

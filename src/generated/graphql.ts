@@ -659,6 +659,8 @@ export type ProofOfAddressCheck = {
 export type Provider =
   /** Didit (didit.me) identity verification. */
   | 'DIDIT'
+  /** Persona (withpersona.com): an inquiry, by its id (`inq_…`). */
+  | 'PERSONA'
   /** Veratad VX (Verification Experience), Veratad Technologies' orchestrated verification journey. */
   | 'VERATAD'
   /** Verifa (withverifa.com) identity verification. */

@@ -36,6 +36,16 @@ export function allowedOrigin(config: BrowserConfig, origin: string): string | n
   return null;
 }
 
+/**
+ * Whether a WebSocket upgrade may open. Browsers send `Origin` on every upgrade but apply no CORS to WebSockets, so
+ * the same allow-list is checked here; a page the gateway serves itself (the playground) has the request's own
+ * host. Clients outside a browser send no `Origin` and may connect.
+ */
+export function mayOpenWebSocket(config: BrowserConfig, origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined || allowedOrigin(config, origin) !== null) return true;
+  return host !== undefined && URL.parse(origin)?.host === host.toLowerCase();
+}
+
 /** Sets CORS headers on /graphql answers for allowed origins, and answers preflights itself (204). */
 export function corsRoute(config: BrowserConfig): Route {
   return (req, res, url) => {

@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
-import { createHandler, type OperationResult, type Request as SseRequest } from 'graphql-sse';
+import {
+  createHandler,
+  type OperationResult,
+  type Request as SseRequest,
+  TOKEN_HEADER_KEY,
+  TOKEN_QUERY_KEY,
+} from 'graphql-sse';
 import type { Authenticator, Caller } from '../graphql/auth.ts';
 import type { GatewayContext } from '../graphql/context.ts';
 import { SessionLoader } from '../graphql/loaders.ts';
@@ -37,7 +43,8 @@ interface Raw {
  * GraphQL over SSE (graphql-sse, distinct-connections mode) on /graphql for `Accept: text/event-stream`: what Hive
  * Gateway uses towards subgraphs and what `fetch`-only clients can read. Authenticated like queries (the
  * `Authorization` header), the body capped like queries, every operation through `SubscriptionOperations`.
- * The single-connection mode (PUT reservations) is not offered.
+ * The single-connection mode (a PUT reserves a stream, then requests carry its token) is not offered: a reservation
+ * lives in one replica's memory, and the requests that use it may reach another. It is refused with a coded error.
  */
 export function subscriptionStreams(deps: SubscriptionStreamDeps): SubscriptionStreams {
   const { service, operations } = deps;
@@ -108,8 +115,11 @@ export function subscriptionStreams(deps: SubscriptionStreamDeps): SubscriptionS
     return true;
   };
   // Declines synchronously (no promise) for every request that is not a stream.
-  const route: Route = (req, res, url) =>
-    url.pathname === '/graphql' && wantsEventStream(req) ? stream(req, res) : false;
+  const route: Route = (req, res, url) => {
+    if (url.pathname !== '/graphql') return false;
+    if (usesSingleConnection(req, url)) return refuseSingleConnection(req, res);
+    return wantsEventStream(req) ? stream(req, res) : false;
+  };
 
   return {
     route,
@@ -155,6 +165,26 @@ async function pipeEvents(events: AsyncIterableIterator<string>, res: ServerResp
     open.delete(res);
     if (!res.writableEnded) res.end();
   }
+}
+
+/** graphql-sse's single-connection mode: the PUT that reserves a stream, or a request naming a reserved stream. */
+function usesSingleConnection(req: IncomingMessage, url: URL): boolean {
+  if (req.method === 'PUT' || req.headers[TOKEN_HEADER_KEY] !== undefined) return true;
+  return url.searchParams.has(TOKEN_QUERY_KEY) && wantsEventStream(req);
+}
+
+/** 405 for the reservation (only GET and POST are served), 400 for a request carrying a stream's token. */
+function refuseSingleConnection(req: IncomingMessage, res: ServerResponse): true {
+  forbidStorage(res);
+  if (req.method === 'PUT') res.setHeader('allow', 'GET, POST');
+  writeErrors(
+    res,
+    req.method === 'PUT' ? 405 : 400,
+    'SSE_SINGLE_CONNECTION_NOT_SUPPORTED',
+    'GraphQL over SSE is served in distinct connections mode only: subscribe with a POST (or GET) to /graphql and ' +
+      '`Accept: text/event-stream`, one request per subscription (graphql-sse: `singleConnection: false`).',
+  );
+  return true;
 }
 
 function wantsEventStream(req: IncomingMessage): boolean {

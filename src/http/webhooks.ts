@@ -3,9 +3,7 @@ import type { WebhooksConfig } from '../config/index.ts';
 import type { ResponseCache } from '../graphql/responseCache.ts';
 import { logger } from '../logger.ts';
 import type { GatewayMetrics, WebhookOutcome } from '../observability/metrics.ts';
-import { diditWebhook } from '../providers/didit/webhook.ts';
-import { veratadWebhook } from '../providers/veratad/webhook.ts';
-import { verifaWebhook } from '../providers/verifa/webhook.ts';
+import { providerModules } from '../providers/registry.ts';
 import type { SessionChanges } from '../sessions/changes.ts';
 import type { SessionRefresher } from '../sessions/refresher.ts';
 import type { SessionStore } from '../sessions/store.ts';
@@ -30,7 +28,7 @@ export interface WebhooksDeps {
 }
 
 /**
- * `POST /webhooks/{veratad,didit,verifa}`, each on only when its provider's webhook credentials are configured
+ * `POST /webhooks/<provider>` (every registered module with a webhook dialect), each on only when its provider's webhook credentials are configured
  * (otherwise the path is not found). A delivery is verified as its vendor specifies before anything in it is
  * read, then treated as a hint: the session's cached copies are dropped on every replica and a refresh from the
  * vendor's API is queued. 2xx only once that is recorded; 503 when it cannot be (the vendor retries); 401 with no
@@ -38,9 +36,10 @@ export interface WebhooksDeps {
  */
 export function webhooksRoute(deps: WebhooksDeps): Route {
   const endpoints = new Map<string, ProviderWebhook>();
-  if (deps.config.veratad) endpoints.set('/webhooks/veratad', veratadWebhook(deps.config.veratad));
-  if (deps.config.didit) endpoints.set('/webhooks/didit', diditWebhook(deps.config.didit));
-  if (deps.config.verifa) endpoints.set('/webhooks/verifa', verifaWebhook(deps.config.verifa));
+  for (const module of providerModules()) {
+    const settings = deps.config[module.name];
+    if (module.webhook && settings) endpoints.set(`/webhooks/${module.name}`, module.webhook(settings));
+  }
   // Declines synchronously (no promise) for every other path.
   return (req, res, url) => {
     const webhook = endpoints.get(url.pathname);

@@ -2,28 +2,35 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
-import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import type { BrowserConfig } from '../config/index.ts';
 import type { Authenticator, Caller } from '../graphql/auth.ts';
 import type { GatewayContext } from '../graphql/context.ts';
 import { formatError } from '../graphql/formatError.ts';
 import { SessionLoader } from '../graphql/loaders.ts';
+import { logger } from '../logger.ts';
 import { subscriptionError } from '../subscriptions/errors.ts';
 import { formatResult, type SubscriptionOperations } from '../subscriptions/operation.ts';
 import type { Admission, SubscriptionService } from '../subscriptions/service.ts';
+import { mayOpenWebSocket } from './cors.ts';
 import { requestIdOf } from './respond.ts';
+import { DEFAULT_SOCKET_BOUNDS, serveGraphQLOverWebSocket } from './websocketTransport.ts';
 
 export interface SubscriptionSocketDeps {
   server: Server;
   service: SubscriptionService;
   operations: SubscriptionOperations;
   authenticator: Authenticator;
-  /** The largest message a client may send, bytes (as a request body). */
+  /** The origins whose pages may connect (CORS_ORIGINS): browsers apply no CORS to WebSockets. */
+  browser: BrowserConfig;
+  /** The largest message an acknowledged client may send, bytes (as a request body). */
   maxPayloadBytes: number;
 }
 
 export interface SubscriptionSockets {
-  /** Closes every connection with 1001 (clients reconnect, to another replica) and stops accepting upgrades. */
+  /**
+   * Closes every connection with 1001 (clients reconnect, to another replica) and stops accepting upgrades; a peer
+   * that has not finished its close handshake a second later is terminated.
+   */
   close(): Promise<void>;
   readonly open: number;
 }
@@ -46,11 +53,12 @@ interface HookContext {
  * urql's subscriptionExchange and GraphiQL speak. The credential is `connectionParams.authorization`
  * ("Bearer <key or token>"), checked at `connection_init`: closed 4401 without a valid one, 4403 without the
  * `sessions:read` scope. Each `subscribe` goes through `SubscriptionOperations`, under the per-connection and
- * per-credential limits; the server pings every heartbeat and drops a peer that missed the last one.
+ * per-credential limits; the server pings every heartbeat and drops a peer that missed the last one. An upgrade
+ * from a page on an origin CORS would refuse is refused (403); `websocketTransport.ts` bounds what a peer may send
+ * before and after its `connection_ack` and what may wait to be sent to it.
  */
 export function subscriptionSockets(deps: SubscriptionSocketDeps): SubscriptionSockets {
   const { service, operations, config } = { ...deps, config: deps.service.config };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxPayloadBytes });
   const admissions = new WeakMap<object, Admission>();
   const connectionOf = (ctx: HookContext): Connection => {
     ctx.extra.connection ??= { active: 0 };
@@ -63,7 +71,7 @@ export function subscriptionSockets(deps: SubscriptionSocketDeps): SubscriptionS
     connection.idle.unref();
   };
 
-  const disposable = serveGraphQLWs<Record<string, unknown>, { connection: Connection }>(
+  const transport = serveGraphQLOverWebSocket<{ connection: Connection }>(
     {
       // A client has 3 s to say who it is once connected.
       connectionInitWaitTimeout: 3_000,
@@ -135,16 +143,25 @@ export function subscriptionSockets(deps: SubscriptionSocketDeps): SubscriptionS
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
       onClose: (ctx) => clearTimeout(connectionOf(ctx as unknown as HookContext).idle),
     },
-    wss,
-    config.heartbeatMs,
+    { ...DEFAULT_SOCKET_BOUNDS, maxPayload: deps.maxPayloadBytes, keepAliveMs: config.heartbeatMs },
   );
+  const { wss } = transport;
 
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://gateway.local').pathname;
-    if (path !== '/graphql' || service.closing) {
-      const status = path !== '/graphql' ? '404 Not Found' : '503 Service Unavailable';
-      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-      return;
+    if (path !== '/graphql')
+      return refuseUpgrade(socket, '404 Not Found', 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.');
+    if (!mayOpenWebSocket(deps.browser, req.headers.origin, req.headers.host)) {
+      logger.warn({ status: 403 }, 'websocket: upgrade from an origin not in CORS_ORIGINS refused');
+      return refuseUpgrade(
+        socket,
+        '403 Forbidden',
+        'FORBIDDEN',
+        'Pages on this origin may not connect (CORS_ORIGINS).',
+      );
+    }
+    if (service.closing) {
+      return refuseUpgrade(socket, '503 Service Unavailable', 'SHUTTING_DOWN', 'This gateway is shutting down.');
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
@@ -153,10 +170,22 @@ export function subscriptionSockets(deps: SubscriptionSocketDeps): SubscriptionS
   return {
     close: async () => {
       deps.server.off('upgrade', upgrade);
-      await disposable.dispose();
+      await transport.dispose();
     },
     get open() {
       return wss.clients.size;
     },
   };
+}
+
+/** Answers an upgrade that is not accepted with a plain HTTP refusal, coded like the other routes' (respond.ts). */
+function refuseUpgrade(socket: Duplex, status: string, code: string, message: string): void {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  const head = [
+    `HTTP/1.1 ${status}`,
+    'connection: close',
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }

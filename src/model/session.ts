@@ -14,8 +14,10 @@ import {
  * Vendor field names never appear here.
  */
 
-export const PROVIDERS = ['VERATAD', 'DIDIT', 'VERIFA', 'PERSONA'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+// The provider list is derived from the registry (src/providers/registry.ts) by `npm run docs`.
+export { PROVIDERS, type Provider } from '../generated/providers.ts';
+
+import type { Provider } from '../generated/providers.ts';
 
 export const VERIFICATION_STATUSES = [
   'NOT_STARTED',

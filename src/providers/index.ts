@@ -1,31 +1,14 @@
 import type { Redis } from 'ioredis';
-import type { Config, ProviderMode } from '../config/index.ts';
+import { type Config, modeOf, type ProviderMode } from '../config/index.ts';
 import { logger } from '../logger.ts';
 import type { Provider, ProviderInfo } from '../model/session.ts';
 import { PROVIDERS } from '../model/session.ts';
 import { DEFAULT_HTTP_OPTIONS, type UpstreamHttpOptions } from '../upstream/http.ts';
 import { DEFAULT_POLICY, ProviderPolicy, type ProviderPolicyOptions } from '../upstream/policy.ts';
-import { diditModule } from './didit/index.ts';
+import { providerModules } from './registry.ts';
 import type { ProviderAdapter, ProviderModule, RunningSimulator, SandboxOptions } from './types.ts';
-import { veratadModule } from './veratad/index.ts';
-import { verifaModule } from './verifa/index.ts';
 
-/**
- * Every provider Verigate can speak to, with the config section that drives it. Adding a provider means a new
- * folder under src/providers/ and one line here.
- */
-const MODULES: { [P in keyof Config['providers']]: ProviderModule<LiveOf<Config['providers'][P]>> | null } = {
-  veratad: veratadModule,
-  didit: diditModule,
-  verifa: verifaModule,
-};
-
-/** Every provider module that is wired in (for docs and tests). */
-export function providerModules(): ProviderModule<unknown>[] {
-  return Object.values(MODULES).filter((m): m is NonNullable<typeof m> => m !== null) as ProviderModule<unknown>[];
-}
-
-type LiveOf<M> = M extends ProviderMode<infer L> ? L : never;
+export { providerModules } from './registry.ts';
 
 export interface RegistryOptions {
   /** Pool, timeout and body-cap settings (tests shorten the timeouts). */
@@ -47,11 +30,17 @@ export class ProviderRegistry {
     const registry = new ProviderRegistry();
     registry.#rateBudgetRedisTimeoutMs = config.upstream.rateBudgetRedisTimeoutMs;
     try {
-      for (const key of Object.keys(MODULES) as Array<keyof Config['providers']>) {
-        const module = MODULES[key] as ProviderModule<unknown> | null;
-        const sandbox = { webhooks: config.webhooks, timelineStepMs: options.timelineStepMs ?? 3_500 };
-        const http = registry.#httpOptions(config, key, module, options);
-        await registry.#startOne(module, config.providers[key], http, sandbox);
+      for (const module of providerModules()) {
+        const sandbox = {
+          webhook: config.webhooks[module.name] ?? null,
+          timelineStepMs: options.timelineStepMs ?? 3_500,
+        };
+        await registry.#startOne(
+          module,
+          modeOf(config.providers, module),
+          registry.#httpOptions(config, module, options),
+          sandbox,
+        );
       }
     } catch (error) {
       await registry.close();
@@ -61,20 +50,14 @@ export class ProviderRegistry {
   }
 
   /** One policy per provider, shared by all of its pools, with the limits config gives it. */
-  #httpOptions(
-    config: Config,
-    key: keyof Config['providers'],
-    module: ProviderModule<unknown> | null,
-    options: RegistryOptions,
-  ): UpstreamHttpOptions | null {
-    if (!module) return null;
+  #httpOptions(config: Config, module: ProviderModule, options: RegistryOptions): UpstreamHttpOptions {
     const base = options.http ?? {
       ...DEFAULT_HTTP_OPTIONS,
       timeouts: { ...DEFAULT_HTTP_OPTIONS.timeouts, totalMs: config.upstream.timeoutMs },
     };
     const policy = new ProviderPolicy(module.provider, {
       ...DEFAULT_POLICY,
-      ratePerMinute: config.upstream.ratePerMinute[key],
+      ratePerMinute: config.upstream.ratePerMinute[module.name] ?? null,
       maxConcurrent: config.upstream.maxConcurrency,
       ...options.policy,
     });
@@ -83,12 +66,12 @@ export class ProviderRegistry {
   }
 
   async #startOne(
-    module: ProviderModule<unknown> | null,
+    module: ProviderModule,
     mode: ProviderMode<unknown>,
-    http: UpstreamHttpOptions | null,
+    http: UpstreamHttpOptions,
     sandbox: SandboxOptions,
   ) {
-    if (!module || mode.mode === 'off' || !http) return;
+    if (mode.mode === 'off') return;
     const adapterOptions = { sandbox: mode.mode === 'sandbox', http };
     if (mode.mode === 'live') {
       this.#adapters.set(module.provider, module.createAdapter(mode.live, adapterOptions));
@@ -113,8 +96,10 @@ export class ProviderRegistry {
    * null stops them (shutdown).
    */
   deliverWebhooksTo(base: string | null): void {
-    for (const [provider, simulator] of this.#simulators)
-      simulator.webhooks?.deliverTo(base === null ? null : `${base}/webhooks/${provider.toLowerCase()}`);
+    for (const module of providerModules())
+      this.#simulators
+        .get(module.provider)
+        ?.webhooks?.deliverTo(base === null ? null : `${base}/webhooks/${module.name}`);
   }
 
   adapter(provider: Provider): ProviderAdapter | undefined {

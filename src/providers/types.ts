@@ -137,6 +137,8 @@ export interface SandboxContract<Hook = unknown> {
   piiId: string;
   /** Whether the vendor's signature covers a timestamp (then a delivery signed an hour ago is refused as stale). */
   signsTimestamp: boolean;
+  /** False where the sandbox's scheme authenticates the sender but not the body (VX Basic): no tampering check. */
+  signsBody?: boolean;
   /** A delivery of a session event for `sessionId`, signed as the vendor does at `nowSeconds`. */
   signedWebhook(config: Hook, sessionId: string, nowSeconds: number): { body: string; headers: Record<string, string> };
 }

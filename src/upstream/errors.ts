@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { PROVIDER_LABELS } from '../generated/providers.ts';
 import type { Provider } from '../model/session.ts';
 
 /** The error codes of DESIGN §3, plus the ones Apollo and the HTTP layer use. */
@@ -42,15 +43,8 @@ export class GatewayError extends GraphQLError {
   }
 }
 
-const PROVIDER_NAMES: Record<Provider, string> = {
-  VERATAD: 'Veratad VX',
-  DIDIT: 'Didit',
-  VERIFA: 'Verifa',
-  PERSONA: 'Persona',
-};
-
 export function providerName(provider: Provider): string {
-  return PROVIDER_NAMES[provider];
+  return PROVIDER_LABELS[provider];
 }
 
 /** Builders for the upstream failures every adapter maps to, with the same wording everywhere. */

@@ -4,7 +4,7 @@ import type { SignedDelivery } from '../../src/sandbox/webhooks.ts';
 /** POSTs a delivery to a gateway's webhook endpoint as the vendor would; the status and the JSON answer. */
 export async function postWebhook(
   origin: string,
-  provider: 'veratad' | 'didit' | 'verifa',
+  provider: string,
   delivery: SignedDelivery | { body: string | Buffer; headers: Record<string, string> },
 ): Promise<{ status: number; body: unknown }> {
   const res = await request(`${origin}/webhooks/${provider}`, {

@@ -1,10 +1,10 @@
-import type { DiditLive } from '../../config/index.ts';
 import type { Session } from '../../model/session.ts';
 import { statusError, upstreamError } from '../../upstream/errors.ts';
 import { DEFAULT_HTTP_OPTIONS, UpstreamHttp, type UpstreamResponse } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
 import { TokenCache, type TokenGrant } from '../../upstream/tokenCache.ts';
 import type { ProviderAdapter } from '../types.ts';
+import type { DiditLive } from './config.ts';
 import { normalizeDiditV1Decision } from './normalizeV1.ts';
 import { diditToken } from './payload.ts';
 import { diditV1Decision } from './payloadV1.ts';

@@ -1,8 +1,8 @@
-import type { DiditLive } from '../../config/index.ts';
 import type { Session } from '../../model/session.ts';
 import { DEFAULT_HTTP_OPTIONS, UpstreamHttp } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
 import type { ProviderAdapter } from '../types.ts';
+import type { DiditLive } from './config.ts';
 import { normalizeDiditV3Decision } from './normalizeV3.ts';
 import { diditV3Decision } from './payloadV3.ts';
 import { checkDiditSessionId, type DiditAdapterOptions, decisionPath, diditError } from './upstream.ts';

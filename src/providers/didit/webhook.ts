@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import type { DiditSignatureScheme, DiditWebhookConfig } from '../../config/index.ts';
 import { headerValue, hmacSha256, matchesHex, withinTolerance } from '../../webhooks/hmac.ts';
 import type { ProviderWebhook, Verification, WebhookReading } from '../../webhooks/types.ts';
+import type { DiditSignatureScheme, DiditWebhookConfig } from './config.ts';
 
 /**
  * Didit's webhooks (docs.didit.me/integration/webhooks): `X-Timestamp` (unix seconds, rejected more than 300 s

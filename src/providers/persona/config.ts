@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { httpUrl, optionalText } from '../../config/parse.ts';
-import type { ProviderMode } from '../../config/providers.ts';
+import { generatedSecret, type ProviderMode, webhookWhileOff } from '../../config/providerMode.ts';
 import type { ProviderConfigSection } from '../types.ts';
 
 /**
@@ -84,15 +83,9 @@ export const personaConfig: ProviderConfigSection<PersonaLive, PersonaWebhookCon
     return context.production ? { mode: 'off' } : { mode: 'sandbox' };
   },
   webhook(values, mode, problems): PersonaWebhookConfig | null {
+    if (webhookWhileOff(values, ['PERSONA_WEBHOOK_SECRET'], mode, 'PERSONA', problems)) return null;
     const secret = (values as PersonaEnv).PERSONA_WEBHOOK_SECRET;
-    if (mode.mode === 'off') {
-      if (secret !== undefined)
-        problems.push('PERSONA_WEBHOOK_SECRET: set, but PERSONA is not configured (webhooks refresh its sessions)');
-      return null;
-    }
     if (secret !== undefined) return { secret, sandbox: false };
-    return mode.mode === 'sandbox'
-      ? { secret: `wbhsec_${randomBytes(24).toString('base64url')}`, sandbox: true }
-      : null;
+    return mode.mode === 'sandbox' ? { secret: `wbhsec_${generatedSecret(24)}`, sandbox: true } : null;
   },
 };

@@ -1,4 +1,3 @@
-import type { VeratadLive } from '../../config/index.ts';
 import { logger } from '../../logger.ts';
 import type { Session } from '../../model/session.ts';
 import { statusError, upstreamError } from '../../upstream/errors.ts';
@@ -11,6 +10,7 @@ import {
 import { parseUpstreamJson } from '../../upstream/parse.ts';
 import { TokenCache, type TokenGrant } from '../../upstream/tokenCache.ts';
 import type { ProviderAdapter } from '../types.ts';
+import type { VeratadLive } from './config.ts';
 import { normalizeVeratadInProgress, normalizeVeratadResult } from './normalize.ts';
 import { veratadInProgress, veratadResult, veratadToken, veratadTokenError } from './payload.ts';
 

@@ -1,6 +1,7 @@
-import type { VeratadLive } from '../../config/index.ts';
 import type { ProviderModule } from '../types.ts';
 import { VeratadAdapter } from './client.ts';
+import { type VeratadLive, type VeratadWebhookConfig, veratadConfig } from './config.ts';
+import { veratadContract } from './sandbox/contract.ts';
 import { VERATAD_SCENARIOS } from './sandbox/scenarios.ts';
 import {
   startVeratadSimulator,
@@ -8,15 +9,21 @@ import {
   VERATAD_SANDBOX_CLIENT_SECRET,
 } from './sandbox/simulator.ts';
 import { VERATAD_STATUS_TABLES } from './status.ts';
+import { veratadWebhook } from './webhook.ts';
 
-export const veratadModule: ProviderModule<VeratadLive> = {
+export const veratadModule: ProviderModule<VeratadLive, VeratadWebhookConfig> = {
   provider: 'VERATAD',
+  name: 'veratad',
+  label: 'Veratad VX',
+  description: "Veratad VX (Verification Experience), Veratad Technologies' orchestrated verification journey.",
+  config: veratadConfig,
+  contract: veratadContract,
   statusTables: VERATAD_STATUS_TABLES,
   scenarios: VERATAD_SCENARIOS,
   async startSandbox(options) {
     const simulator = await startVeratadSimulator({
-      webhook: options?.webhooks.veratad ?? null,
-      timelineStepMs: options?.timelineStepMs,
+      webhook: options.webhook,
+      timelineStepMs: options.timelineStepMs,
     });
     return {
       simulator,
@@ -28,5 +35,6 @@ export const veratadModule: ProviderModule<VeratadLive> = {
       },
     };
   },
+  webhook: veratadWebhook,
   createAdapter: (live, options) => new VeratadAdapter(live, options),
 };

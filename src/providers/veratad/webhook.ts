@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import type { VeratadWebhookConfig } from '../../config/index.ts';
 import { headerValue, hmacSha256, matchesHex, sameText } from '../../webhooks/hmac.ts';
 import type { ProviderWebhook, Verification, WebhookReading } from '../../webhooks/types.ts';
+import type { VeratadWebhookConfig } from './config.ts';
 
 /**
  * Veratad VX webhooks (api.veratad.com/vx/api-methods/webhook): VX "fires a webhook to your endpoint after each

@@ -1,4 +1,3 @@
-import type { VerifaLive } from '../../config/index.ts';
 import { logger } from '../../logger.ts';
 import type { Session, SessionDetails } from '../../model/session.ts';
 import { statusError, upstreamError } from '../../upstream/errors.ts';
@@ -10,6 +9,7 @@ import {
 } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
 import type { ProviderAdapter } from '../types.ts';
+import type { VerifaLive } from './config.ts';
 import { normalizeVerifaResult, normalizeVerifaSession, verifaSessionDetails } from './normalize.ts';
 import { verifaResult, verifaSession } from './payload.ts';
 

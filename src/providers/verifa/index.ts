@@ -1,20 +1,28 @@
-import type { VerifaLive } from '../../config/index.ts';
 import type { ProviderModule } from '../types.ts';
 import { VerifaAdapter } from './client.ts';
+import { type VerifaLive, type VerifaWebhookConfig, verifaConfig } from './config.ts';
+import { verifaContract } from './sandbox/contract.ts';
 import { VERIFA_SCENARIOS } from './sandbox/scenarios.ts';
 import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from './sandbox/simulator.ts';
 import { verifaResultStatus, verifaSessionStatus } from './status.ts';
+import { verifaWebhook } from './webhook.ts';
 
-export const verifaModule: ProviderModule<VerifaLive> = {
+export const verifaModule: ProviderModule<VerifaLive, VerifaWebhookConfig> = {
   provider: 'VERIFA',
+  name: 'verifa',
+  label: 'Verifa',
+  description: 'Verifa (withverifa.com) identity verification.',
+  config: verifaConfig,
+  contract: verifaContract,
   statusTables: [verifaResultStatus, verifaSessionStatus],
   scenarios: VERIFA_SCENARIOS,
   async startSandbox(options) {
     const simulator = await startVerifaSimulator({
-      webhook: options?.webhooks.verifa ?? null,
-      timelineStepMs: options?.timelineStepMs,
+      webhook: options.webhook,
+      timelineStepMs: options.timelineStepMs,
     });
     return { simulator, live: { baseUrl: `${simulator.url}/`, apiKey: VERIFA_SANDBOX_API_KEY, version: '2026-01-01' } };
   },
+  webhook: verifaWebhook,
   createAdapter: (live, options) => new VerifaAdapter(live, options),
 };

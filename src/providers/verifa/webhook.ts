@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import type { VerifaWebhookConfig } from '../../config/index.ts';
 import { headerValue, hmacSha256, matchesHex } from '../../webhooks/hmac.ts';
 import { verifyTimestampedHmac } from '../../webhooks/timestampedHmac.ts';
 import type { ProviderWebhook, Verification, WebhookReading } from '../../webhooks/types.ts';
+import type { VerifaWebhookConfig } from './config.ts';
 
 /**
  * Verifa's webhooks (docs.withverifa.com/api-details/webhooks, /integration-guides/webhooks-guide):

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DiditWebhookConfig } from '../../../config/index.ts';
 import { type Simulator, sendJson, sendRaw, startSimulator } from '../../../sandbox/server.ts';
+import type { DiditWebhookConfig } from '../config.ts';
 import { DIDIT_SCENARIOS, type DiditScenario, type DiditStaticBehaviour } from './scenarios.ts';
 import { DiditTimelines } from './webhookSender.ts';
 

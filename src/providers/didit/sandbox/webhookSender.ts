@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { DiditWebhookConfig } from '../../../config/index.ts';
 import { ScenarioClock, type SignedDelivery, WebhookOutbox } from '../../../sandbox/webhooks.ts';
+import type { DiditWebhookConfig } from '../config.ts';
 import { canonicalJson } from '../webhook.ts';
 import type { Payload } from './fakes.ts';
 import type { DiditBehaviour, DiditScenario, DiditStaticBehaviour } from './scenarios.ts';

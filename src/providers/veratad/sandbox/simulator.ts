@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import type { VeratadWebhookConfig } from '../../../config/index.ts';
 import { pathSegments, type Simulator, sendJson, sendRaw, startSimulator } from '../../../sandbox/server.ts';
+import type { VeratadWebhookConfig } from '../config.ts';
 import { VERATAD_SCENARIOS, type VeratadScenario, type VeratadStaticBehaviour } from './scenarios.ts';
 import { VeratadTimelines } from './webhookSender.ts';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { VeratadWebhookConfig } from '../../../config/index.ts';
 import { ScenarioClock, type SignedDelivery, WebhookOutbox } from '../../../sandbox/webhooks.ts';
+import type { VeratadWebhookConfig } from '../config.ts';
 import type { VeratadBehaviour, VeratadScenario, VeratadStaticBehaviour } from './scenarios.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { VerifaWebhookConfig } from '../../../config/index.ts';
 import { pathSegments, type Simulator, sendJson, sendRaw, sleep, startSimulator } from '../../../sandbox/server.ts';
+import type { VerifaWebhookConfig } from '../config.ts';
 import { VERIFA_SCENARIOS, type VerifaScenario, type VerifaStaticBehaviour } from './scenarios.ts';
 import { VerifaTimelines } from './webhookSender.ts';
 

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { VerifaWebhookConfig } from '../../../config/index.ts';
 import { ScenarioClock, type SignedDelivery, WebhookOutbox } from '../../../sandbox/webhooks.ts';
+import type { VerifaWebhookConfig } from '../config.ts';
 import type { VerifaBehaviour, VerifaScenario, VerifaStaticBehaviour } from './scenarios.ts';
 
 /**
