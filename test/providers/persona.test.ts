@@ -894,3 +894,26 @@ describe('the 2023-01-05 inquiry shape', () => {
     expect(normalizePersonaInquiry(personaInquiryDocument.parse(document), false).applicant).toBeNull();
   });
 });
+
+describe('included objects Persona may send that Verigate cannot place', () => {
+  it('skips what is not an object and names what has no id, failing nothing', () => {
+    const doc = personaInquiryDocument.parse({
+      data: { type: 'inquiry', id: 'inq_ABC123', attributes: { status: 'approved', fields: {} }, relationships: {} },
+      included: [
+        42,
+        null,
+        { type: 'verification/government-id' },
+        { type: 'document/mdoc', id: 'doc_ABC123', attributes: { status: 'processed' } },
+      ],
+    });
+    const session = normalizePersonaInquiry(doc, false);
+    expect([session.status, session.kyc, session.metadata?.unmapped]).toEqual([
+      'APPROVED',
+      null,
+      [
+        { type: 'verification/government-id', id: null, status: null },
+        { type: 'document/mdoc', id: 'doc_ABC123', status: 'processed' },
+      ],
+    ]);
+  });
+});

@@ -53,7 +53,7 @@ export class PersonaAdapter implements ProviderAdapter {
   }
 
   async fetchSession(id: string, signal?: AbortSignal): Promise<Session> {
-    const path = `/inquiries/${encodeURIComponent(id)}?include=${encodeURIComponent(INCLUDE)}`;
+    const path = `/inquiries/${encodeURIComponent(id)}?include=${INCLUDE}`; // commas are literal in a query
     const res = await this.#http.request({ path, headers: this.#headers, signal });
     if (res.status === 200) {
       const schema = this.#live.version === '2023-01-05' ? personaInquiryDocument20230105 : personaInquiryDocument;

@@ -79,8 +79,11 @@ const inquiryRelationships = z
 const inquiryData = <A extends z.ZodType>(attributes: A) =>
   z.object({ type: str, id: z.string().min(1), attributes, relationships: inquiryRelationships });
 
-/** One object of `included`: only its type and id are read here; `readIncluded` parses the kinds Verigate maps. */
-const includedObject = z.looseObject({ type: z.string(), id: z.string() });
+/**
+ * `included`: read item by item in `readIncluded`, so one object of an unexpected shape (or not an object at all)
+ * never fails the inquiry it came with.
+ */
+const includedObject = z.unknown();
 
 /** `GET /inquiries/{id}` in 2025-10-27 and 2025-12-08: personal data only under `attributes.fields`. */
 export const personaInquiryDocument = z.object({
@@ -103,7 +106,7 @@ export interface PersonaInquiryDocument {
     attributes: PersonaInquiryAttributes;
     relationships?: z.infer<typeof inquiryRelationships>;
   };
-  included: Array<z.infer<typeof includedObject>>;
+  included: unknown[];
 }
 
 /** `checks[]` of every verification (verification-shared-attributes.yaml). */
@@ -217,7 +220,7 @@ export type PersonaInquirySession = z.infer<typeof personaInquirySession>;
 /** An included object Verigate does not map (or could not read): named in `metadata`, its attributes left out. */
 export interface PersonaUnmapped {
   type: string;
-  id: string;
+  id: string | null;
   status: string | null;
 }
 
@@ -240,10 +243,13 @@ const KINDS = {
  * Sorts `included` by kind. An object of a kind Verigate maps that does not match its schema is kept as unmapped
  * (and logged by path, never by value) rather than failing the session: the inquiry's status is still good.
  */
-export function readIncluded(items: ReadonlyArray<z.infer<typeof includedObject>>): PersonaIncluded {
+export function readIncluded(items: readonly unknown[]): PersonaIncluded {
   const out: PersonaIncluded = { governmentIds: [], selfies: [], watchlists: [], sessions: [], unmapped: [] };
-  for (const item of items) {
-    const kind = KINDS[item.type as keyof typeof KINDS];
+  for (const raw of items) {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) continue;
+    const item = raw as Record<string, unknown>;
+    const type = typeof item.type === 'string' ? item.type : 'unknown';
+    const kind = Object.hasOwn(KINDS, type) ? KINDS[type as keyof typeof KINDS] : undefined;
     if (kind) {
       const parsed = kind[1].safeParse(item);
       if (parsed.success) {
@@ -252,11 +258,12 @@ export function readIncluded(items: ReadonlyArray<z.infer<typeof includedObject>
       }
       const issues = parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), code: i.code }));
       logger.warn(
-        { provider: 'PERSONA', type: item.type, issues },
+        { provider: 'PERSONA', type: type.slice(0, 128), issues },
         'included object of an unexpected shape kept unmapped',
       );
     }
-    out.unmapped.push({ type: item.type.slice(0, 128), id: item.id.slice(0, 128), status: statusOf(item) });
+    const id = typeof item.id === 'string' ? item.id.slice(0, 128) : null;
+    out.unmapped.push({ type: type.slice(0, 128), id, status: statusOf(item) });
   }
   return out;
 }
