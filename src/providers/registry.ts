@@ -1,5 +1,6 @@
 import { diditModule } from './didit/index.ts';
 import { onfidoModule } from './onfido/index.ts';
+import { personaModule } from './persona/index.ts';
 import { sumsubModule } from './sumsub/index.ts';
 import type { ProviderModule } from './types.ts';
 import { veratadModule } from './veratad/index.ts';
@@ -16,6 +17,7 @@ const MODULES = [
   diditModule,
   verifaModule,
   onfidoModule,
+  personaModule,
   sumsubModule,
 ];
 

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { deliveryDigest, headerValue, hmacSha256, matchesHex, withinTolerance } from '../../webhooks/hmac.ts';
+import { deliveryDigest, headerValue, hmacSha256, matchesHex } from '../../webhooks/hmac.ts';
+import { verifyTimestampedHmac } from '../../webhooks/timestampedHmac.ts';
 import type { ProviderWebhook, Verification, WebhookReading } from '../../webhooks/types.ts';
 import type { VerifaWebhookConfig } from './config.ts';
 
@@ -51,19 +52,9 @@ export function verifyVerifaSignature(
   secret: string,
   nowSeconds: number,
 ): Verification {
-  const parts = header.split(',').map((p) => p.trim().split('='));
-  const t = parts.find(([k]) => k === 't')?.[1];
-  const v1s = parts.filter(([k, v]) => k === 'v1' && v).map(([, v]) => v as string);
-  if (t === undefined || !/^\d{1,12}$/.test(t) || v1s.length === 0) return { ok: false, reason: 'malformed_signature' };
-  if (!withinTolerance(Number(t), nowSeconds, VERIFA_TOLERANCE_SECONDS))
-    return { ok: false, reason: 'stale_timestamp' };
-  const expected = hmacSha256(secret, Buffer.concat([Buffer.from(`${t}.`, 'utf8'), rawBody])); // "<t>.<raw body>"
-  // Every entry is compared, so timing says nothing about which one matched.
-  const matched = v1s.map((v1) => matchesHex(expected, v1)).some(Boolean);
+  const signed = verifyTimestampedHmac(header, rawBody, secret, nowSeconds, VERIFA_TOLERANCE_SECONDS);
   // The replay-log id is what was signed (the body and `t`), not the hex as sent, whose case is free.
-  return matched
-    ? { ok: true, deliveryId: deliveryDigest(rawBody, Number(t)), scheme: 'v1' }
-    : { ok: false, reason: 'bad_signature' };
+  return signed.ok ? { ok: true, deliveryId: deliveryDigest(rawBody, signed.timestamp), scheme: 'v1' } : signed;
 }
 
 /**

@@ -19,6 +19,8 @@ export type Provider =
   | 'DIDIT'
   /** Onfido (Entrust) Studio workflow runs: the session id is the workflow run id. */
   | 'ONFIDO'
+  /** Persona (withpersona.com): an inquiry, by its id (`inq_…`). */
+  | 'PERSONA'
   /** Sumsub: an applicant (`GET /resources/applicants/{id}/one`), its review status and verdict. */
   | 'SUMSUB'
   /** Veratad VX (Verification Experience), Veratad Technologies' orchestrated verification journey. */
