@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type ApiKeyConfig, accessEnv, apiKeysConfig, type JwtConfig, jwtConfig } from './access.ts';
 import { type BrowserConfig, browserConfig, browserEnv } from './browser.ts';
 import { type CacheConfig, cacheConfig, cacheEnv } from './cache.ts';
+import { type EventsConfig, eventsConfig, eventsEnv } from './events.ts';
 import { type GraphQLConfig, graphqlConfig, graphqlEnv } from './graphql.ts';
 import {
   type ProvidersConfig,
@@ -26,6 +27,7 @@ import { type WebhooksConfig, webhooksConfig, webhooksEnv } from './webhooks.ts'
 export * from './access.ts';
 export * from './browser.ts';
 export * from './cache.ts';
+export * from './events.ts';
 export * from './graphql.ts';
 export * from './providers.ts';
 export * from './server.ts';
@@ -57,6 +59,8 @@ export interface Config {
   webhooks: WebhooksConfig;
   /** `sessionUpdated` over SSE and WebSocket: limits, heartbeat, lifetime, poll fallback. */
   subscriptions: SubscriptionsConfig;
+  /** The session timeline: its database and retention. */
+  events: EventsConfig;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +83,7 @@ const envSchema = z.object({
   ...webhooksEnv,
   ...subscriptionsEnv,
   ...telemetryEnv,
+  ...eventsEnv,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -124,5 +129,6 @@ function buildConfig(env: Env, problems: string[]): Config {
     providers,
     webhooks,
     subscriptions,
+    events: eventsConfig(env),
   };
 }
