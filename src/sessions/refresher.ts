@@ -161,7 +161,7 @@ export class SessionRefresher {
     pending.lastRunAt = Date.now();
     const { provider, id } = pending;
     try {
-      const session = await inBackground(() => this.#store.session(provider, id));
+      const session = await inBackground(() => this.#store.session(provider, id, 'WEBHOOK'));
       pending.attempt = 0;
       await this.#changes
         .publish({ provider, id, status: session.status })

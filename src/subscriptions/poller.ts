@@ -158,7 +158,7 @@ export class SessionPollers {
       // Through the store, so the fresh copy is what every subscriber's reload finds in the cache.
       await this.#store.invalidate(provider, id);
       // Background work: it leaves the budget's reserve to user reads.
-      const session = await inBackground(() => this.#store.session(provider, id));
+      const session = await inBackground(() => this.#store.session(provider, id, 'POLL'));
       const seen = JSON.stringify(session);
       if (seen !== poller.last) {
         poller.last = seen;
