@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Provider } from '../src/model/session.ts';
+import { PROVIDERS as ALL_PROVIDERS, type Provider } from '../src/model/session.ts';
 import { FULL_KEY, type GraphQLBody, READ_ONLY_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
 
 const REDIS_DB = 'redis://127.0.0.1:6379/3';
 const KEY_A = Buffer.alloc(32, 11).toString('base64');
 const KEY_B = Buffer.alloc(32, 13).toString('base64');
-const PROVIDERS: Provider[] = ['VERATAD', 'DIDIT', 'VERIFA'];
+// Every registered provider: none may be called on a bad input's behalf.
+const PROVIDERS: readonly Provider[] = ALL_PROVIDERS;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const apq = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
 const APPROVED = { data: { session: { status: 'APPROVED' } } };

@@ -10,14 +10,15 @@ import { type ConfigError, loadConfig } from '../src/config/index.ts';
 import { toGlobalId } from '../src/graphql/ids.ts';
 import { SESSION_FETCH_COST } from '../src/graphql/plugins/cost.ts';
 import { buildSchema } from '../src/graphql/schema.ts';
-import type { Provider } from '../src/model/session.ts';
+import { PROVIDERS as ALL_PROVIDERS, type Provider } from '../src/model/session.ts';
 import { startGateway } from '../src/server.ts';
 import { FULL_KEY, type GraphQLBody, startTestGateway, TEST_API_KEYS, type TestGateway } from './support/gateway.ts';
 import { selectAll } from './support/schemaWalk.ts';
 
 const schema = buildSchema();
 const EVERY_FIELD = selectAll(schema, schema.getType('Session') as GraphQLObjectType);
-const PROVIDERS: Provider[] = ['VERATAD', 'DIDIT', 'VERIFA'];
+// Every registered provider: none may be called on a bad input's behalf.
+const PROVIDERS: readonly Provider[] = ALL_PROVIDERS;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Sends anything to /graphql: a body as given (string) or as JSON, any method, any headers. */
