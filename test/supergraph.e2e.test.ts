@@ -241,6 +241,27 @@ describe('Verigate inside a supergraph, under Hive Gateway', () => {
       expect(sessionCalls()).toEqual({ VERATAD: 0, DIDIT: 0, VERIFA: 1 });
     });
 
+    it('refuses a representation of no entity type per entity, BAD_USER_INPUT, before any vendor call', async () => {
+      const good = { __typename: 'Session', provider: 'VERIFA', providerSessionId: 'ses_abc123' };
+      const { body } = await post(
+        gw.gateway.url,
+        entities([{}, { __typename: 'Nope' }, good, { __typename: 'Query' }, { __typename: 'Applicant' }, 'text']),
+        FULL_KEY,
+      );
+      const refused = (index: number) => ({
+        message:
+          'Malformed representation: `__typename` must name an entity type (Session), with the fields of one of its keys.',
+        locations: [{ line: 1, column: 37 }],
+        path: ['_entities', index],
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+      expect(body).toEqual({
+        data: { _entities: [null, null, { status: 'IN_REVIEW' }, null, null, null] },
+        errors: [refused(0), refused(1), refused(3), refused(4), refused(5)],
+      });
+      expect(sessionCalls()).toEqual({ VERATAD: 0, DIDIT: 0, VERIFA: 1 });
+    });
+
     it('caps _entities at 50 representations, like sessions(refs:), without calling a vendor', async () => {
       const ref = { __typename: 'Session', provider: 'VERIFA', providerSessionId: 'ses_abc123' };
       const { body } = await post(gw.gateway.url, entities(Array(51).fill(ref), '__typename'), FULL_KEY);
