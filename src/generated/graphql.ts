@@ -862,9 +862,11 @@ export type SessionRefInput = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
-   * The session now, then again each time its status or data changes; completes after a terminal status.
-   * Changes come from the provider's webhooks or, where none are configured, from one poller per session shared by
-   * every subscriber. Requires the `sessions:read` scope; personal fields are masked as in `Query.session`.
+   * The session now, then again each time its status or data changes; completes after a terminal status unless
+   * `untilTerminal` is false. Changes come from the provider's webhooks or, where none are configured, from one poller
+   * per session shared by every subscriber. When the first load fails because of the provider (`UPSTREAM_*`), that
+   * error is sent and the load retried: the stream stays open until the session is read. Requires the `sessions:read`
+   * scope; personal fields are masked as in `Query.session`.
    */
   sessionUpdated: Session;
 };
@@ -877,6 +879,7 @@ export type Subscription = {
 export type SubscriptionSessionUpdatedArgs = {
   id: Scalars['String']['input'];
   provider: Provider;
+  untilTerminal?: Scalars['Boolean']['input'];
 };
 
 /** One status vocabulary for every provider. The provider's own word is always kept beside it in `providerStatus`. */
@@ -1528,7 +1531,7 @@ export type SessionChecksResolvers<ContextType = GatewayContext, ParentType exte
 };
 
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
-  sessionUpdated?: SubscriptionResolver<ResolversTypes['Session'], "sessionUpdated", ParentType, ContextType, RequireFields<SubscriptionSessionUpdatedArgs, 'id' | 'provider'>>;
+  sessionUpdated?: SubscriptionResolver<ResolversTypes['Session'], "sessionUpdated", ParentType, ContextType, RequireFields<SubscriptionSessionUpdatedArgs, 'id' | 'provider' | 'untilTerminal'>>;
 };
 
 export type WarningResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Warning'] = ResolversParentTypes['Warning']> = {
