@@ -138,7 +138,7 @@ describe('Verigate inside a supergraph, under Hive Gateway', () => {
     const masked = {
       VERATAD: { ...VERIFIED.VERATAD, kyc: { documentNumber: '****4567' } },
       DIDIT: { ...VERIFIED.DIDIT, kyc: { documentNumber: '****3456' } },
-      VERIFA: { ...VERIFIED.VERIFA, kyc: { documentNumber: '*****4567' } },
+      VERIFA: { ...VERIFIED.VERIFA, kyc: { documentNumber: '****4567' } },
     };
     expect(body).toEqual({ data: usersWith((p) => masked[p]) });
   });

@@ -123,7 +123,7 @@ export type Applicant = {
   lastName?: Maybe<Scalars['String']['output']>;
   /** Nationality, as an ISO 3166 country code (alpha-2 or alpha-3, as the provider sends it). */
   nationality?: Maybe<Scalars['String']['output']>;
-  /** Phone number. Personal data: all but the last four characters masked without `pii:read`. */
+  /** Phone number. Personal data: masked to `****` and the last four characters without `pii:read`. */
   phone?: Maybe<Scalars['String']['output']>;
 };
 
@@ -397,7 +397,7 @@ export type Kyc = {
   dateOfBirth?: Maybe<Scalars['Date']['output']>;
   /** When the document was issued. */
   dateOfIssue?: Maybe<Scalars['Date']['output']>;
-  /** The document's number. Personal data: all but the last four characters masked without `pii:read`. */
+  /** The document's number. Personal data: masked to `****` and the last four characters without `pii:read`. */
   documentNumber?: Maybe<Scalars['String']['output']>;
   /** The kind of document (`Passport`, `DRIVERS LICENSE`, `Identity Card`...), as the provider names it. */
   documentType?: Maybe<Scalars['String']['output']>;
@@ -550,7 +550,7 @@ export type NfcChip = {
   address?: Maybe<Scalars['String']['output']>;
   /** Date of birth. Personal data: null without `pii:read`. */
   dateOfBirth?: Maybe<Scalars['Date']['output']>;
-  /** The document number. Personal data: all but the last four characters masked without `pii:read`. */
+  /** The document number. Personal data: masked to `****` and the last four characters without `pii:read`. */
   documentNumber?: Maybe<Scalars['String']['output']>;
   /** The document type code on the chip (`P`, `ID`...). */
   documentType?: Maybe<Scalars['String']['output']>;
@@ -591,7 +591,7 @@ export type PhoneCheck = {
   disposable?: Maybe<Scalars['Boolean']['output']>;
   /** The workflow node that ran it (Didit `node_id`, such as `feature_phone_1`). */
   nodeId?: Maybe<Scalars['String']['output']>;
-  /** The number, E.164. Personal data: all but the last four characters masked without `pii:read`. */
+  /** The number, E.164. Personal data: masked to `****` and the last four characters without `pii:read`. */
   phoneNumber?: Maybe<Scalars['String']['output']>;
   /** This run's status exactly as the provider sent it. */
   providerStatus?: Maybe<Scalars['String']['output']>;
@@ -613,7 +613,7 @@ export type PhoneCheck = {
 export type PiiMask =
   /** The local part of an email address is reduced to its first character (`j***@example.com`). */
   | 'EMAIL'
-  /** All but the last four characters are replaced by `*` (document numbers, phone numbers). */
+  /** `****` and the last four characters, whatever the length (`********` under 8 characters), so the mask does not tell the length (document numbers, phone numbers). */
   | 'LAST4'
   /** The value is replaced by null. */
   | 'REDACT';
