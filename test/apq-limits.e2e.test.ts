@@ -4,8 +4,8 @@ import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PROVIDERS as ALL_PROVIDERS, type Provider } from '../src/model/session.ts';
 import { FULL_KEY, type GraphQLBody, READ_ONLY_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
+import { describeWithRedis, startTestRedis, type TestRedis } from './support/redis.ts';
 
-const REDIS_DB = 'redis://127.0.0.1:6379/3';
 const KEY_A = Buffer.alloc(32, 11).toString('base64');
 const KEY_B = Buffer.alloc(32, 13).toString('base64');
 // Every registered provider: none may be called on a bad input's behalf.
@@ -172,11 +172,12 @@ describe('APQ registrations per credential and minute', () => {
   });
 });
 
-describe('APQ in Redis', () => {
+describeWithRedis('APQ in Redis', () => {
+  let redisServer: TestRedis;
   let redis: Redis;
   const gateways: TestGateway[] = [];
   const start = async (env: Record<string, string>) => {
-    const gw = await startTestGateway({ REDIS_URL: REDIS_DB, CACHE_ENCRYPTION_KEY: KEY_A, ...env });
+    const gw = await startTestGateway({ REDIS_URL: redisServer.url(3), CACHE_ENCRYPTION_KEY: KEY_A, ...env });
     gateways.push(gw);
     return gw;
   };
@@ -193,15 +194,16 @@ describe('APQ in Redis', () => {
   const documentKeys = async () =>
     (await redis.keys('verigate:apq:*')).filter((k) => !/:(index|registrations)(:|$)/.test(k));
   beforeAll(async () => {
-    redis = new Redis(REDIS_DB);
+    redisServer = await startTestRedis();
+    redis = new Redis(redisServer.url(3));
   });
   beforeEach(async () => {
     await redis.flushdb();
   });
   afterAll(async () => {
     await Promise.all(gateways.map((g) => g.close()));
-    await redis.flushdb();
-    redis.disconnect();
+    redis?.disconnect();
+    await redisServer?.stop();
   });
 
   it('counts registrations per credential across replicas', async () => {

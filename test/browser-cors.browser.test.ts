@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FULL_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
+import { skipOptionalSuite } from './support/optionalSuites.ts';
 
 /**
  * A single-page app on another origin calls Verigate from Chromium with a key in `Authorization`, as frontend apps
@@ -26,10 +27,7 @@ const CHROMIUM_ARGS = [
 ];
 const haveChromium = existsSync(CHROMIUM);
 
-if (!haveChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing; .ci/run installs it (apt-get install -y chromium)`);
-  console.warn(`Skipping the cross-origin browser test: ${CHROMIUM} is missing (apt-get install -y chromium).`);
-}
+if (!haveChromium) skipOptionalSuite('the cross-origin browser test', CHROMIUM, 'apt-get install -y chromium');
 
 /** A tiny static app server: one page, on its own loopback address, so it is an origin of its own. */
 async function serveApp(host: string): Promise<{ server: Server; origin: string }> {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
+import { describeWithRedis, startTestRedis, type TestRedis } from './support/redis.ts';
 
 const CACHE_ON = { CACHE_TERMINAL_TTL_SECONDS: '300', CACHE_ACTIVE_TTL_SECONDS: '0' };
-const REDIS_DB = 'redis://127.0.0.1:6379/4';
 const KEY_A = Buffer.alloc(32, 3).toString('base64');
 const KEY_B = Buffer.alloc(32, 5).toString('base64');
 const Q = '{ session(provider: VERIFA, id: "ses_approved") { status applicant { fullName } } }';
@@ -26,11 +26,12 @@ async function sessionKeys(redis: Redis): Promise<string[]> {
   return (await redis.keys('verigate:session:*')).sort();
 }
 
-describe('session cache keys in Redis', () => {
+describeWithRedis('session cache keys in Redis', () => {
+  let redisServer: TestRedis;
   let redis: Redis;
   const gateways: TestGateway[] = [];
   const start = async (key: string) => {
-    const gw = await startTestGateway({ ...CACHE_ON, REDIS_URL: REDIS_DB, CACHE_ENCRYPTION_KEY: key });
+    const gw = await startTestGateway({ ...CACHE_ON, REDIS_URL: redisServer.url(4), CACHE_ENCRYPTION_KEY: key });
     gateways.push(gw);
     return gw;
   };
@@ -44,15 +45,16 @@ describe('session cache keys in Redis', () => {
     }
   };
   beforeAll(async () => {
-    redis = new Redis(REDIS_DB);
+    redisServer = await startTestRedis();
+    redis = new Redis(redisServer.url(4));
   });
   beforeEach(async () => {
     await redis.flushdb();
   });
   afterAll(async () => {
     await Promise.all(gateways.map((g) => g.close()));
-    await redis.flushdb();
-    redis.disconnect();
+    redis?.disconnect();
+    await redisServer?.stop();
   });
 
   it('names a cached session with a keyed HMAC, not a hash anyone can compute from a guessed id', async () => {

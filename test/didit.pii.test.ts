@@ -81,18 +81,18 @@ const RAW = {
 };
 
 const MASKED = {
-  applicant: { email: 'l***@example.invalid', phone: '********1222' },
+  applicant: { email: 'l***@example.invalid', phone: '****1222' },
   nfc: {
     portraitImage: null,
     signatureImage: null,
-    chip: { documentNumber: '*****1516', dateOfBirth: null, address: null, firstName: 'LUCIA' },
+    chip: { documentNumber: '****1516', dateOfBirth: null, address: null, firstName: 'LUCIA' },
   },
   proofOfAddress: {
     documentFile: null,
     nameOnDocument: 'Lucia Ortega Vidal',
     address: { line1: null, line2: null, postalCode: null, city: 'Valencia', formatted: null },
   },
-  phoneVerification: { phoneNumber: '********1222', countryCode: 'ES' },
+  phoneVerification: { phoneNumber: '****1222', countryCode: 'ES' },
   emailVerification: { email: 'l***@example.invalid', breached: true },
   checks: {
     liveness: [
@@ -105,8 +105,8 @@ const MASKED = {
       { deviceFingerprint: null, location: { ip: { address: null, country: 'Netherlands' } } },
     ],
     documents: [
-      { kyc: { documentNumber: '*****1516', dateOfBirth: null, images: { front: null } } },
-      { kyc: { documentNumber: '*****567Z', dateOfBirth: null, images: { front: null } } },
+      { kyc: { documentNumber: '****1516', dateOfBirth: null, images: { front: null } } },
+      { kyc: { documentNumber: '****567Z', dateOfBirth: null, images: { front: null } } },
     ],
   },
 };

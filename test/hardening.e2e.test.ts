@@ -13,6 +13,7 @@ import { buildSchema } from '../src/graphql/schema.ts';
 import { PROVIDERS as ALL_PROVIDERS, type Provider } from '../src/model/session.ts';
 import { startGateway } from '../src/server.ts';
 import { FULL_KEY, type GraphQLBody, startTestGateway, TEST_API_KEYS, type TestGateway } from './support/gateway.ts';
+import { describeWithRedis, startTestRedis, type TestRedis } from './support/redis.ts';
 import { selectAll } from './support/schemaWalk.ts';
 
 const schema = buildSchema();
@@ -357,22 +358,22 @@ describe('automatic persisted queries in memory', () => {
   });
 });
 
-describe('automatic persisted queries in Redis', () => {
-  const REDIS_DB = 'redis://127.0.0.1:6379/8';
+describeWithRedis('automatic persisted queries in Redis', () => {
+  let redisServer: TestRedis;
   let redis: Redis;
   beforeAll(async () => {
-    redis = new Redis(REDIS_DB);
-    await redis.flushdb();
+    redisServer = await startTestRedis();
+    redis = new Redis(redisServer.url());
   });
   afterAll(async () => {
-    await redis.flushdb();
-    redis.disconnect();
+    redis?.disconnect();
+    await redisServer?.stop();
   });
 
   it('lets a replica run by hash a query another replica registered, kept with a TTL', async () => {
     // Replicas share what they seal with the same CACHE_ENCRYPTION_KEY (test/apq-limits.e2e.test.ts: names, budget).
     const shared = {
-      REDIS_URL: REDIS_DB,
+      REDIS_URL: redisServer.url(),
       APQ_TTL_SECONDS: '600',
       CACHE_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('hex'),
     };
@@ -394,7 +395,9 @@ describe('automatic persisted queries in Redis', () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+});
 
+describe('automatic persisted queries with Redis down', () => {
   it('keeps serving when Redis is down: full queries run, hashes are misses', async () => {
     const gw = await startTestGateway({ REDIS_URL: 'redis://127.0.0.1:1/0' });
     try {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
+import { skipOptionalSuite } from './support/optionalSuites.ts';
 import { ensurePlaygroundBuilt } from './support/playground.ts';
 
 /** Debian's Chromium; Playwright never downloads a browser here. .ci/run installs it when it is missing. */
@@ -22,10 +23,7 @@ const CHROMIUM_ARGS = [
 const root = fileURLToPath(new URL('../', import.meta.url));
 const haveChromium = existsSync(CHROMIUM);
 
-if (!haveChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing; .ci/run installs it (apt-get install -y chromium)`);
-  console.warn(`Skipping the playground browser test: ${CHROMIUM} is missing (apt-get install -y chromium).`);
-}
+if (!haveChromium) skipOptionalSuite('the playground browser test', CHROMIUM, 'apt-get install -y chromium');
 
 /** What the Verifa tab's operation returns for the documented example `ses_abc123`, field for field. */
 const VERIFA_EXAMPLE_RESULT = {

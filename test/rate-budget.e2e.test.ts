@@ -3,17 +3,17 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/sandbox/simulator.ts';
 import type { Simulator } from '../src/sandbox/server.ts';
 import { FULL_KEY, type GraphQLBody, TEST_API_KEYS } from './support/gateway.ts';
+import { describeWithRedis, startTestRedis, type TestRedis } from './support/redis.ts';
 
 /**
  * Two replicas, each `node src/main.ts` in its own process (so nothing but Redis is shared), both live against one
  * Verifa simulator that counts every call they make. The budget is 4 in any 60 s window: nothing comes back within
  * the few seconds the dozen requests below take.
  */
-const REDIS_URL = 'redis://127.0.0.1:6379/5';
 const BUDGET = 4;
 const REQUESTS_PER_REPLICA = 6;
 const QUERY = '{ session(provider: VERIFA, id: "ses_approved") { status } }';
@@ -123,16 +123,21 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('rate budget shared by replicas through Redis', () => {
+describeWithRedis('rate budget shared by replicas through Redis', () => {
+  let redisServer: TestRedis;
+  let redisUrl: string;
   let sim: Simulator;
   let redis: Redis;
   let replicas: Replica[] = [];
 
   beforeAll(async () => {
-    redis = new Redis(REDIS_URL);
+    redisServer = await startTestRedis();
+    redisUrl = redisServer.url();
+    redis = new Redis(redisUrl);
   });
   afterAll(async () => {
-    await redis.quit();
+    await redis?.quit();
+    await redisServer?.stop();
   });
   beforeEach(async () => {
     await redis.flushdb();
@@ -145,7 +150,7 @@ describe('rate budget shared by replicas through Redis', () => {
   });
 
   it('lets two replicas together make no more upstream calls than the budget; the rest get UPSTREAM_RATE_LIMITED', async () => {
-    replicas = await Promise.all([startReplica(REDIS_URL, sim.url, true), startReplica(REDIS_URL, sim.url, true)]);
+    replicas = await Promise.all([startReplica(redisUrl, sim.url, true), startReplica(redisUrl, sim.url, true)]);
     const answers = await alternate(replicas);
 
     // Each replica alone would have allowed BUDGET calls: together they made BUDGET.
@@ -175,7 +180,7 @@ describe('rate budget shared by replicas through Redis', () => {
   });
 
   it('falls back to each replica its own budget when Redis is unreachable, and says so in metrics', async () => {
-    const unreachable = `redis://127.0.0.1:${await closedPort()}/5`;
+    const unreachable = `redis://127.0.0.1:${await closedPort()}/0`;
     replicas = await Promise.all([
       startReplica(unreachable, sim.url, false),
       startReplica(unreachable, sim.url, false),

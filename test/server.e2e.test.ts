@@ -74,7 +74,7 @@ describe('authentication and scopes', () => {
             dateOfBirth: null,
             address: { line1: null, line2: null, city: 'Portland', postalCode: null },
           },
-          kyc: { documentNumber: '*****4567', personalNumber: '*******6789', dateOfBirth: null },
+          kyc: { documentNumber: '****4567', personalNumber: '****6789', dateOfBirth: null },
         },
       },
     });

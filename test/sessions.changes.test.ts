@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/index.ts';
 import type { Session } from '../src/model/session.ts';
 import type { ProviderRegistry } from '../src/providers/index.ts';
@@ -12,6 +12,7 @@ import {
   type SessionChanges,
 } from '../src/sessions/changes.ts';
 import { SessionStore } from '../src/sessions/store.ts';
+import { describeWithRedis, startTestRedis, type TestRedis } from './support/redis.ts';
 
 /** A bus the test drives: it delivers a change whenever the test says, as a slow Redis channel would. */
 class ManualChanges implements SessionChanges {
@@ -76,23 +77,28 @@ describe('a session change arriving while a load is under way', () => {
   });
 });
 
-describe('RedisSessionChanges', () => {
+describeWithRedis('RedisSessionChanges on a running Redis', () => {
   const connections: Redis[] = [];
   const buses: RedisSessionChanges[] = [];
+  let redisServer: TestRedis;
+  beforeAll(async () => {
+    redisServer = await startTestRedis();
+  });
   afterAll(async () => {
-    await Promise.all(buses.map((b) => b.close()));
-    for (const c of connections) c.disconnect();
+    await Promise.all(buses.splice(0).map((b) => b.close()));
+    for (const c of connections.splice(0)) c.disconnect();
+    await redisServer?.stop();
   });
 
   it('tells each replica whether a change came back from its own publication', async () => {
     const [a, b] = [0, 1].map(() => {
-      const connection = new Redis('redis://127.0.0.1:6379');
+      const connection = new Redis(redisServer.url());
       connections.push(connection);
       const bus = new RedisSessionChanges(connection);
       buses.push(bus);
       return bus;
     }) as [RedisSessionChanges, RedisSessionChanges];
-    // Other test files share the channel: only this test's session counts.
+    // The other tests here share the channel: only this test's session counts.
     const id = `ses_${randomUUID()}`;
     const seen = (bus: RedisSessionChanges) =>
       new Promise<ReceivedSessionChange>((resolve) => bus.subscribe((c) => c.id === id && resolve(c)));
@@ -107,14 +113,14 @@ describe('RedisSessionChanges', () => {
   it('with CACHE_ENCRYPTION_KEY, seals each change: the channel shows no session id or status, another key reads nothing', async () => {
     const key = randomBytes(32);
     const bus = (k: Buffer) => {
-      const connection = new Redis('redis://127.0.0.1:6379');
+      const connection = new Redis(redisServer.url());
       connections.push(connection);
       const b = new RedisSessionChanges(connection, k);
       buses.push(b);
       return b;
     };
     const [a, b, other] = [bus(key), bus(key), bus(randomBytes(32))];
-    const raw = new Redis('redis://127.0.0.1:6379');
+    const raw = new Redis(redisServer.url());
     connections.push(raw);
     const onChannel: string[] = [];
     raw.on('message', (_channel: string, message: string) => onChannel.push(message));
@@ -137,11 +143,20 @@ describe('RedisSessionChanges', () => {
     for (const m of ours) expect(Object.keys(JSON.parse(m)).sort()).toEqual(['replica', 'sealed']);
     expect(ours.join('\n')).not.toContain('DECLINED');
     // A change in clear (a replica without the key, or anyone who can PUBLISH) is not followed either.
-    const publisher = new Redis('redis://127.0.0.1:6379');
+    const publisher = new Redis(redisServer.url());
     connections.push(publisher);
     await publisher.publish(SESSION_CHANGES_CHANNEL, JSON.stringify({ provider: 'DIDIT', id, status: null }));
     await new Promise((r) => setTimeout(r, 200));
     expect(atB).toHaveLength(1);
+  });
+});
+
+describe('RedisSessionChanges with Redis down', () => {
+  const connections: Redis[] = [];
+  const buses: RedisSessionChanges[] = [];
+  afterAll(async () => {
+    await Promise.all(buses.map((b) => b.close()));
+    for (const c of connections) c.disconnect();
   });
 
   it('keeps a lost subscriber connection out of stderr: no "[ioredis] Unhandled error event" while it reconnects', async () => {

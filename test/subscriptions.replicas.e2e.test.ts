@@ -3,18 +3,18 @@ import { once } from 'node:events';
 import { createClient as createSseClient } from 'graphql-sse';
 import { type Client, createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/sandbox/simulator.ts';
 import type { Simulator } from '../src/sandbox/server.ts';
 import { FULL_KEY, TEST_API_KEYS } from './support/gateway.ts';
+import { describeWithRedis, startTestRedis, type TestRedis } from './support/redis.ts';
 import { type Outcome, overSse, SESSION_UPDATED, until } from './support/subscriptions.ts';
 
 /**
- * Replicas are `node src/main.ts` processes sharing nothing but Redis (database 12), live against one Verifa
+ * Replicas are `node src/main.ts` processes sharing nothing but a private Redis, live against one Verifa
  * simulator started here, so the simulator's request count is every vendor call the replicas made.
  */
-const REDIS_URL = 'redis://127.0.0.1:6379/12';
 const CACHE_KEY = 'a'.repeat(64);
 const WEBHOOK_SECRET = 'whsec_subscriptions_replicas_test_0001';
 
@@ -34,7 +34,7 @@ async function startReplica(env: Record<string, string>): Promise<Replica> {
       NODE_ENV: 'test',
       PORT: '0',
       GATEWAY_API_KEYS: TEST_API_KEYS,
-      REDIS_URL,
+      REDIS_URL: redisServer.url(),
       CACHE_ENCRYPTION_KEY: CACHE_KEY,
       VERIFA_API_KEY: VERIFA_SANDBOX_API_KEY,
       SHUTDOWN_DELAY_SECONDS: '0',
@@ -127,22 +127,24 @@ const TIMELINE = [
   status('ses_timeline', 'APPROVED', true),
 ];
 
+let redisServer: TestRedis;
 let redis: Redis;
-beforeAll(async () => {
-  redis = new Redis(REDIS_URL);
-  await redis.flushdb();
-});
-afterEach(async () => {
-  await Promise.all(replicas.splice(0).map(stopReplica));
-  await Promise.all(simulators.splice(0).map((s) => s.close()));
-  await redis.flushdb();
-});
-afterAll(async () => {
-  await redis.flushdb();
-  redis.disconnect();
-});
 
-describe('subscriptions across replicas sharing Redis', () => {
+describeWithRedis('subscriptions across replicas sharing Redis', () => {
+  beforeAll(async () => {
+    redisServer = await startTestRedis();
+    redis = new Redis(redisServer.url());
+  });
+  afterEach(async () => {
+    await Promise.all(replicas.splice(0).map(stopReplica));
+    await Promise.all(simulators.splice(0).map((s) => s.close()));
+    await redis.flushdb();
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await redisServer?.stop();
+  });
+
   it('a webhook received by one replica reaches a subscriber on the other', async () => {
     const webhook = { secret: WEBHOOK_SECRET, acceptLegacySignature: false, sandbox: false };
     const sim = await simulator({ webhook, timelineStepMs: 1_000 });

@@ -138,7 +138,7 @@ describe('Verigate inside a supergraph, under Hive Gateway', () => {
     const masked = {
       VERATAD: { ...VERIFIED.VERATAD, kyc: { documentNumber: '****4567' } },
       DIDIT: { ...VERIFIED.DIDIT, kyc: { documentNumber: '****3456' } },
-      VERIFA: { ...VERIFIED.VERIFA, kyc: { documentNumber: '*****4567' } },
+      VERIFA: { ...VERIFIED.VERIFA, kyc: { documentNumber: '****4567' } },
     };
     expect(body).toEqual({ data: usersWith((p) => masked[p]) });
   });
@@ -238,6 +238,27 @@ describe('Verigate inside a supergraph, under Hive Gateway', () => {
         { path: ['_entities', 0], extensions: { code: 'BAD_USER_INPUT' } },
         { path: ['_entities', 1], extensions: { code: 'BAD_USER_INPUT', provider: 'DIDIT' } },
       ]);
+      expect(sessionCalls()).toEqual({ VERATAD: 0, DIDIT: 0, VERIFA: 1 });
+    });
+
+    it('refuses a representation of no entity type per entity, BAD_USER_INPUT, before any vendor call', async () => {
+      const good = { __typename: 'Session', provider: 'VERIFA', providerSessionId: 'ses_abc123' };
+      const { body } = await post(
+        gw.gateway.url,
+        entities([{}, { __typename: 'Nope' }, good, { __typename: 'Query' }, { __typename: 'Applicant' }, 'text']),
+        FULL_KEY,
+      );
+      const refused = (index: number) => ({
+        message:
+          'Malformed representation: `__typename` must name an entity type (Session), with the fields of one of its keys.',
+        locations: [{ line: 1, column: 37 }],
+        path: ['_entities', index],
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+      expect(body).toEqual({
+        data: { _entities: [null, null, { status: 'IN_REVIEW' }, null, null, null] },
+        errors: [refused(0), refused(1), refused(3), refused(4), refused(5)],
+      });
       expect(sessionCalls()).toEqual({ VERATAD: 0, DIDIT: 0, VERIFA: 1 });
     });
 

@@ -588,7 +588,7 @@ describe('Veratad VX on its sandbox, end to end over HTTP', () => {
           },
           kyc: {
             documentNumber: '****4567',
-            personalNumber: '*******3456',
+            personalNumber: '****3456',
             dateOfBirth: null,
             address: { line1: null, city: 'New York', postalCode: null, formatted: null },
           },

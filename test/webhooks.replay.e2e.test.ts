@@ -6,12 +6,11 @@ import { diditStatusBody, signDiditDelivery } from '../src/providers/didit/sandb
 import { canonicalJson } from '../src/providers/didit/webhook.ts';
 import { signVerifaDelivery, verifaEventBody } from '../src/providers/verifa/sandbox/webhookSender.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
+import { describeWithRedis, startTestRedis, type TestRedis } from './support/redis.ts';
 import { originOf, postWebhook, settled, vendorHooks, waitFor } from './support/webhooks.ts';
 
-/** The Redis these tests use, database 13 (no other test file uses it); only it is flushed. */
-const REDIS_URL = 'redis://127.0.0.1:6379/13';
-const REDIS = new URL(REDIS_URL);
-const DB = REDIS.pathname.slice(1);
+/** The database of this file's own Redis (test/support/redis.ts) the gateway uses. */
+const DB = '0';
 
 /** The sandbox's `Approved` Didit session, and Verifa's. */
 const DIDIT_APPROVED = 'd1d10200-0000-4000-8000-000000000003';
@@ -116,9 +115,9 @@ class HoldingProxy {
   #holding = false;
   port = 0;
 
-  constructor() {
+  constructor(redisPort: number) {
     this.#server = createServer((client) => {
-      const upstream = tcpConnect(Number(REDIS.port), REDIS.hostname);
+      const upstream = tcpConnect(redisPort, '127.0.0.1');
       const link = { client, upstream, held: [] as Buffer[] };
       this.#links.add(link);
       client.on('data', (chunk: Buffer) => {
@@ -191,7 +190,8 @@ function firstCommandLength(buf: Buffer): number | null {
   return at <= buf.length ? at : null;
 }
 
-describe('a slow Redis never turns a 503 into a lost webhook', () => {
+describeWithRedis('a slow Redis never turns a 503 into a lost webhook', () => {
+  let redis: TestRedis;
   let admin: Redis;
   let proxy: HoldingProxy;
   let tg: TestGateway;
@@ -199,10 +199,14 @@ describe('a slow Redis never turns a 503 into a lost webhook', () => {
   const LEASE_MS = 1_500;
   const deliveryKeys = () => admin.keys('verigate:webhook:*');
 
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(() => redis?.stop());
   beforeEach(async () => {
-    admin = new Redis(REDIS_URL);
+    admin = new Redis(redis.url());
     await admin.flushdb();
-    proxy = new HoldingProxy();
+    proxy = new HoldingProxy(redis.port);
     await proxy.open();
     tg = await startTestGateway(
       { ...CACHED, REDIS_URL: `redis://127.0.0.1:${proxy.port}/${DB}` },

@@ -4,19 +4,19 @@ import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { VerifaWebhookConfig } from '../src/providers/verifa/config.ts';
 import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/sandbox/simulator.ts';
 import { signVerifaDelivery, verifaEventBody } from '../src/providers/verifa/sandbox/webhookSender.ts';
 import type { Simulator } from '../src/sandbox/server.ts';
 import { FULL_KEY, type GraphQLBody, startTestGateway, TEST_API_KEYS } from './support/gateway.ts';
+import { describeWithRedis, startTestRedis, type TestRedis } from './support/redis.ts';
 import { postWebhook, waitFor } from './support/webhooks.ts';
 
 /**
- * Webhooks across replicas: two `node src/main.ts` processes share Redis (database 10) and one Verifa simulator,
+ * Webhooks across replicas: two `node src/main.ts` processes share a private Redis and one Verifa simulator,
  * whose timed scenario posts its webhook to the first replica only; and one gateway whose Redis goes away.
  */
-const REDIS_DB_URL = 'redis://127.0.0.1:6379/10';
 const SECRET = `whsec_${randomBytes(12).toString('hex')}`;
 const WEBHOOK: VerifaWebhookConfig = { secret: SECRET, acceptLegacySignature: false, sandbox: false };
 const QUERY =
@@ -78,19 +78,20 @@ async function query(url: string, id: string): Promise<GraphQLBody> {
   return (await res.body.json()) as GraphQLBody;
 }
 
-describe('two replicas sharing Redis', () => {
+describeWithRedis('two replicas sharing Redis', () => {
+  let redisServer: TestRedis;
   let sim: Simulator;
   let redis: Redis;
   let a: Replica;
   let b: Replica;
 
   beforeAll(async () => {
-    redis = new Redis(REDIS_DB_URL);
-    await redis.flushdb();
+    redisServer = await startTestRedis();
+    redis = new Redis(redisServer.url());
     // Steps far enough apart that both replicas read the first one before it changes.
     sim = await startVerifaSimulator({ webhook: WEBHOOK, timelineStepMs: 2_000 });
     const env = {
-      REDIS_URL: REDIS_DB_URL,
+      REDIS_URL: redisServer.url(),
       CACHE_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       VERIFA_BASE_URL: sim.url,
       VERIFA_API_KEY: VERIFA_SANDBOX_API_KEY,
@@ -102,8 +103,8 @@ describe('two replicas sharing Redis', () => {
   afterAll(async () => {
     await Promise.all([a && stopReplica(a), b && stopReplica(b)]);
     await sim?.close();
-    await redis.flushdb();
-    await redis.quit();
+    await redis?.quit();
+    await redisServer?.stop();
   });
 
   it('a webhook to one replica makes the other answer fresh: a reviewer’s overturn shows on both', async () => {
@@ -152,9 +153,15 @@ class CuttableProxy {
   readonly #sockets = new Set<Socket>();
   port = 0;
 
+  readonly #redisPort: number;
+
+  constructor(redisPort: number) {
+    this.#redisPort = redisPort;
+  }
+
   async open(port = 0): Promise<void> {
     const server = createServer((client) => {
-      const upstream = connect(6379, '127.0.0.1');
+      const upstream = connect(this.#redisPort, '127.0.0.1');
       for (const s of [client, upstream]) {
         this.#sockets.add(s);
         s.on('close', () => this.#sockets.delete(s));
@@ -177,11 +184,19 @@ class CuttableProxy {
   }
 }
 
-describe('Redis down while configured', () => {
+describeWithRedis('Redis down while configured', () => {
+  let redisServer: TestRedis;
+  beforeAll(async () => {
+    redisServer = await startTestRedis();
+  });
+  afterAll(async () => {
+    await redisServer?.stop();
+  });
+
   it('answers 503 so the vendor retries, records nothing, and the retry succeeds once Redis is back', async () => {
-    const proxy = new CuttableProxy();
+    const proxy = new CuttableProxy(redisServer.port);
     await proxy.open();
-    const redis = new Redis('redis://127.0.0.1:6379/11');
+    const redis = new Redis(redisServer.url(11));
     const tg = await startTestGateway(
       {
         REDIS_URL: `redis://127.0.0.1:${proxy.port}/11`,
@@ -228,7 +243,6 @@ describe('Redis down while configured', () => {
     } finally {
       await tg.close();
       await proxy.cut();
-      await redis.flushdb();
       await redis.quit();
     }
   }, 30_000);

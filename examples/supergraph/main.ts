@@ -10,8 +10,15 @@ import { composeSupergraph, fetchSubgraphSdl } from './compose.ts';
 import { startRouter } from './router.ts';
 import { startUsersSubgraph, USERS_SDL } from './users.ts';
 
-/** The router's port; the two subgraphs take free ones. */
-const ROUTER_PORT = 4400;
+/** The router's port: `ROUTER_PORT`, default 4400 (0: a free one); the two subgraphs take free ones. */
+function routerPort(value = process.env.ROUTER_PORT): number {
+  if (value === undefined || value === '') return 4400;
+  const port = Number(value);
+  if (Number.isInteger(port) && port >= 0 && port <= 65_535) return port;
+  process.stderr.write(`ROUTER_PORT: expected a port number from 0 to 65535, got ${JSON.stringify(value)}\n`);
+  process.exit(2);
+}
+const ROUTER_PORT = routerPort();
 
 logger.level = 'warn';
 const key = (name: string) => `vg_${name}_${randomBytes(12).toString('base64url')}`;
@@ -26,7 +33,14 @@ const keys = [
 ];
 
 const verigate = await startGateway(
-  loadConfig({ NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'warn', GATEWAY_API_KEYS: JSON.stringify(keys) }),
+  // No announce delay on shutdown: there is no load balancer to tell, and Ctrl-C should stop the demo at once.
+  loadConfig({
+    NODE_ENV: 'development',
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    GATEWAY_API_KEYS: JSON.stringify(keys),
+    SHUTDOWN_DELAY_SECONDS: '0',
+  }),
 );
 const users = await startUsersSubgraph();
 const { supergraphSdl } = composeSupergraph([
@@ -54,13 +68,14 @@ process.stdout.write(
   ].join('\n'),
 );
 
+// The only signal handlers in this process (the users subgraph's Apollo Server registers none): the first Ctrl-C
+// closes the three servers, a second one, or 10 s without an end, exits at once.
 let stopping = false;
 const stop = async () => {
-  if (stopping) return;
+  if (stopping) process.exit(130);
   stopping = true;
-  await router.close();
-  await users.close();
-  await verigate.close();
+  setTimeout(() => process.exit(1), 10_000).unref();
+  await Promise.allSettled([router.close(), users.close(), verigate.close()]);
   process.exit(0);
 };
 process.on('SIGINT', stop);

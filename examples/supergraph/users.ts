@@ -92,7 +92,12 @@ export async function startUsersSubgraph(users: DemoUser[] = DEMO_USERS, port = 
       },
     },
   ]);
-  const server = new ApolloServer({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  // No signal handlers of its own: Apollo's would stop this server and re-raise the signal behind main.ts's back.
+  const server = new ApolloServer({
+    schema,
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    stopOnTerminationSignals: false,
+  });
   const { url } = await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
   return { url: new URL(url).href, close: () => server.stop() };
 }

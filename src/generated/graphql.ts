@@ -125,7 +125,7 @@ export type Applicant = {
   lastName?: Maybe<Scalars['String']['output']>;
   /** Nationality, as an ISO 3166 country code (alpha-2 or alpha-3, as the provider sends it). */
   nationality?: Maybe<Scalars['String']['output']>;
-  /** Phone number. Personal data: all but the last four characters masked without `pii:read`. */
+  /** Phone number. Personal data: masked to `****` and the last four characters without `pii:read`. */
   phone?: Maybe<Scalars['String']['output']>;
 };
 
@@ -399,7 +399,7 @@ export type Kyc = {
   dateOfBirth?: Maybe<Scalars['Date']['output']>;
   /** When the document was issued. */
   dateOfIssue?: Maybe<Scalars['Date']['output']>;
-  /** The document's number. Personal data: all but the last four characters masked without `pii:read`. */
+  /** The document's number. Personal data: masked to `****` and the last four characters without `pii:read`. */
   documentNumber?: Maybe<Scalars['String']['output']>;
   /** The kind of document (`Passport`, `DRIVERS LICENSE`, `Identity Card`...), as the provider names it. */
   documentType?: Maybe<Scalars['String']['output']>;
@@ -552,7 +552,7 @@ export type NfcChip = {
   address?: Maybe<Scalars['String']['output']>;
   /** Date of birth. Personal data: null without `pii:read`. */
   dateOfBirth?: Maybe<Scalars['Date']['output']>;
-  /** The document number. Personal data: all but the last four characters masked without `pii:read`. */
+  /** The document number. Personal data: masked to `****` and the last four characters without `pii:read`. */
   documentNumber?: Maybe<Scalars['String']['output']>;
   /** The document type code on the chip (`P`, `ID`...). */
   documentType?: Maybe<Scalars['String']['output']>;
@@ -593,7 +593,7 @@ export type PhoneCheck = {
   disposable?: Maybe<Scalars['Boolean']['output']>;
   /** The workflow node that ran it (Didit `node_id`, such as `feature_phone_1`). */
   nodeId?: Maybe<Scalars['String']['output']>;
-  /** The number, E.164. Personal data: all but the last four characters masked without `pii:read`. */
+  /** The number, E.164. Personal data: masked to `****` and the last four characters without `pii:read`. */
   phoneNumber?: Maybe<Scalars['String']['output']>;
   /** This run's status exactly as the provider sent it. */
   providerStatus?: Maybe<Scalars['String']['output']>;
@@ -615,7 +615,7 @@ export type PhoneCheck = {
 export type PiiMask =
   /** The local part of an email address is reduced to its first character (`j***@example.com`). */
   | 'EMAIL'
-  /** All but the last four characters are replaced by `*` (document numbers, phone numbers). */
+  /** `****` and the last four characters, whatever the length (`********` under 8 characters), so the mask does not tell the length (document numbers, phone numbers). */
   | 'LAST4'
   /** The value is replaced by null. */
   | 'REDACT';
@@ -974,9 +974,11 @@ export type SessionRefInput = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
-   * The session now, then again each time its status or data changes; completes after a terminal status.
-   * Changes come from the provider's webhooks or, where none are configured, from one poller per session shared by
-   * every subscriber. Requires the `sessions:read` scope; personal fields are masked as in `Query.session`.
+   * The session now, then again each time its status or data changes; completes after a terminal status unless
+   * `untilTerminal` is false. Changes come from the provider's webhooks or, where none are configured, from one poller
+   * per session shared by every subscriber. When the first load fails because of the provider (`UPSTREAM_*`), that
+   * error is sent and the load retried: the stream stays open until the session is read. Requires the `sessions:read`
+   * scope; personal fields are masked as in `Query.session`.
    */
   sessionUpdated: Session;
 };
@@ -989,6 +991,7 @@ export type Subscription = {
 export type SubscriptionSessionUpdatedArgs = {
   id: Scalars['String']['input'];
   provider: Provider;
+  untilTerminal?: Scalars['Boolean']['input'];
 };
 
 /** One status vocabulary for every provider. The provider's own word is always kept beside it in `providerStatus`. */
@@ -1681,7 +1684,7 @@ export type SessionEventPageInfoResolvers<ContextType = GatewayContext, ParentTy
 };
 
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
-  sessionUpdated?: SubscriptionResolver<ResolversTypes['Session'], "sessionUpdated", ParentType, ContextType, RequireFields<SubscriptionSessionUpdatedArgs, 'id' | 'provider'>>;
+  sessionUpdated?: SubscriptionResolver<ResolversTypes['Session'], "sessionUpdated", ParentType, ContextType, RequireFields<SubscriptionSessionUpdatedArgs, 'id' | 'provider' | 'untilTerminal'>>;
 };
 
 export type WarningResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Warning'] = ResolversParentTypes['Warning']> = {

@@ -1,4 +1,4 @@
-import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import { type GraphQLFieldResolver, type GraphQLSchema, isUnionType } from 'graphql';
 import { z } from 'zod';
 import type { Scope } from '../config/index.ts';
 import type { SessionResolvers } from '../generated/graphql.ts';
@@ -52,6 +52,18 @@ export const resolveSessionReference: NonNullable<SessionResolvers['__resolveRef
   return ctx.sessions.load(ref.provider, ref.id);
 };
 
+/** The members of `_Entity` (`Session`): the only types a representation's `__typename` may name. */
+function entityTypeNames(schema: GraphQLSchema): string[] {
+  const union = schema.getType('_Entity');
+  return isUnionType(union) ? union.getTypes().map((t) => t.name) : [];
+}
+
+const notAnEntity = (names: string[]) =>
+  new GatewayError(
+    'BAD_USER_INPUT',
+    `Malformed representation: \`__typename\` must name an entity type (${names.join(', ')}), with the fields of one of its keys.`,
+  );
+
 /**
  * Guards the two root fields `buildSubgraphSchema` adds (in place, before the schema is mapped further):
  * - `_entities`: `sessions:read`, and at most `MAX_ENTITY_REPRESENTATIONS` representations, refused before any
@@ -64,15 +76,25 @@ export function guardFederationFields(schema: GraphQLSchema): GraphQLSchema {
   const service = fields._service;
   if (!entities?.resolve || !service?.resolve) throw new Error('The subgraph schema lacks _entities or _service.');
   const resolveEntities = entities.resolve as GraphQLFieldResolver<unknown, GatewayContext>;
+  const entityTypes = entityTypeNames(schema);
+  const isEntity = (r: unknown) =>
+    typeof r === 'object' && r !== null && entityTypes.includes((r as { __typename?: unknown }).__typename as string);
   entities.resolve = (source, args: { representations?: unknown[] }, ctx: GatewayContext, info) => {
     requireScope(ctx.caller, 'sessions:read');
-    const count = args.representations?.length ?? 0;
+    const representations = args.representations ?? [];
+    const count = representations.length;
     if (count > MAX_ENTITY_REPRESENTATIONS) {
       throw upstreamError.badInput(
         `_entities takes at most ${MAX_ENTITY_REPRESENTATIONS} representations; got ${count}.`,
       );
     }
-    return resolveEntities(source, args, ctx, info);
+    // @apollo/subgraph throws a plain Error for a `__typename` of no entity (the whole field, INTERNAL_SERVER_ERROR):
+    // refuse those per entity, as a client's mistake, and resolve the others as usual.
+    const valid = representations.filter(isEntity);
+    const resolved =
+      valid.length > 0 ? (resolveEntities(source, { ...args, representations: valid }, ctx, info) as unknown[]) : [];
+    let next = 0;
+    return representations.map((r) => (isEntity(r) ? resolved[next++] : Promise.reject(notAnEntity(entityTypes))));
   };
   const resolveService = service.resolve as GraphQLFieldResolver<unknown, GatewayContext>;
   service.resolve = (source, args, ctx: GatewayContext, info) => {

@@ -12,7 +12,9 @@ export function maskValue(value: unknown, mask: PiiMask): unknown {
     case 'REDACT':
       return null;
     case 'LAST4':
-      return value.length <= 4 ? '*'.repeat(value.length) : `${'*'.repeat(value.length - 4)}${value.slice(-4)}`;
+      // A fixed-length mask: `*****4567` for a 9-character number would tell its length. Under 8 characters, the
+      // last four would be most of it: nothing is shown.
+      return value.length >= 8 ? `****${value.slice(-4)}` : '********';
     case 'EMAIL': {
       const at = value.lastIndexOf('@');
       if (at <= 0) return null;

@@ -53,13 +53,14 @@ export const resolvers: Resolvers = {
   },
   Subscription: {
     sessionUpdated: {
-      subscribe: async (_parent, { provider, id }, ctx) => {
+      subscribe: async (_parent, { provider, id, untilTerminal }, ctx) => {
         requireScope(ctx.caller, 'sessions:read');
         if (!ctx.subscriptions) throw subscriptionsOnlyOverStreams();
-        return ctx.subscriptions.follow(ctx, provider, id);
+        return ctx.subscriptions.follow(ctx, provider, id, untilTerminal);
       },
       resolve: (event: FeedEvent) => {
         if (event.kind === 'expired') throw subscriptionExpired();
+        if (event.kind === 'unavailable') throw event.error;
         return event.session;
       },
     },

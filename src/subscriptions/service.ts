@@ -118,11 +118,23 @@ export class SubscriptionService implements FeedSource {
     };
   }
 
-  /** `Subscription.sessionUpdated`: the feed, once its first state is loaded (a failed load is the operation's error). */
-  follow(ctx: GatewayContext, provider: Provider, id: string): Promise<SessionFeed> {
-    // Watched under its canonical id, the one webhooks and pollers publish changes under.
-    const ref = { provider, id: this.registry.canonicalId(provider, id) };
-    return new SessionFeed(this, ctx, ref, this.config.maxLifetimeMs).start();
+  /**
+   * `Subscription.sessionUpdated`: the feed, once its first load is done (a refusal is the operation's error; the
+   * vendor's trouble is sent as an error and retried as fast as the poller would poll).
+   */
+  follow(ctx: GatewayContext, provider: Provider, id: string, untilTerminal = true): Promise<SessionFeed> {
+    return new SessionFeed(
+      this,
+      ctx,
+      // Watched under its canonical id, the one webhooks and pollers publish changes under.
+      { provider, id: this.registry.canonicalId(provider, id) },
+      {
+        untilTerminal,
+        lifetimeMs: this.config.maxLifetimeMs,
+        retryMinMs: this.config.pollMinMs,
+        retryMaxMs: this.config.pollMaxMs,
+      },
+    ).start();
   }
 
   watch(provider: Provider, id: string, wake: () => void): () => void {

@@ -14,6 +14,11 @@ export const SESSION_UPDATED = `subscription Watch($provider: Provider!, $id: St
   sessionUpdated(provider: $provider, id: $id) { provider providerSessionId status isTerminal }
 }`;
 
+/** `sessionUpdated` with its `untilTerminal` argument as a variable. */
+export const SESSION_FOLLOWED = `subscription Follow($provider: Provider!, $id: String!, $untilTerminal: Boolean!) {
+  sessionUpdated(provider: $provider, id: $id, untilTerminal: $untilTerminal) { provider providerSessionId status isTerminal }
+}`;
+
 /** Runs one subscription over GraphQL over SSE (graphql-sse client, distinct connections) to its end. */
 export function overSse(
   url: string,

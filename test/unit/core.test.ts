@@ -121,9 +121,17 @@ describe('global ids', () => {
 });
 
 describe('masking', () => {
+  it('masks the last four with a fixed-length mask: the length of the value does not show', () => {
+    expect(maskValue('D1234567', 'LAST4')).toBe('****4567');
+    expect(maskValue('D81234567', 'LAST4')).toBe('****4567');
+    expect(maskValue('+34600111222', 'LAST4')).toBe('****1222');
+    // Fewer than four hidden characters would show most of the value: nothing of it is shown.
+    expect(['', '1', '1234', '1234567'].map((v) => maskValue(v, 'LAST4'))).toEqual(Array(4).fill('********'));
+  });
+
   it('masks by kind', () => {
     expect(maskValue('BK123456', 'LAST4')).toBe('****3456');
-    expect(maskValue('123', 'LAST4')).toBe('***');
+    expect(maskValue('123', 'LAST4')).toBe('********');
     expect(maskValue('johndoe@example.com', 'EMAIL')).toBe('j***@example.com');
     expect(maskValue('not-an-email', 'EMAIL')).toBeNull();
     expect(maskValue('1990-01-01', 'REDACT')).toBeNull();

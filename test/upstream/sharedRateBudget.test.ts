@@ -1,20 +1,19 @@
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createRedis } from '../../src/cache/redisClient.ts';
 import type { Simulator } from '../../src/sandbox/server.ts';
 import { onUpstreamEvent, type UpstreamEvent } from '../../src/upstream/events.ts';
 import { RateBudget } from '../../src/upstream/rateLimit.ts';
 import { SharedRateBudget } from '../../src/upstream/sharedRateBudget.ts';
+import { describeWithRedis, startTestRedis, type TestRedis } from '../support/redis.ts';
 import { client, startEcho } from './support.ts';
 
-/** Tests use Redis database 5 only, and flush only it. */
-const REDIS_URL = 'redis://127.0.0.1:6379/5';
 const BUDGET = 4;
 
 /** A TCP hop in front of the real Redis that can be told to stop passing commands on (a stalled Redis). */
-async function startStallableRedis(): Promise<{
+async function startStallableRedis(redisPort: number): Promise<{
   url: string;
   stall: () => void;
   resume: () => void;
@@ -25,7 +24,7 @@ async function startStallableRedis(): Promise<{
   const held: Array<() => void> = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((downstream) => {
-    const upstream = connect(6379, '127.0.0.1');
+    const upstream = connect(redisPort, '127.0.0.1');
     sockets.add(downstream).add(upstream);
     downstream.on('data', (chunk) => {
       if (stalled) held.push(() => upstream.write(chunk));
@@ -43,7 +42,7 @@ async function startStallableRedis(): Promise<{
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
   return {
-    url: `redis://127.0.0.1:${port}/5`,
+    url: `redis://127.0.0.1:${port}/0`,
     stall: () => {
       stalled = true;
     },
@@ -63,7 +62,9 @@ async function ready(redis: Redis): Promise<Redis> {
   return redis;
 }
 
-describe('rate budget shared through Redis', () => {
+describeWithRedis('rate budget shared through Redis', () => {
+  let redisServer: TestRedis;
+  let redisUrl: string;
   let sim: Simulator;
   let admin: Redis;
   const connections: Redis[] = [];
@@ -71,15 +72,17 @@ describe('rate budget shared through Redis', () => {
   let unsubscribe: () => void;
 
   beforeAll(async () => {
-    admin = new Redis(REDIS_URL);
+    redisServer = await startTestRedis();
+    redisUrl = redisServer.url();
+    admin = new Redis(redisUrl);
     unsubscribe = onUpstreamEvent((e) => {
       if (e.type.startsWith('rate_budget') || e.type === 'rejected') events.push(e);
     });
   });
   afterAll(async () => {
     unsubscribe();
-    await admin.flushdb();
     await admin.quit();
+    await redisServer.stop();
   });
   beforeEach(async () => {
     await admin.flushdb();
@@ -92,7 +95,7 @@ describe('rate budget shared through Redis', () => {
   });
 
   /** One replica's view of the provider: its own policy (and local budget) on its own Redis connection. */
-  async function replica(url = REDIS_URL, localForMs = 60_000) {
+  async function replica(url = redisUrl, localForMs = 60_000) {
     const redis = await ready(createRedis(url));
     connections.push(redis);
     const { http, policy } = client(sim, { ratePerMinute: BUDGET });
@@ -123,7 +126,7 @@ describe('rate budget shared through Redis', () => {
   });
 
   it('decides locally when Redis stalls, starting from what this replica already spent, without asking again at once', async () => {
-    const proxy = await startStallableRedis();
+    const proxy = await startStallableRedis(redisServer.port);
     try {
       const r = await replica(proxy.url);
       for (let i = 0; i < BUDGET - 1; i += 1) expect((await r.call()).status).toBe(200);
@@ -145,7 +148,7 @@ describe('rate budget shared through Redis', () => {
   });
 
   it('holds at most the figure in any 60 s window when Redis times out for a while: what was decided locally is added to the shared log', async () => {
-    const proxy = await startStallableRedis();
+    const proxy = await startStallableRedis(redisServer.port);
     try {
       const redis = await ready(createRedis(proxy.url));
       connections.push(redis);
