@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../src/graphql/ids.ts';
-import type { Provider } from '../src/model/session.ts';
+import { PROVIDERS, type Provider } from '../src/model/session.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
 
 const VX = '19fe3b9e-384e-41d1-bded-8de9ef3abacb';
@@ -128,11 +128,13 @@ describe('all three providers in one operation', () => {
     const { body } = await gw.query('{ providers { provider configured sandbox healthy circuit } }');
     expect(body).toEqual({
       data: {
-        providers: [
-          { provider: 'VERATAD', configured: true, sandbox: true, healthy: true, circuit: 'CLOSED' },
-          { provider: 'DIDIT', configured: true, sandbox: true, healthy: true, circuit: 'CLOSED' },
-          { provider: 'VERIFA', configured: true, sandbox: true, healthy: true, circuit: 'CLOSED' },
-        ],
+        providers: PROVIDERS.map((provider) => ({
+          provider,
+          configured: true,
+          sandbox: true,
+          healthy: true,
+          circuit: 'CLOSED',
+        })),
       },
     });
   });

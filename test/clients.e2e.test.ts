@@ -2,6 +2,7 @@ import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { cacheExchange, createClient, fetchExchange } from '@urql/core';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDERS } from '../src/model/session.ts';
 import { FULL_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
 
 /**
@@ -78,7 +79,7 @@ describe('GraphQL clients with their defaults', () => {
     const get = await request(url, { headers: { authorization: `Bearer ${FULL_KEY}` } });
     expect(get.statusCode).toBe(200);
     expect(await get.body.json()).toEqual({
-      data: { providers: [{ provider: 'VERATAD' }, { provider: 'DIDIT' }, { provider: 'VERIFA' }] },
+      data: { providers: PROVIDERS.map((provider) => ({ provider })) },
     });
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../src/graphql/ids.ts';
+import { PROVIDERS } from '../src/model/session.ts';
 import { DIDIT_SCENARIOS, type DiditScenario, diditScenario } from '../src/providers/didit/sandbox/scenarios.ts';
 import { type DiditSimulator, startDiditSimulator } from '../src/providers/didit/sandbox/simulator.ts';
 import {
@@ -32,11 +33,7 @@ async function expectIsolatedError(gw: TestGateway, id: string, extensions: Reco
   expect(body.data).toEqual({
     bad: null,
     good: { status: 'APPROVED' },
-    providers: [
-      { provider: 'VERATAD', configured: true },
-      { provider: 'DIDIT', configured: true },
-      { provider: 'VERIFA', configured: true },
-    ],
+    providers: PROVIDERS.map((provider) => ({ provider, configured: true })),
   });
   expect(body.errors).toEqual([{ message, locations: expect.any(Array), path: ['bad'], extensions }]);
 }

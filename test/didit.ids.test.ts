@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../src/graphql/ids.ts';
+import { PROVIDERS } from '../src/model/session.ts';
 import { diditScenario } from '../src/providers/didit/sandbox/scenarios.ts';
 import {
   DIDIT_SANDBOX_API_KEY,
@@ -53,7 +54,7 @@ describe.each(versions)('Didit %s: malformed ids never reach Didit', (version, s
       { id },
     );
     expect(body).toEqual({
-      data: { session: null, providers: [{ provider: 'VERATAD' }, { provider: 'DIDIT' }, { provider: 'VERIFA' }] },
+      data: { session: null, providers: PROVIDERS.map((provider) => ({ provider })) },
       errors: [
         {
           message: 'Malformed Didit session id: Didit session ids are UUIDs (8-4-4-4-12 hexadecimal digits).',

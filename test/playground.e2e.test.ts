@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/index.ts';
 import { buildSchema } from '../src/graphql/schema.ts';
+import { PROVIDERS } from '../src/model/session.ts';
 import { PLAYGROUND_CSP } from '../src/playground/index.ts';
 import type { PlaygroundConfig } from '../src/playground/protocol.ts';
 import { providerModules } from '../src/providers/index.ts';
@@ -71,7 +72,7 @@ describe('the playground on the sandbox', () => {
       'apollo-require-preflight': 'true',
     });
     expect(JSON.parse(operation.body)).toEqual({
-      data: { providers: [{ provider: 'VERATAD' }, { provider: 'DIDIT' }, { provider: 'VERIFA' }] },
+      data: { providers: PROVIDERS.map((provider) => ({ provider })) },
     });
   });
 

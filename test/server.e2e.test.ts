@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDERS } from '../src/model/session.ts';
 import { NO_SCOPE_KEY, READ_ONLY_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
 
 describe('authentication and scopes', () => {
@@ -45,7 +46,7 @@ describe('authentication and scopes', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      data: { session: null, providers: [{ provider: 'VERATAD' }, { provider: 'DIDIT' }, { provider: 'VERIFA' }] },
+      data: { session: null, providers: PROVIDERS.map((provider) => ({ provider })) },
       errors: [
         {
           message: 'This API key lacks the "sessions:read" scope.',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../src/graphql/ids.ts';
+import { PROVIDERS } from '../src/model/session.ts';
 import {
   VERATAD_SCENARIOS,
   VX_DOCUMENT_ID,
@@ -524,11 +525,10 @@ describe('Veratad VX on its sandbox, end to end over HTTP', () => {
         bad: null,
         good: { status: 'APPROVED', providerSessionId: VX_PHONE_CHECK_ID },
         other: { status: 'APPROVED' },
-        providers: [
-          { provider: 'VERATAD', configured: true },
-          { provider: 'DIDIT', configured: expect.any(Boolean) },
-          { provider: 'VERIFA', configured: true },
-        ],
+        providers: PROVIDERS.map((provider) => ({
+          provider,
+          configured: provider === 'VERATAD' || provider === 'VERIFA' ? true : expect.any(Boolean),
+        })),
       });
       expect(body.errors).toEqual([{ message, locations: expect.any(Array), path: ['bad'], extensions }]);
       // Nothing from upstream (URL, token, body) reaches the client.
@@ -673,7 +673,7 @@ describe('malformed Veratad VX ids', () => {
       { id },
     );
     expect(body).toEqual({
-      data: { session: null, providers: [{ provider: 'VERATAD' }, { provider: 'DIDIT' }, { provider: 'VERIFA' }] },
+      data: { session: null, providers: PROVIDERS.map((provider) => ({ provider })) },
       errors: [
         {
           message:

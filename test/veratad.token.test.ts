@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PROVIDERS } from '../src/model/session.ts';
 import { VERATAD_SCENARIOS, VX_DOCUMENT_ID, VX_PHONE_CHECK_ID } from '../src/providers/veratad/sandbox/scenarios.ts';
 import {
   startVeratadSimulator,
@@ -129,11 +130,13 @@ describe('VX credentials the token endpoint rejects', () => {
     expect(body).toEqual({
       data: {
         session: null,
-        providers: [
-          { provider: 'VERATAD', configured: true, sandbox: false },
-          { provider: 'DIDIT', configured: expect.any(Boolean), sandbox: expect.any(Boolean) },
-          { provider: 'VERIFA', configured: true, sandbox: true },
-        ],
+        providers: PROVIDERS.map((provider) =>
+          provider === 'VERATAD'
+            ? { provider, configured: true, sandbox: false }
+            : provider === 'VERIFA'
+              ? { provider, configured: true, sandbox: true }
+              : { provider, configured: expect.any(Boolean), sandbox: expect.any(Boolean) },
+        ),
       },
       errors: [
         {
