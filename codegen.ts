@@ -3,6 +3,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 // Resolver types: a resolver's `parent` is the unified model of src/model/ (never vendor JSON).
 const model = '../model/session.ts';
 const checks = '../model/checks.ts';
+const events = '../events/store.ts';
 
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
@@ -54,6 +55,7 @@ const config: CodegenConfig = {
           EmailBreach: `${checks}#EmailBreach`,
           DatabaseCheck: `${checks}#DatabaseCheck`,
           DatabaseValidationResult: `${checks}#DatabaseValidationResult`,
+          SessionEvent: `${events}#SessionEvent`,
         },
         scalars: {
           Date: 'string',

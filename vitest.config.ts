@@ -12,5 +12,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // One embedded PostgreSQL for the run, for the event-store tests (test/events/); started only when they run.
+    globalSetup: ['test/support/postgres.global.ts'],
   },
 });

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { closeRedis, createRedis } from './cache/redisClient.ts';
 import { RedisKeyNames } from './cache/redisKeys.ts';
 import { type ApiKeyConfig, type Config, SCOPES } from './config/index.ts';
+import { openEventStore } from './events/open.ts';
+import { RetentionPruner } from './events/retention.ts';
+import { Timeline, type TimelineOptions } from './events/timeline.ts';
 import { startApollo } from './graphql/apollo.ts';
 import { Authenticator } from './graphql/auth.ts';
 import { TrustedDocumentList } from './graphql/plugins/trustedDocuments.ts';
@@ -37,6 +40,8 @@ export interface GatewayOptions extends RegistryOptions {
   store?: SessionStoreOptions;
   /** Pacing of the refreshes webhooks ask for (tests shorten the backoff). */
   refresher?: RefresherOptions;
+  /** Batching of timeline appends (tests flush at once). */
+  timeline?: Omit<TimelineOptions, 'onFailure'>;
 }
 
 export interface CloseOptions {
@@ -54,6 +59,8 @@ export interface Gateway {
   readonly changes: SessionChanges;
   /** The generated development key, when no GATEWAY_API_KEYS were configured. */
   readonly devKey: string | null;
+  /** Records observed session changes; `flush()` waits until what was observed is in the store (tests). */
+  readonly timeline: Timeline;
   /**
    * Says "draining" on /readyz (for `announceMs`, while still serving), stops accepting, lets in-flight requests
    * finish (SHUTDOWN_TIMEOUT_SECONDS at most), then closes Apollo, the cache, Redis and the upstream pools.
@@ -75,11 +82,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const schema = buildSchema();
   const { trustedDocuments } = config.graphql;
   const trusted = trustedDocuments ? new TrustedDocumentList(schema, trustedDocuments) : null;
+  // The timeline's store, migrated before anything starts: a database that cannot be reached stops the start here.
+  const events = await openEventStore(config.events.database);
   const registry = await ProviderRegistry.start(config, options);
   // The gateway's one Redis connection, shared by the session cache, persisted queries and the rate budgets.
   const redis = config.redisUrl ? createRedis(config.redisUrl) : null;
   if (redis) registry.shareRateBudgets(redis);
-  const store = SessionStore.create(config, registry, { ...options.store, redis });
+  const metrics = new GatewayMetrics(() => registry.info());
+  const timeline = new Timeline(events, { ...options.timeline, onFailure: (n) => metrics.eventsAppendFailed(n) });
+  const pruner = new RetentionPruner(events, { retentionDays: config.events.retentionDays });
+  pruner.start();
+  const store = SessionStore.create(config, registry, { ...options.store, redis, timeline });
   const changes = createSessionChanges(redis, config.cache.encryptionKey);
   // Every replica drops its memory copy of a session, and its whole answers, when any replica hears it changed.
   const unfollow = store.followChanges(changes);
@@ -87,7 +100,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const unclear = changes.subscribe(() => responses.clear());
   const refresher = new SessionRefresher(store, changes, options.refresher);
   const { keys, devKey } = devKeys(config);
-  const metrics = new GatewayMetrics(() => registry.info());
   const tracing = startTracing(config.telemetry);
   const apollo = await startApollo(schema, config.graphql, redis);
   const authenticator = new Authenticator(keys, config.jwt);
@@ -170,6 +182,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       },
     ],
     ['session store', () => store.close()],
+    [
+      'session timeline',
+      async () => {
+        await pruner.stop();
+        await timeline.close();
+        await events.close();
+      },
+    ],
     ['redis', () => (redis ? closeRedis(redis) : undefined)],
     ['upstream pools and simulators', () => registry.close()],
     ['metrics', () => metrics.close()],
@@ -188,6 +208,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     registry,
     changes,
     devKey,
+    timeline,
     close: (options: CloseOptions = {}) => shutdown.run(options.announceMs),
     shutdownStep: () => shutdown.step,
   };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type ApiKeyConfig, accessEnv, apiKeysConfig, type JwtConfig, jwtConfig } from './access.ts';
 import { type BrowserConfig, browserConfig, browserEnv } from './browser.ts';
 import { type CacheConfig, cacheConfig, cacheEnv } from './cache.ts';
+import { type EventsConfig, eventsConfig, eventsEnv } from './events.ts';
 import { type GraphQLConfig, graphqlConfig, graphqlEnv } from './graphql.ts';
 import { type OutboundConfig, outboundConfig, outboundEnv } from './outbound.ts';
 import {
@@ -28,6 +29,7 @@ import { type TelemetryConfig, telemetryConfig, telemetryEnv } from './telemetry
 export * from './access.ts';
 export * from './browser.ts';
 export * from './cache.ts';
+export * from './events.ts';
 export * from './graphql.ts';
 export * from './outbound.ts';
 export * from './providerMode.ts';
@@ -62,6 +64,8 @@ export interface Config {
   subscriptions: SubscriptionsConfig;
   /** Outbound events for backends: the endpoints told of every status change. */
   outbound: OutboundConfig;
+  /** The session timeline: its database and retention. */
+  events: EventsConfig;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +88,7 @@ const envSchema = z.object({
   ...subscriptionsEnv,
   ...telemetryEnv,
   ...outboundEnv,
+  ...eventsEnv,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -131,5 +136,6 @@ function buildConfig(env: Env, problems: string[]): Config {
     webhooks,
     subscriptions,
     outbound,
+    events: eventsConfig(env),
   };
 }

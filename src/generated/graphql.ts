@@ -2,9 +2,11 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Session as SessionModel, Applicant as ApplicantModel, Address as AddressModel, Journey as JourneyModel, JourneyStop as JourneyStopModel, Kyc as KycModel, KycImages as KycImagesModel, Aml as AmlModel, AmlHit as AmlHitModel, Face as FaceModel, GenderEstimate as GenderEstimateModel, Location as LocationModel, IpInfo as IpInfoModel, DeviceInfo as DeviceInfoModel, GeoPoint as GeoPointModel, Warning as WarningModel, Review as ReviewModel, ProviderInfo as ProviderInfoModel } from '../model/session.ts';
 import type { SessionChecks as SessionChecksModel, DocumentCheck as DocumentCheckModel, NfcCheck as NfcCheckModel, NfcChip as NfcChipModel, NfcCertificate as NfcCertificateModel, LivenessCheck as LivenessCheckModel, FaceMatchCheck as FaceMatchCheckModel, AmlCheck as AmlCheckModel, IpCheck as IpCheckModel, ProofOfAddressCheck as ProofOfAddressCheckModel, PhoneCheck as PhoneCheckModel, EmailCheck as EmailCheckModel, EmailBreach as EmailBreachModel, DatabaseCheck as DatabaseCheckModel, DatabaseValidationResult as DatabaseValidationResultModel } from '../model/checks.ts';
+import type { SessionEvent as SessionEventModel } from '../events/store.ts';
 import type { GatewayContext } from '../graphql/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -695,6 +697,12 @@ export type Query = {
    */
   session?: Maybe<Session>;
   /**
+   * Every recorded change of every session, newest first: a back-office feed, and the reconciliation path for
+   * backends that missed a webhook. At most 100 entries per page. A credential bound to its sessions sees only their
+   * entries. Requires the `sessions:read` scope.
+   */
+  sessionEvents: SessionEventConnection;
+  /**
    * Several sessions at once, possibly from different providers, in the order of `refs`. A session that fails is
    * null with its own error (whose `path` names its index); the others are unaffected. At most 50 refs.
    * Requires the `sessions:read` scope.
@@ -713,6 +721,14 @@ export type QueryNodeArgs = {
 export type QuerySessionArgs = {
   id: Scalars['String']['input'];
   provider: Provider;
+};
+
+
+/** The root of every read. */
+export type QuerySessionEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SessionEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -757,6 +773,11 @@ export type Session = Node & {
   databaseValidation?: Maybe<DatabaseCheck>;
   /** The latest email verification; null where none ran. Every run is in `checks.emailVerifications`. */
   emailVerification?: Maybe<EmailCheck>;
+  /**
+   * The session's recorded changes, oldest first (no provider call: read from Verigate's own store).
+   * At most 100 entries per page.
+   */
+  events: SessionEventConnection;
   /** Face match and liveness. */
   face?: Maybe<Face>;
   /** Global, opaque and stable id; `Query.node(id:)` resolves it. */
@@ -816,6 +837,16 @@ export type Session = Node & {
   warnings: Array<Warning>;
 };
 
+
+/**
+ * One identity-verification session as run by one provider, in Verigate's unified shape.
+ * Parts a provider does not have are null; `warnings` and `reviews` are never null.
+ */
+export type SessionEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /**
  * Every run of every check of a session. A provider whose verification workflow runs a check on several nodes
  * (Didit v3: a document read twice, a second liveness step) reports one run per node; the session-level parts
@@ -846,6 +877,81 @@ export type SessionChecks = {
   /** Every proof-of-address check. */
   proofOfAddress: Array<ProofOfAddressCheck>;
 };
+
+/**
+ * One observed change of a session: its unified or provider status changed. Entries are durable (kept
+ * `EVENTS_RETENTION_DAYS`, 400 days by default) and hold no personal data.
+ */
+export type SessionEvent = {
+  __typename?: 'SessionEvent';
+  /** When Verigate observed the change. */
+  at: Scalars['DateTime']['output'];
+  /** The unified status of the previous entry; null for the first. */
+  previousStatus?: Maybe<VerificationStatus>;
+  /** The provider that ran the session. */
+  provider: Provider;
+  /** The provider's own session id. */
+  providerSessionId: Scalars['String']['output'];
+  /** The provider's status word exactly as sent. */
+  providerStatus: Scalars['String']['output'];
+  /** The provider's reason code at the time, as in `Session.reasonCode`. */
+  reasonCode?: Maybe<Scalars['String']['output']>;
+  /** Position in the session's timeline: from 1, without gaps, unique per session. */
+  sequence: Scalars['Int']['output'];
+  /** The session now (one more provider call unless this operation already loads it). Null with its own error. */
+  session?: Maybe<Session>;
+  /** How Verigate learnt of it. */
+  source: SessionEventSource;
+  /** The unified status from this entry on. */
+  status: VerificationStatus;
+};
+
+/** A page of timeline entries (a Relay connection). */
+export type SessionEventConnection = {
+  __typename?: 'SessionEventConnection';
+  edges: Array<SessionEventEdge>;
+  pageInfo: SessionEventPageInfo;
+};
+
+/** One entry of a timeline page, with the cursor to page on from it. */
+export type SessionEventEdge = {
+  __typename?: 'SessionEventEdge';
+  /** Opaque; pass it as `after` to read the entries following this one. */
+  cursor: Scalars['String']['output'];
+  node: SessionEvent;
+};
+
+/** Which entries `Query.sessionEvents` returns; every part is optional, all parts apply together. */
+export type SessionEventFilter = {
+  /** Only this provider's sessions. */
+  provider?: InputMaybe<Provider>;
+  /** Only entries observed at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only entries that moved a session to this unified status. */
+  status?: InputMaybe<VerificationStatus>;
+  /** Only entries observed before this instant. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** Relay page information of a timeline page. */
+export type SessionEventPageInfo = {
+  __typename?: 'SessionEventPageInfo';
+  /** The cursor of the page's last edge; null for an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more entries follow this page (pass `endCursor` as `after`). */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** Where Verigate learnt of a change recorded on a session's timeline. */
+export type SessionEventSource =
+  /** The poller of a subscribed session whose provider sends no webhooks. */
+  | 'POLL'
+  /** The vendor's own history of the session. */
+  | 'PROVIDER'
+  /** A query loaded the session fresh from its provider. */
+  | 'QUERY'
+  /** A vendor webhook said the session changed; Verigate reloaded it from the vendor's API. */
+  | 'WEBHOOK';
 
 /** A reference to one provider session. */
 export type SessionRefInput = {
@@ -1065,6 +1171,12 @@ export type ResolversTypes = {
   Review: ResolverTypeWrapper<ReviewModel>;
   Session: ResolverTypeWrapper<SessionModel>;
   SessionChecks: ResolverTypeWrapper<SessionChecksModel>;
+  SessionEvent: ResolverTypeWrapper<SessionEventModel>;
+  SessionEventConnection: ResolverTypeWrapper<Omit<SessionEventConnection, 'edges'> & { edges: Array<ResolversTypes['SessionEventEdge']> }>;
+  SessionEventEdge: ResolverTypeWrapper<Omit<SessionEventEdge, 'node'> & { node: ResolversTypes['SessionEvent'] }>;
+  SessionEventFilter: SessionEventFilter;
+  SessionEventPageInfo: ResolverTypeWrapper<SessionEventPageInfo>;
+  SessionEventSource: SessionEventSource;
   SessionRefInput: SessionRefInput;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   VerificationStatus: VerificationStatus;
@@ -1115,6 +1227,11 @@ export type ResolversParentTypes = {
   Review: ReviewModel;
   Session: SessionModel;
   SessionChecks: SessionChecksModel;
+  SessionEvent: SessionEventModel;
+  SessionEventConnection: Omit<SessionEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['SessionEventEdge']> };
+  SessionEventEdge: Omit<SessionEventEdge, 'node'> & { node: ResolversParentTypes['SessionEvent'] };
+  SessionEventFilter: SessionEventFilter;
+  SessionEventPageInfo: SessionEventPageInfo;
   SessionRefInput: SessionRefInput;
   Subscription: Record<PropertyKey, never>;
   Warning: WarningModel;
@@ -1471,6 +1588,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   providers?: Resolver<Array<ResolversTypes['ProviderInfo']>, ParentType, ContextType>;
   session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType, RequireFields<QuerySessionArgs, 'id' | 'provider'>>;
+  sessionEvents?: Resolver<ResolversTypes['SessionEventConnection'], ParentType, ContextType, RequireFields<QuerySessionEventsArgs, 'first'>>;
   sessions?: Resolver<Array<Maybe<ResolversTypes['Session']>>, ParentType, ContextType, RequireFields<QuerySessionsArgs, 'refs'>>;
 };
 
@@ -1490,6 +1608,7 @@ export type SessionResolvers<ContextType = GatewayContext, ParentType extends Re
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   databaseValidation?: Resolver<Maybe<ResolversTypes['DatabaseCheck']>, ParentType, ContextType>;
   emailVerification?: Resolver<Maybe<ResolversTypes['EmailCheck']>, ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['SessionEventConnection'], ParentType, ContextType, RequireFields<SessionEventsArgs, 'first'>>;
   face?: Resolver<Maybe<ResolversTypes['Face']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isTerminal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1525,6 +1644,34 @@ export type SessionChecksResolvers<ContextType = GatewayContext, ParentType exte
   nfc?: Resolver<Array<ResolversTypes['NfcCheck']>, ParentType, ContextType>;
   phoneVerifications?: Resolver<Array<ResolversTypes['PhoneCheck']>, ParentType, ContextType>;
   proofOfAddress?: Resolver<Array<ResolversTypes['ProofOfAddressCheck']>, ParentType, ContextType>;
+};
+
+export type SessionEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionEvent'] = ResolversParentTypes['SessionEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  previousStatus?: Resolver<Maybe<ResolversTypes['VerificationStatus']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  providerSessionId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  providerStatus?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reasonCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['SessionEventSource'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['VerificationStatus'], ParentType, ContextType>;
+};
+
+export type SessionEventConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionEventConnection'] = ResolversParentTypes['SessionEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['SessionEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['SessionEventPageInfo'], ParentType, ContextType>;
+};
+
+export type SessionEventEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionEventEdge'] = ResolversParentTypes['SessionEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SessionEvent'], ParentType, ContextType>;
+};
+
+export type SessionEventPageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionEventPageInfo'] = ResolversParentTypes['SessionEventPageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -1579,6 +1726,10 @@ export type Resolvers<ContextType = GatewayContext> = {
   Review?: ReviewResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   SessionChecks?: SessionChecksResolvers<ContextType>;
+  SessionEvent?: SessionEventResolvers<ContextType>;
+  SessionEventConnection?: SessionEventConnectionResolvers<ContextType>;
+  SessionEventEdge?: SessionEventEdgeResolvers<ContextType>;
+  SessionEventPageInfo?: SessionEventPageInfoResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Warning?: WarningResolvers<ContextType>;
 };

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { EventStore } from '../events/store.ts';
 import type { Provider, Session, SessionDetails } from '../model/session.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { SessionStore } from '../sessions/store.ts';
@@ -20,9 +21,12 @@ export class SessionLoader {
   readonly #caller: Caller;
   readonly #sessions: DataLoader<string, Session>;
   readonly #details: DataLoader<string, SessionDetails>;
+  /** The sessions' timelines, read by `Session.events` and `Query.sessionEvents`; null: none is kept. */
+  readonly events: EventStore | null;
 
   constructor(registry: ProviderRegistry, store: SessionStore, caller: Caller) {
     this.#registry = registry;
+    this.events = store.events;
     this.#caller = caller;
     this.#sessions = new DataLoader((keys) => settleAll(keys, ({ provider, id }) => store.session(provider, id)));
     this.#details = new DataLoader((keys) => settleAll(keys, ({ provider, id }) => store.details(provider, id)));

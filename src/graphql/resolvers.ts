@@ -10,6 +10,7 @@ import type { GatewayContext } from './context.ts';
 import { resolveSessionReference } from './federation.ts';
 import { fromGlobalId, toGlobalId } from './ids.ts';
 import { JSONScalar } from './jsonScalar.ts';
+import { feed, sessionEventResolvers, sessionEvents } from './timeline.ts';
 
 /** The most refs one `sessions` call may ask for; each distinct one can cost an upstream call. */
 export const MAX_SESSION_REFS = 50;
@@ -48,6 +49,7 @@ export const resolvers: Resolvers = {
       noteFreshness(null); // health changes from one moment to the next: never reuse an answer that shows it
       return ctx.registry.info();
     },
+    sessionEvents: feed,
   },
   Subscription: {
     sessionUpdated: {
@@ -70,5 +72,7 @@ export const resolvers: Resolvers = {
     id: (session) => toGlobalId({ provider: session.provider, id: session.providerSessionId }),
     reference: (session, _args, ctx) => detail(session, 'reference', ctx),
     metadata: (session, _args, ctx) => detail(session, 'metadata', ctx),
+    events: sessionEvents,
   },
+  SessionEvent: sessionEventResolvers,
 };

@@ -119,6 +119,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly #eventsAppendFailures = new Counter({
+    name: 'verigate_events_append_failures_total',
+    help: 'Observed session changes the timeline could not record (the store failed, or too many were waiting).',
+    registers: [this.registry],
+  });
+
   constructor(providers: () => readonly ProviderInfo[]) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
@@ -171,6 +177,10 @@ export class GatewayMetrics {
   }
 
   /** Counts one webhook delivery by how it ended. */
+  eventsAppendFailed(count: number): void {
+    this.#eventsAppendFailures.inc(count);
+  }
+
   webhookDelivery(provider: Provider, outcome: WebhookOutcome): void {
     this.#webhookDeliveries.inc({ provider, outcome });
   }

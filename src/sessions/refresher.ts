@@ -102,7 +102,7 @@ export class SessionRefresher {
     pending.lastRunAt = Date.now();
     const { provider, id } = pending;
     try {
-      const session = await this.#store.session(provider, id);
+      const session = await this.#store.session(provider, id, 'WEBHOOK');
       pending.attempt = 0;
       await this.#changes
         .publish({ provider, id, status: session.status })

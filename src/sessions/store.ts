@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type CacheEntry, type CacheTier, MemoryTier, RedisTier } from '../cache/sessionCache.ts';
 import type { CacheConfig, Config } from '../config/index.ts';
+import type { EventStore, SessionEventSource } from '../events/store.ts';
+import type { Timeline } from '../events/timeline.ts';
 import { logger } from '../logger.ts';
 import type { Provider, Session, SessionDetails } from '../model/session.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
@@ -26,6 +28,8 @@ export interface SessionStoreOptions {
   dedupInFlight?: boolean;
   /** The process's Redis connection (owned and closed by the caller); none: memory only. */
   redis?: Redis | null;
+  /** Told of every session freshly fetched from a provider (fire-and-forget); none: nothing is recorded. */
+  timeline?: Timeline | null;
 }
 
 /**
@@ -40,6 +44,7 @@ export class SessionStore {
   readonly #tiers: CacheTier<Cached>[];
   readonly #inFlight = new InFlight<{ value: Cached; freshUntil: number | null }>();
   readonly #dedup: boolean;
+  readonly #timeline: Timeline | null;
   /** Loads under way, by key: a change marks them outdated, so what they bring back is answered but not cached. */
   readonly #loads = new Map<string, Set<Load>>();
 
@@ -50,9 +55,15 @@ export class SessionStore {
     options: SessionStoreOptions,
   ) {
     this.#dedup = options.dedupInFlight ?? true;
+    this.#timeline = options.timeline ?? null;
     this.#registry = registry;
     this.#config = config;
     this.#tiers = tiers;
+  }
+
+  /** Where the timeline is stored; null when nothing is recorded. */
+  get events(): EventStore | null {
+    return this.#timeline?.store ?? null;
   }
 
   /** Whether sessions are kept at all (a TTL above 0). Without, no answer is ever fresh, so none is reused whole. */
@@ -117,9 +128,17 @@ export class SessionStore {
     }
   }
 
-  session(provider: Provider, id: string): Promise<Session> {
-    return this.#get(`s\u0000${provider}\u0000${id}`, provider, (adapter) =>
-      adapter.fetchSession(id),
+  /**
+   * The session, from the cache or its provider. A fresh fetch is recorded on the timeline as seen by `source`: who
+   * asked (the webhook refresher, the poller, or a query); a load joined by others is recorded once, as its starter's.
+   */
+  session(provider: Provider, id: string, source: SessionEventSource = 'QUERY'): Promise<Session> {
+    const observe = this.#timeline && ((value: Cached) => this.#timeline?.observe(value as Session, source));
+    return this.#get(
+      `s\u0000${provider}\u0000${id}`,
+      provider,
+      (adapter) => adapter.fetchSession(id),
+      observe ?? undefined,
     ) as Promise<Session>;
   }
 
@@ -134,6 +153,7 @@ export class SessionStore {
     key: string,
     provider: Provider,
     fetch: (adapter: NonNullable<ReturnType<ProviderRegistry['adapter']>>) => Promise<Cached>,
+    observe?: (value: Cached) => void,
   ): Promise<Cached> {
     const adapter = this.#registry.adapter(provider);
     if (!adapter) {
@@ -160,12 +180,18 @@ export class SessionStore {
 
     const load = async () => {
       // Nothing is kept without a tier (caching off): no load to outdate, no bytes to count.
-      if (this.#tiers.length === 0) return { value: await fetch(adapter), freshUntil: null };
+      if (this.#tiers.length === 0) {
+        const value = await fetch(adapter);
+        observe?.(value);
+        return { value, freshUntil: null };
+      }
       const current: Load = { outdated: false };
       const loads = this.#loads.get(key) ?? new Set<Load>();
       this.#loads.set(key, loads.add(current));
       try {
         const { value, bytes } = await measuringParsedBytes(() => fetch(adapter));
+        // An outdated load read the vendor before a change it has since heard of: not recorded as the latest state.
+        if (!current.outdated) observe?.(value);
         return { value, freshUntil: await this.#store(key, value, bytes, current) };
       } finally {
         loads.delete(current);

