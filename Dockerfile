@@ -32,10 +32,16 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/dist ./dist
+# The timeline's migrations, plain SQL read at start beside the compiled engines (tsc copies no .sql).
+COPY src/events/sqlite/migrations ./dist/events/sqlite/migrations
+COPY src/events/postgres/migrations ./dist/events/postgres/migrations
 # GraphiQL, served when PLAYGROUND_ENABLED=true (it is off in production by default).
 COPY --from=build /app/build/playground ./build/playground
 COPY schema ./schema
-# Not root; the application writes nothing to disk (the container can run with a read-only root filesystem).
+# Not root. With DATABASE_URL=postgres://… (deploy/compose.yaml) the application writes nothing to disk and the
+# container can run with a read-only root filesystem; without it, the embedded SQLite timeline is /app/data
+# (mount a volume there to keep it across containers; one replica only).
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \

@@ -116,13 +116,14 @@ describe.skipIf(!haveChromium)('the playground in Chromium', () => {
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
 
     const tabs = page.locator('.graphiql-tab');
-    await tabs.nth(4).waitFor({ timeout: 30_000 });
+    await tabs.nth(5).waitFor({ timeout: 30_000 });
     expect(await tabs.allInnerTexts()).toEqual([
       'Providers',
       'VeratadSession',
       'DiditSession',
       'VerifaSession',
       'WatchSession',
+      'SessionTimeline',
     ]);
 
     await page.locator('button[data-name="headers"]').click();

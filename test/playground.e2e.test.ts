@@ -111,6 +111,7 @@ describe('the playground on the sandbox', () => {
       'DiditSession',
       'VerifaSession',
       'WatchSession',
+      'SessionTimeline',
     ]);
     // Each session tab starts on its provider's first scenario, the vendor's documented example.
     const firstIds = providerModules().map((m) => m.scenarios?.[0]?.id);
@@ -168,7 +169,7 @@ describe('the playground with configured keys', () => {
   it('prefills no key: the caller pastes their own', async () => {
     const config = await playgroundConfig(gw);
     expect(config.headers).toBeNull();
-    expect(config.tabs).toHaveLength(5);
+    expect(config.tabs).toHaveLength(6);
     const res = await gw.query(config.tabs[0]?.query ?? '', undefined, FULL_KEY);
     expect(res.body.data?.providers).toHaveLength(3);
   });

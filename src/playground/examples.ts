@@ -139,10 +139,67 @@ export function watchOperation(sandboxed: readonly Provider[]): ExampleOperation
   return null;
 }
 
+/** The Verifa scenario whose timeline the timeline tab shows: it moves on by itself, by webhooks, in three steps. */
+const TIMELINE_SCENARIO = 'ses_timeline';
+
+/**
+ * A tab on the session timeline (`Session.events`, `Query.sessionEvents`) of Verifa's timed scenario, when Verifa is
+ * sandboxed: run it, run it again a few seconds later, and each change shows up with where it was learnt.
+ */
+export function timelineOperation(sandboxed: readonly Provider[]): ExampleOperation | null {
+  const verifa = providerModules().find((m) => m.provider === 'VERIFA');
+  if (!sandboxed.includes('VERIFA') || !verifa?.scenarios?.some((s) => s.id === TIMELINE_SCENARIO)) return null;
+  const lines = [
+    ...comment(`The session timeline: every change Verigate observed, kept in its own store. Run this, then again
+      every few seconds: ${TIMELINE_SCENARIO} starts when first read and moves on by webhooks (IN_PROGRESS, then
+      IN_REVIEW, then APPROVED); each step shows up in events with where it was learnt (QUERY, WEBHOOK).
+      sessionEvents is the feed of every session, newest first.`),
+    'query SessionTimeline($id: String!) {',
+    '  session(provider: VERIFA, id: $id) {',
+    '    status',
+    '    events(first: 20) {',
+    '      edges {',
+    '        node {',
+    '          sequence',
+    '          at',
+    '          source',
+    '          previousStatus',
+    '          status',
+    '          providerStatus',
+    '          reasonCode',
+    '        }',
+    '      }',
+    '      pageInfo {',
+    '        hasNextPage',
+    '        endCursor',
+    '      }',
+    '    }',
+    '  }',
+    '  sessionEvents(first: 10) {',
+    '    edges {',
+    '      node {',
+    '        at',
+    '        provider',
+    '        providerSessionId',
+    '        source',
+    '        status',
+    '      }',
+    '    }',
+    '  }',
+    '}',
+    '',
+  ];
+  return {
+    name: 'SessionTimeline',
+    query: lines.join('\n'),
+    variables: JSON.stringify({ id: TIMELINE_SCENARIO }, null, 2),
+  };
+}
+
 /**
  * The playground's example tabs: the providers overview, then one session query per sandboxed provider, built
  * from that provider's own scenario catalogue so that ids never drift from what the simulators serve, then a
- * subscription on a timed scenario.
+ * subscription on a timed scenario, then the timeline of Verifa's timed scenario.
  */
 export function exampleOperations(sandboxed: readonly Provider[]): ExampleOperation[] {
   const tabs = [PROVIDERS_OPERATION];
@@ -153,5 +210,7 @@ export function exampleOperations(sandboxed: readonly Provider[]): ExampleOperat
   }
   const watch = watchOperation(sandboxed);
   if (watch) tabs.push(watch);
+  const timeline = timelineOperation(sandboxed);
+  if (timeline) tabs.push(timeline);
   return tabs;
 }

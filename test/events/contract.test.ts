@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsConfig } from '../../src/config/index.ts';
 import { openEventStore } from '../../src/events/open.ts';
+import { RetentionPruner } from '../../src/events/retention.ts';
 import type { EventStore, Observation, SessionEvent } from '../../src/events/store.ts';
 import type { VerificationStatus } from '../../src/model/session.ts';
 import { type Engine, postgresAvailable, type TestDatabase, testDatabase } from '../support/eventStores.ts';
@@ -262,6 +263,27 @@ describe.each(engines)('EventStore on %s', (engine) => {
       // The sequence goes on from the kept entry.
       const next = await pruned.append([seen('old_1', 'DECLINED', 'rejected')]);
       expect(next.map((e) => [e.sequence, e.previousStatus])).toEqual([[4, 'APPROVED']]);
+    } finally {
+      await pruned.close();
+      await pruneDb.drop();
+    }
+  });
+
+  it.skipIf(skip)('is pruned by the retention pass in small batches, past EVENTS_RETENTION_DAYS only', async () => {
+    const pruneDb = await testDatabase(engine);
+    const pruned = await open(pruneDb.url);
+    try {
+      clock = Date.parse('2026-01-01T00:00:00.000Z');
+      await pruned.append(
+        ['IN_PROGRESS', 'IN_REVIEW', 'RESUBMISSION_REQUESTED', 'IN_PROGRESS', 'APPROVED'].map((status, i) =>
+          seen('ses_retained', status as VerificationStatus, `step_${i}`),
+        ),
+      );
+      // 400 days after the third entry: the first three are past the retention, the fourth is not.
+      const pass = new RetentionPruner(pruned, { retentionDays: 400, batchSize: 2 });
+      expect(await pass.pass(Date.parse('2026-01-01T00:00:03.500Z') + 400 * 86_400_000)).toBe(3);
+      const rest = await pruned.sessionEvents({ provider: 'VERIFA', id: 'ses_retained' }, 0, 10);
+      expect(rest.map((e) => e.sequence)).toEqual([4, 5]);
     } finally {
       await pruned.close();
       await pruneDb.drop();

@@ -220,7 +220,7 @@ describe.each(engines)('the session timeline on %s', (engine) => {
 describe('the timeline’s boundaries', () => {
   let tg: TestGateway;
   beforeAll(async () => {
-    tg = await startTestGateway({ ...TEST_JWT_ENV }, FAST);
+    tg = await startTestGateway({ ...TEST_JWT_ENV, GRAPHQL_MAX_COST: '1500' }, FAST);
     await tg.query(SESSION_EVENTS, { id: 'ses_approved' });
     await tg.gateway.timeline.flush();
   });
@@ -267,6 +267,22 @@ describe('the timeline’s boundaries', () => {
         badInput('first must be between 1 and 100; got 500.', ['a', 'events']),
         badInput(malformed, ['b', 'events']),
       ],
+    });
+  });
+
+  it('prices a page by its size: a hundred entries each fetching its session is over the cost limit', async () => {
+    const pricey = '{ sessionEvents(first: 100) { edges { node { session { status } } } } }';
+    expect((await tg.query(pricey)).body).toEqual({
+      errors: [
+        {
+          message: 'Cost limit of 1500 exceeded, found 2301.',
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        },
+      ],
+    });
+    const cheap = '{ sessionEvents(first: 10) { edges { node { session { status } } } } }';
+    expect((await tg.query(cheap)).body).toEqual({
+      data: { sessionEvents: { edges: [{ node: { session: { status: 'APPROVED' } } }] } },
     });
   });
 

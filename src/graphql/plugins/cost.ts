@@ -8,12 +8,16 @@ export const SESSION_FETCH_COST = 20;
 /**
  * Every field costs 1; each session fetched (`session`, `node`, each ref of `sessions`, each representation of
  * `_entities`) costs `SESSION_FETCH_COST` more, and `sessions(refs:)` and `_entities(representations:)` multiply
- * their selection by their number of items. So the estimate
+ * their selection by their number of items, as the timeline's connections do by their `first`. So the estimate
  * follows both vendor calls and response size, which a static analysis of the document alone (graphql-armor's
  * cost rule) cannot see: it knows nothing of how many refs the variables carry.
  */
 const sessionFetchEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  // The timeline: a page of `first` entries, each of which may fetch its session.
+  if (type.name === 'Session' && field.name === 'events') return 1 + pageOf(args, 20) * childComplexity;
+  if (type.name === 'SessionEvent' && field.name === 'session') return SESSION_FETCH_COST + childComplexity;
   if (type.name !== 'Query') return undefined;
+  if (field.name === 'sessionEvents') return 1 + pageOf(args, 50) * childComplexity;
   if (field.name === 'session' || field.name === 'node') return SESSION_FETCH_COST + childComplexity;
   if (field.name === 'sessions') {
     const refs = Array.isArray(args.refs) ? args.refs.length : 1;
@@ -26,6 +30,10 @@ const sessionFetchEstimator: ComplexityEstimator = ({ type, field, args, childCo
   }
   return undefined;
 };
+
+/** A connection's page size as asked (bounded by its resolver; here only an estimate). */
+const pageOf = (args: Record<string, unknown>, fallback: number) =>
+  typeof args.first === 'number' && args.first > 0 ? Math.min(args.first, 100) : fallback;
 
 /**
  * The variables as a memo key. No string changes the cost (only list lengths and @include/@skip booleans do), so
