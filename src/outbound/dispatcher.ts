@@ -102,7 +102,8 @@ export class Dispatcher {
   /** Claims as many due rows as there are free slots and starts sending them; each freed slot wakes the next look. */
   async #look(): Promise<void> {
     const free = this.#options.concurrency - this.#inFlight.size;
-    if (free <= 0) return;
+    // Claims in batches: with sends in flight, wait until half the slots are free (each completion wakes a look).
+    if (free <= 0 || (this.#inFlight.size > 0 && free < this.#options.concurrency / 2)) return;
     const { outbox } = this.#deps;
     let claimed: WebhookDelivery[];
     const token = randomUUID();

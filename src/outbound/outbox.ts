@@ -151,7 +151,8 @@ export class Outbox {
   }
 
   /**
-   * Leases up to `limit` due rows of the `endpoints` named, oldest first, for `leaseMs`. A row waits while an earlier
+   * Leases up to `limit` due rows of the `endpoints` named, longest due first (the order of the due index, so a claim
+   * reads a few index entries, not every pending row), for `leaseMs`. A row waits while an earlier
    * row of its endpoint and session is still pending (leased or not), so each session's events go out in order.
    * PostgreSQL: `FOR UPDATE SKIP LOCKED`, so dispatchers of several replicas claim disjoint rows.
    */
@@ -170,7 +171,7 @@ export class Outbox {
                SELECT 1 FROM outbound_deliveries e
                WHERE e.status = 'pending' AND e.endpoint = d.endpoint AND e.provider = d.provider
                  AND e.provider_session_id = d.provider_session_id AND e.seq < d.seq)
-           ORDER BY d.seq LIMIT $5 ${tx.engine === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''})
+           ORDER BY d.next_attempt_at, d.seq LIMIT $5 ${tx.engine === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''})
          RETURNING *`,
         [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), token, JSON.stringify(endpoints), limit],
       ),

@@ -167,7 +167,11 @@ describe.each(engines)('outbound webhooks on %s', (engine) => {
         hold && event.body.data.sessionId === 'ses_timeline' && event.body.data.sequence === 1
           ? { status: 503 }
           : { status: 200 };
-      const tg = await start();
+      // Retries for longer than the session takes to reach its last step: the first is still pending then.
+      const tg = await start(undefined, {
+        ...FAST,
+        outbound: { ...FAST.outbound, retryDelaysSeconds: Array(30).fill(0.2) },
+      });
       await tg.query(SESSION, { id: 'ses_timeline' });
       await tg.query(SESSION, { id: 'ses_overturned' });
       // All three changes of the held session are queued, and the other session's are delivered meanwhile.
