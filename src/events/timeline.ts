@@ -109,6 +109,8 @@ export class Timeline {
   }
 
   #runBatch(): Promise<void> {
+    // One batch at a time: two in flight could commit one session's changes out of order.
+    if (this.#flushing) return this.#flushing;
     const batch = this.#queue.splice(0, this.#options.maxBatch);
     const run = this.#append(batch).finally(() => {
       this.#flushing = null;
