@@ -4,6 +4,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 const model = '../model/session.ts';
 const checks = '../model/checks.ts';
 const events = '../events/store.ts';
+const outbound = '../outbound/outbox.ts';
 
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
@@ -56,6 +57,7 @@ const config: CodegenConfig = {
           DatabaseCheck: `${checks}#DatabaseCheck`,
           DatabaseValidationResult: `${checks}#DatabaseValidationResult`,
           SessionEvent: `${events}#SessionEvent`,
+          WebhookDelivery: `${outbound}#WebhookDelivery`,
         },
         scalars: {
           Date: 'string',

@@ -4,6 +4,7 @@ import { RedisKeyNames } from './cache/redisKeys.ts';
 import { type ApiKeyConfig, type Config, SCOPES } from './config/index.ts';
 import { openEventStore } from './events/open.ts';
 import { RetentionPruner } from './events/retention.ts';
+import type { EventStore } from './events/store.ts';
 import { Timeline, type TimelineOptions } from './events/timeline.ts';
 import { startApollo } from './graphql/apollo.ts';
 import { Authenticator } from './graphql/auth.ts';
@@ -24,6 +25,9 @@ import { subscriptionSockets } from './http/websocket.ts';
 import type { Provider } from './model/session.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
 import { startTracing } from './observability/tracing.ts';
+import { type DeliveryOutcome, Dispatcher, type DispatcherOptions } from './outbound/dispatcher.ts';
+import { Outbox } from './outbound/outbox.ts';
+import { OutboundSender } from './outbound/send.ts';
 import { ProviderRegistry, providerModules, type RegistryOptions } from './providers/index.ts';
 import { createSessionChanges, type SessionChanges } from './sessions/changes.ts';
 import { type RefresherOptions, SessionRefresher } from './sessions/refresher.ts';
@@ -43,7 +47,9 @@ export interface GatewayOptions extends RegistryOptions {
   /** How long a webhook delivery's claim in the replay log is leased, ms (tests shorten it). */
   webhookLeaseMs?: number;
   /** Batching of timeline appends (tests flush at once). */
-  timeline?: Omit<TimelineOptions, 'onFailure'>;
+  timeline?: Omit<TimelineOptions, 'onFailure' | 'onAppended' | 'onCommitted'>;
+  /** Pacing of outbound webhooks (tests shorten the poll, the lease and the retry schedule). */
+  outbound?: DispatcherOptions;
 }
 
 export interface CloseOptions {
@@ -63,6 +69,8 @@ export interface Gateway {
   readonly devKey: string | null;
   /** Records observed session changes; `flush()` waits until what was observed is in the store (tests). */
   readonly timeline: Timeline;
+  /** Outbound webhook deliveries (the outbox); sent by this replica's dispatcher when endpoints are configured. */
+  readonly outbox: Outbox;
   /**
    * Says "draining" on /readyz (for `announceMs`, while still serving), stops accepting, lets in-flight requests
    * finish (SHUTDOWN_TIMEOUT_SECONDS at most), then closes Apollo, the cache, Redis and the upstream pools.
@@ -91,7 +99,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const redis = config.redisUrl ? createRedis(config.redisUrl) : null;
   if (redis) registry.shareRateBudgets(redis);
   const metrics = new GatewayMetrics(() => registry.info());
-  const timeline = new Timeline(events, { ...options.timeline, onFailure: (n) => metrics.eventsAppendFailed(n) });
+  const { outbox, dispatcher, sender } = outbound(config, events, metrics, options.outbound);
+  const timeline = new Timeline(events, {
+    ...options.timeline,
+    onFailure: (n) => metrics.eventsAppendFailed(n),
+    // The outbox rows of each change are written in the append's own transaction (src/outbound/outbox.ts).
+    ...(dispatcher ? { onAppended: outbox.enqueueStatusChanges, onCommitted: () => dispatcher.wake() } : {}),
+  });
   const pruner = new RetentionPruner(events, { retentionDays: config.events.retentionDays });
   pruner.start();
   const store = SessionStore.create(config, registry, { ...options.store, redis, timeline });
@@ -142,6 +156,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       registry,
       store,
       metrics,
+      outbox,
       maxBodyBytes: config.graphql.limits.maxBodyBytes,
     }),
   ];
@@ -193,6 +208,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       async () => {
         await pruner.stop();
         await timeline.close();
+      },
+    ],
+    [
+      // After the timeline's last append (its rows are queued, and stay for the next start or another replica).
+      'outbound webhooks',
+      async () => {
+        await dispatcher?.stop();
+        await sender?.close();
         await events.close();
       },
     ],
@@ -207,6 +230,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const local = host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host;
   // The simulators send their timed scenarios' webhooks here, as the vendors would to a public endpoint.
   registry.deliverWebhooksTo(`http://${local}:${listener.port}`);
+  dispatcher?.start();
   return {
     url: `http://${local}:${listener.port}/graphql`,
     port: listener.port,
@@ -215,9 +239,25 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     changes,
     devKey,
     timeline,
+    outbox,
     close: (options: CloseOptions = {}) => shutdown.run(options.announceMs),
     shutdownStep: () => shutdown.step,
   };
+}
+
+/**
+ * The outbox (always: deliveries recorded under an earlier configuration stay readable) and, when endpoints are
+ * configured, this replica's dispatcher and its sender.
+ */
+function outbound(config: Config, events: EventStore, metrics: GatewayMetrics, options: DispatcherOptions = {}) {
+  const outbox = new Outbox(events, config.outbound.endpoints);
+  if (config.outbound.endpoints.length === 0) return { outbox, dispatcher: null, sender: null };
+  metrics.observeOutbound(outbox);
+  const sender = new OutboundSender({ allowPrivate: config.outbound.allowPrivate });
+  const onOutcome = (endpoint: string, outcome: DeliveryOutcome) => metrics.outboundDelivery(endpoint, outcome);
+  const dispatcher = new Dispatcher({ outbox, sender, onOutcome }, options);
+  outbox.onQueued = () => dispatcher.wake();
+  return { outbox, dispatcher, sender };
 }
 
 /** Subscriptions poll a session only where its provider sends no webhooks (no secret configured). */

@@ -4,8 +4,11 @@ import { type EnvOf, formatIssue, httpUrl, limit, optionalText } from './parse.t
 
 /** Who may call: API keys and JWT bearer tokens. */
 
-/** `router`: a federation router's own credential (`_service { sdl }`, admission past trusted documents). */
-export const SCOPES = ['sessions:read', 'pii:read', 'router'] as const;
+/**
+ * `router`: a federation router's own credential (`_service { sdl }`, admission past trusted documents);
+ * `webhooks:admin`: outbound webhook deliveries (`webhookDeliveries`, `redeliverWebhook`, `sendTestWebhook`).
+ */
+export const SCOPES = ['sessions:read', 'pii:read', 'router', 'webhooks:admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** One API key: its plain value, or the hex SHA-256 of it (so the configuration does not hold the key itself). */

@@ -84,5 +84,10 @@ export interface EventStore {
    * from there, and its current state stays known); returns how many were deleted.
    */
   prune(before: string, limit: number): Promise<number>;
+  /**
+   * Runs `work` in a transaction of the store's database, for the tables that live beside the timeline (the outbox
+   * of outbound webhooks, src/outbound/outbox.ts); committed when it resolves, rolled back when it throws.
+   */
+  transaction<T>(work: (tx: EventTransaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

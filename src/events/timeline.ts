@@ -1,6 +1,6 @@
 import { logger } from '../logger.ts';
 import type { Session } from '../model/session.ts';
-import type { EventStore, Observation, SessionEventSource } from './store.ts';
+import type { AppendOptions, EventStore, Observation, SessionEvent, SessionEventSource } from './store.ts';
 
 export interface TimelineOptions {
   /** How long observations gather before they are appended in one transaction, ms (default 20). */
@@ -13,6 +13,10 @@ export interface TimelineOptions {
   rememberSessions?: number;
   /** Called with the number of observations a failed (or dropped) append lost. */
   onFailure?: (count: number) => void;
+  /** Runs inside each append's transaction with the entries it inserted (the outbox of outbound webhooks). */
+  onAppended?: AppendOptions['onAppended'];
+  /** Called once an append that inserted entries is committed (wakes the outbound dispatcher). */
+  onCommitted?: (entries: readonly SessionEvent[]) => void;
 }
 
 const keyOf = (o: Pick<Observation, 'provider' | 'providerSessionId'>) => `${o.provider}\u0000${o.providerSessionId}`;
@@ -26,8 +30,10 @@ const stateOf = (o: Pick<Observation, 'status' | 'providerStatus'>) => `${o.stat
  */
 export class Timeline {
   readonly #store: EventStore;
-  readonly #options: Required<Omit<TimelineOptions, 'onFailure'>>;
+  readonly #options: Required<Omit<TimelineOptions, 'onFailure' | 'onAppended' | 'onCommitted'>>;
   readonly #onFailure: (count: number) => void;
+  readonly #appendOptions: AppendOptions;
+  readonly #onCommitted: (entries: readonly SessionEvent[]) => void;
   #queue: Observation[] = [];
   /** The latest state known to be recorded, per session: an unchanged observation never reaches the store. */
   readonly #known = new Map<string, string>();
@@ -44,6 +50,8 @@ export class Timeline {
       rememberSessions: options.rememberSessions ?? 10_000,
     };
     this.#onFailure = options.onFailure ?? (() => {});
+    this.#appendOptions = options.onAppended ? { onAppended: options.onAppended } : {};
+    this.#onCommitted = options.onCommitted ?? (() => {});
   }
 
   get store(): EventStore {
@@ -115,7 +123,8 @@ export class Timeline {
   async #append(batch: Observation[]): Promise<void> {
     if (batch.length === 0) return;
     try {
-      await this.#store.append(batch);
+      const inserted = await this.#store.append(batch, this.#appendOptions);
+      if (inserted.length > 0) this.#onCommitted(inserted);
       // Whether appended here or already recorded (by another replica), each session's latest state is now this.
       for (const o of batch) this.#remember(o);
     } catch (error) {

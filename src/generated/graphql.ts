@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Session as SessionModel, Applicant as ApplicantModel, Address as AddressModel, Journey as JourneyModel, JourneyStop as JourneyStopModel, Kyc as KycModel, KycImages as KycImagesModel, Aml as AmlModel, AmlHit as AmlHitModel, Face as FaceModel, GenderEstimate as GenderEstimateModel, Location as LocationModel, IpInfo as IpInfoModel, DeviceInfo as DeviceInfoModel, GeoPoint as GeoPointModel, Warning as WarningModel, Review as ReviewModel, ProviderInfo as ProviderInfoModel } from '../model/session.ts';
 import type { SessionChecks as SessionChecksModel, DocumentCheck as DocumentCheckModel, NfcCheck as NfcCheckModel, NfcChip as NfcChipModel, NfcCertificate as NfcCertificateModel, LivenessCheck as LivenessCheckModel, FaceMatchCheck as FaceMatchCheckModel, AmlCheck as AmlCheckModel, IpCheck as IpCheckModel, ProofOfAddressCheck as ProofOfAddressCheckModel, PhoneCheck as PhoneCheckModel, EmailCheck as EmailCheckModel, EmailBreach as EmailBreachModel, DatabaseCheck as DatabaseCheckModel, DatabaseValidationResult as DatabaseValidationResultModel } from '../model/checks.ts';
 import type { SessionEvent as SessionEventModel } from '../events/store.ts';
+import type { WebhookDelivery as WebhookDeliveryModel } from '../outbound/outbox.ts';
 import type { GatewayContext } from '../graphql/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -503,6 +504,33 @@ export type Location = {
   status?: Maybe<VerificationStatus>;
 };
 
+/** Operations on outbound webhooks (the only mutations). Sent as HTTP POST; all need the `webhooks:admin` scope. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Sends a delivery again now, with the same `webhook-id` and a fresh retry schedule (`attempts` back to 0),
+   * whatever its state. Re-enables its endpoint if a 410 had disabled it. NOT_FOUND when no delivery has this id.
+   */
+  redeliverWebhook?: Maybe<WebhookDelivery>;
+  /**
+   * Queues a `verification.test` event for an endpoint, through the same outbox as real events; re-enables the
+   * endpoint if a 410 had disabled it.
+   */
+  sendTestWebhook?: Maybe<WebhookDelivery>;
+};
+
+
+/** Operations on outbound webhooks (the only mutations). Sent as HTTP POST; all need the `webhooks:admin` scope. */
+export type MutationRedeliverWebhookArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Operations on outbound webhooks (the only mutations). Sent as HTTP POST; all need the `webhooks:admin` scope. */
+export type MutationSendTestWebhookArgs = {
+  endpoint: Scalars['String']['input'];
+};
+
 /** The certificate that signed a chip's data (issued by the country's signing authority; not personal data). */
 export type NfcCertificate = {
   __typename?: 'NfcCertificate';
@@ -714,6 +742,8 @@ export type Query = {
    * Requires the `sessions:read` scope.
    */
   sessions: Array<Maybe<Session>>;
+  /** Outbound webhook deliveries, newest first, at most 100 per page. Requires the `webhooks:admin` scope. */
+  webhookDeliveries: WebhookDeliveryConnection;
 };
 
 
@@ -741,6 +771,15 @@ export type QuerySessionEventsArgs = {
 /** The root of every read. */
 export type QuerySessionsArgs = {
   refs: Array<SessionRefInput>;
+};
+
+
+/** The root of every read. */
+export type QueryWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  endpoint?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
 };
 
 /** One manual review decision on a session. */
@@ -1036,6 +1075,69 @@ export type Warning = {
   shortDescription?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * One event for one endpoint of `OUTBOUND_WEBHOOKS`, signed per Standard Webhooks and sent at least once. Holds no
+ * personal data and no receiver URL.
+ */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  /** Attempts made since it was queued (or last re-queued by `redeliverWebhook`). */
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** When the receiver answered 2xx; null unless `DELIVERED`. */
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The endpoint's `name` in `OUTBOUND_WEBHOOKS`. */
+  endpoint: Scalars['String']['output'];
+  /** `verification.session.status_changed` or `verification.test`. */
+  eventType: Scalars['String']['output'];
+  /** The `webhook-id` header: the same on every attempt, so receivers dedupe on it. */
+  id: Scalars['ID']['output'];
+  /** The HTTP status of the last attempt; null before the first, or when it got no answer (timeout, refused). */
+  lastStatusCode?: Maybe<Scalars['Int']['output']>;
+  /** When the next attempt is due; null unless `PENDING`. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The session's provider; null for a test event. */
+  provider?: Maybe<Provider>;
+  /** The session's id at its provider; null for a test event. */
+  providerSessionId?: Maybe<Scalars['String']['output']>;
+  /** The session timeline entry's `sequence`; null for a test event. */
+  sequence?: Maybe<Scalars['Int']['output']>;
+  status: WebhookDeliveryStatus;
+};
+
+/** A page of outbound webhook deliveries, newest first (a Relay connection). */
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: WebhookDeliveryPageInfo;
+};
+
+/** One delivery of a page, with the cursor to page on from it. */
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  /** Opaque; pass it as `after` to read the deliveries following this one. */
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+/** Relay page information of a page of deliveries. */
+export type WebhookDeliveryPageInfo = {
+  __typename?: 'WebhookDeliveryPageInfo';
+  /** The cursor of the page's last edge; null for an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more deliveries follow this page (pass `endCursor` as `after`). */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** Where an outbound webhook delivery stands. */
+export type WebhookDeliveryStatus =
+  /** The receiver answered 2xx. */
+  | 'DELIVERED'
+  /** Every attempt of the retry schedule failed (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after the first). */
+  | 'FAILED'
+  /** Waiting for its next attempt (or, while its endpoint is disabled by a 410, for the endpoint to be re-enabled). */
+  | 'PENDING';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1166,11 +1268,12 @@ export type ResolversTypes = {
   KycImages: ResolverTypeWrapper<KycImagesModel>;
   LivenessCheck: ResolverTypeWrapper<LivenessCheckModel>;
   Location: ResolverTypeWrapper<LocationModel>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   NfcCertificate: ResolverTypeWrapper<NfcCertificateModel>;
   NfcCheck: ResolverTypeWrapper<NfcCheckModel>;
   NfcChip: ResolverTypeWrapper<NfcChipModel>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PhoneCheck: ResolverTypeWrapper<PhoneCheckModel>;
   PiiMask: PiiMask;
   ProofOfAddressCheck: ResolverTypeWrapper<ProofOfAddressCheckModel>;
@@ -1190,6 +1293,11 @@ export type ResolversTypes = {
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   VerificationStatus: VerificationStatus;
   Warning: ResolverTypeWrapper<WarningModel>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryModel>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookDeliveryEdge']> }>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }>;
+  WebhookDeliveryPageInfo: ResolverTypeWrapper<WebhookDeliveryPageInfo>;
+  WebhookDeliveryStatus: WebhookDeliveryStatus;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1224,11 +1332,12 @@ export type ResolversParentTypes = {
   KycImages: KycImagesModel;
   LivenessCheck: LivenessCheckModel;
   Location: LocationModel;
+  Mutation: Record<PropertyKey, never>;
+  ID: Scalars['ID']['output'];
   NfcCertificate: NfcCertificateModel;
   NfcCheck: NfcCheckModel;
   NfcChip: NfcChipModel;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
-  ID: Scalars['ID']['output'];
   PhoneCheck: PhoneCheckModel;
   ProofOfAddressCheck: ProofOfAddressCheckModel;
   ProviderInfo: ProviderInfoModel;
@@ -1244,6 +1353,10 @@ export type ResolversParentTypes = {
   SessionRefInput: SessionRefInput;
   Subscription: Record<PropertyKey, never>;
   Warning: WarningModel;
+  WebhookDelivery: WebhookDeliveryModel;
+  WebhookDeliveryConnection: Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookDeliveryEdge']> };
+  WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
+  WebhookDeliveryPageInfo: WebhookDeliveryPageInfo;
 };
 
 export type PiiDirectiveArgs = {
@@ -1509,6 +1622,11 @@ export type LocationResolvers<ContextType = GatewayContext, ParentType extends R
   status?: Resolver<Maybe<ResolversTypes['VerificationStatus']>, ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  redeliverWebhook?: Resolver<Maybe<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, RequireFields<MutationRedeliverWebhookArgs, 'id'>>;
+  sendTestWebhook?: Resolver<Maybe<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, RequireFields<MutationSendTestWebhookArgs, 'endpoint'>>;
+};
+
 export type NfcCertificateResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NfcCertificate'] = ResolversParentTypes['NfcCertificate']> = {
   issuer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   notValidAfter?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1599,6 +1717,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType, RequireFields<QuerySessionArgs, 'id' | 'provider'>>;
   sessionEvents?: Resolver<ResolversTypes['SessionEventConnection'], ParentType, ContextType, RequireFields<QuerySessionEventsArgs, 'first'>>;
   sessions?: Resolver<Array<Maybe<ResolversTypes['Session']>>, ParentType, ContextType, RequireFields<QuerySessionsArgs, 'refs'>>;
+  webhookDeliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'first'>>;
 };
 
 export type ReviewResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review']> = {
@@ -1697,6 +1816,36 @@ export type WarningResolvers<ContextType = GatewayContext, ParentType extends Re
   shortDescription?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type WebhookDeliveryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = {
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  endpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastStatusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['Provider']>, ParentType, ContextType>;
+  providerSessionId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sequence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['WebhookDeliveryPageInfo'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryPageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookDeliveryPageInfo'] = ResolversParentTypes['WebhookDeliveryPageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GatewayContext> = {
   Address?: AddressResolvers<ContextType>;
   Aml?: AmlResolvers<ContextType>;
@@ -1724,6 +1873,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   KycImages?: KycImagesResolvers<ContextType>;
   LivenessCheck?: LivenessCheckResolvers<ContextType>;
   Location?: LocationResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   NfcCertificate?: NfcCertificateResolvers<ContextType>;
   NfcCheck?: NfcCheckResolvers<ContextType>;
   NfcChip?: NfcChipResolvers<ContextType>;
@@ -1741,6 +1891,10 @@ export type Resolvers<ContextType = GatewayContext> = {
   SessionEventPageInfo?: SessionEventPageInfoResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Warning?: WarningResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  WebhookDeliveryPageInfo?: WebhookDeliveryPageInfoResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = GatewayContext> = {

@@ -1,3 +1,4 @@
+import type { Outbox } from '../outbound/outbox.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { SubscriptionService } from '../subscriptions/service.ts';
 import type { Caller } from './auth.ts';
@@ -11,4 +12,6 @@ export interface GatewayContext {
   registry: ProviderRegistry;
   /** Set for operations over SSE and WebSocket; a subscription's feed replaces `sessions` before each event. */
   subscriptions?: SubscriptionService;
+  /** Outbound webhook deliveries (queries and mutations over HTTP only). */
+  outbox?: Outbox;
 }

@@ -10,6 +10,7 @@ import type { GatewayContext } from './context.ts';
 import { resolveSessionReference } from './federation.ts';
 import { fromGlobalId, toGlobalId } from './ids.ts';
 import { JSONScalar } from './jsonScalar.ts';
+import { redeliverWebhook, sendTestWebhook, webhookDeliveries, webhookDeliveryResolvers } from './outbound.ts';
 import { feed, sessionEventResolvers, sessionEvents } from './timeline.ts';
 
 /** The most refs one `sessions` call may ask for; each distinct one can cost an upstream call. */
@@ -50,7 +51,9 @@ export const resolvers: Resolvers = {
       return ctx.registry.info();
     },
     sessionEvents: feed,
+    webhookDeliveries,
   },
+  Mutation: { redeliverWebhook, sendTestWebhook },
   Subscription: {
     sessionUpdated: {
       subscribe: async (_parent, { provider, id, untilTerminal }, ctx) => {
@@ -76,4 +79,5 @@ export const resolvers: Resolvers = {
     events: sessionEvents,
   },
   SessionEvent: sessionEventResolvers,
+  WebhookDelivery: webhookDeliveryResolvers,
 };

@@ -15,6 +15,7 @@ import { ResponseCache } from '../graphql/responseCache.ts';
 import { operationLogger } from '../logger.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import { withOperationSpan } from '../observability/tracing.ts';
+import type { Outbox } from '../outbound/outbox.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import type { GatewayError } from '../upstream/errors.ts';
@@ -33,6 +34,8 @@ export interface GraphQLRouteDeps {
   registry: ProviderRegistry;
   store: SessionStore;
   metrics: GatewayMetrics;
+  /** Outbound webhook deliveries, for `webhookDeliveries` and the mutations. */
+  outbox: Outbox;
   maxBodyBytes: number;
 }
 
@@ -145,6 +148,7 @@ async function answer(deps: GraphQLRouteDeps, x: Exchange): Promise<void> {
         caller: x.caller,
         registry: deps.registry,
         sessions: new SessionLoader(deps.registry, deps.store, x.caller),
+        outbox: deps.outbox,
       }),
     }),
   );

@@ -119,6 +119,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly #outboundDeliveries = new Counter({
+    name: 'verigate_outbound_deliveries_total',
+    help: 'Outbound webhook attempts, by endpoint and outcome (delivered, retry, failed: the last attempt failed, gone: 410, the endpoint is disabled).',
+    labelNames: ['endpoint', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly #eventsAppendFailures = new Counter({
     name: 'verigate_events_append_failures_total',
     help: 'Observed session changes the timeline could not record (the store failed, or too many were waiting).',
@@ -176,13 +183,48 @@ export class GatewayMetrics {
     }
   }
 
-  /** Counts one webhook delivery by how it ended. */
+  /** Counts observed changes the timeline could not record. */
   eventsAppendFailed(count: number): void {
     this.#eventsAppendFailures.inc(count);
   }
 
+  /** Counts one vendor webhook delivery by how it ended. */
   webhookDelivery(provider: Provider, outcome: WebhookOutcome): void {
     this.#webhookDeliveries.inc({ provider, outcome });
+  }
+
+  /** Counts one outbound webhook attempt by how it ended. */
+  outboundDelivery(endpoint: string, outcome: 'delivered' | 'retry' | 'failed' | 'gone'): void {
+    this.#outboundDeliveries.inc({ endpoint, outcome });
+  }
+
+  /**
+   * `verigate_outbound_queue_depth{endpoint}` (pending deliveries, a disabled endpoint's included) and
+   * `verigate_outbound_endpoint_disabled{endpoint}` (1 while a 410 has it disabled), read from the outbox at each
+   * scrape: the outbox is shared, so every replica reports the same numbers.
+   */
+  observeOutbound(outbox: { queueDepth(): Promise<Map<string, number>>; disabled(): Promise<Set<string>> }): void {
+    new Gauge({
+      name: 'verigate_outbound_queue_depth',
+      help: 'Outbound webhook deliveries pending (waiting for an attempt or a retry), per configured endpoint.',
+      labelNames: ['endpoint'] as const,
+      registers: [this.registry],
+      async collect() {
+        const depth = await outbox.queueDepth().catch(() => new Map<string, number>());
+        for (const [endpoint, n] of depth) this.set({ endpoint }, n);
+      },
+    });
+    new Gauge({
+      name: 'verigate_outbound_endpoint_disabled',
+      help: 'Outbound endpoints a 410 Gone disabled (1); re-enabled by redeliverWebhook, sendTestWebhook or a new URL.',
+      labelNames: ['endpoint'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const disabled = await outbox.disabled().catch(() => new Set<string>());
+        for (const endpoint of disabled) this.set({ endpoint }, 1);
+      },
+    });
   }
 
   /** `verigate_subscriptions_open`: subscriptions (SSE and WebSocket) this replica holds, read at each scrape. */

@@ -8,12 +8,19 @@ export const RETRY_DELAYS_SECONDS = [5, 300, 1_800, 7_200, 18_000, 36_000, 36_00
 /** Attempts a delivery gets in all. */
 export const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;
 
-/** Seconds until the next attempt after failed attempt number `attempts` (1-based); null: give up. */
-export function retryDelaySeconds(attempts: number, retryAfterSeconds: number | null): number | null {
-  const base = RETRY_DELAYS_SECONDS[attempts - 1];
+/**
+ * Seconds until the next attempt after failed attempt number `attempts` (1-based); null: give up. `delays` is the
+ * schedule (tests pass a short one; production always runs the one above).
+ */
+export function retryDelaySeconds(
+  attempts: number,
+  retryAfterSeconds: number | null,
+  delays: readonly number[] = RETRY_DELAYS_SECONDS,
+): number | null {
+  const base = delays[attempts - 1];
   if (base === undefined) return null;
   if (retryAfterSeconds === null || retryAfterSeconds <= base) return base;
-  const cap = RETRY_DELAYS_SECONDS[attempts] ?? base;
+  const cap = delays[attempts] ?? base;
   return Math.min(retryAfterSeconds, Math.max(cap, base));
 }
 

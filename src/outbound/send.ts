@@ -82,7 +82,8 @@ export class OutboundSender {
     }
   }
 
+  /** Aborts whatever is still in flight (shutdown, after the dispatcher's grace): those rows keep their lease. */
   close(): Promise<void> {
-    return this.#agent.close();
+    return this.#agent.destroy();
   }
 }

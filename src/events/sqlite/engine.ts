@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { Provider, VerificationStatus } from '../../model/session.ts';
 import { LEDGER_DDL, pending, readMigrations } from '../migrate.ts';
 import type {
@@ -55,6 +55,8 @@ export class SqliteEventStore implements EventStore {
   readonly #append;
   /** Appends one after another: a transaction on this one connection must not interleave with the next. */
   #serial: Promise<unknown> = Promise.resolve();
+  /** Statements callers run in transactions (the outbox's), prepared once each. */
+  readonly #statements = new Map<string, StatementSync>();
 
   private constructor(db: DatabaseSync) {
     this.#db = db;
@@ -134,15 +136,39 @@ export class SqliteEventStore implements EventStore {
     return Number(this.#db.prepare(PRUNE).run(before, limit).changes);
   }
 
+  transaction<T>(work: (tx: EventTransaction) => Promise<T>): Promise<T> {
+    const run = this.#serial.then(async () => {
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(this.#transaction());
+        this.#db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        this.#db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+    this.#serial = run.catch(() => undefined);
+    return run;
+  }
+
   async close(): Promise<void> {
+    await this.#serial;
     if (this.#db.isOpen) this.#db.close();
   }
 
   #transaction(): EventTransaction {
-    const db = this.#db;
+    const statement = (sql: string) => {
+      let prepared = this.#statements.get(sql);
+      if (!prepared) {
+        prepared = this.#db.prepare(sql);
+        this.#statements.set(sql, prepared);
+      }
+      return prepared;
+    };
     return {
       engine: 'sqlite',
-      run: async (sql, values) => db.prepare(sql).all(...(values as SQLInputValue[])) as Record<string, unknown>[],
+      run: async (sql, values) => statement(sql).all(...(values as SQLInputValue[])) as Record<string, unknown>[],
     };
   }
 }

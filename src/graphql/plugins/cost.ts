@@ -18,6 +18,7 @@ const sessionFetchEstimator: ComplexityEstimator = ({ type, field, args, childCo
   if (type.name === 'SessionEvent' && field.name === 'session') return SESSION_FETCH_COST + childComplexity;
   if (type.name !== 'Query') return undefined;
   if (field.name === 'sessionEvents') return 1 + pageOf(args, 50) * childComplexity;
+  if (field.name === 'webhookDeliveries') return 1 + pageOf(args, 20) * childComplexity;
   if (field.name === 'session' || field.name === 'node') return SESSION_FETCH_COST + childComplexity;
   if (field.name === 'sessions') {
     const refs = Array.isArray(args.refs) ? args.refs.length : 1;

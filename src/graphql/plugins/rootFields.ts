@@ -38,8 +38,8 @@ function countFields(selectionSet: SelectionSetNode, context: ValidationContext,
 }
 
 /**
- * Refuses a mutation, which this schema has none of (graphql-js 16 leaves that to execution, which answers with an
- * uncoded error), and a subscription sent as a plain HTTP request: `sessionUpdated` is served over SSE and WebSocket
+ * Refuses an operation type the schema has no root for (graphql-js 16 leaves that to execution, which answers with
+ * an uncoded error), and a subscription sent as a plain HTTP request: `sessionUpdated` is served over SSE and WebSocket
  * only (src/http/subscriptions.ts, src/http/websocket.ts), which validate with `subscriptionsOnlyRule` instead.
  */
 export const knownOperationTypeRule: ValidationRule = (context: ValidationContext) => ({
