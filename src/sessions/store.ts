@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { type CacheEntry, type CacheTier, MemoryTier, RedisTier } from '../cache/sessionCache.ts';
 import type { CacheConfig, Config } from '../config/index.ts';
 import type { EventStore, SessionEventSource } from '../events/store.ts';
@@ -47,6 +48,11 @@ export class SessionStore {
   readonly #timeline: Timeline | null;
   /** Loads under way, by key: a change marks them outdated, so what they bring back is answered but not cached. */
   readonly #loads = new Map<string, Set<Load>>();
+  /**
+   * Sessions a webhook has just said changed: the next fresh load of each is recorded on the timeline as learnt
+   * from the WEBHOOK, whoever starts it (the refresher, or a subscriber reloading first). A minute at most.
+   */
+  readonly #toldByWebhook = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
 
   private constructor(
     registry: ProviderRegistry,
@@ -97,6 +103,7 @@ export class SessionStore {
    * replicas drop their memory copies when the change is published (`followChanges`).
    */
   async invalidate(provider: Provider, id: string): Promise<void> {
+    this.#toldByWebhook.set(`${provider}\u0000${id}`, true);
     this.#forget(provider, id, true);
     for (const key of keysOf(provider, id)) {
       await Promise.all(this.#tiers.filter((t) => t.name !== 'memory').map((t) => t.delete(key)));
@@ -113,6 +120,8 @@ export class SessionStore {
   followChanges(changes: SessionChanges): () => void {
     return changes.subscribe((change) => {
       if (change.status === null) {
+        // Only the webhook route publishes a change without a status.
+        this.#toldByWebhook.set(`${change.provider}\u0000${change.id}`, true);
         if (!change.local) this.#forget(change.provider, change.id, true);
       } else if (this.#tiers.some((t) => t.name === 'redis')) this.#forget(change.provider, change.id, false);
     });
@@ -130,10 +139,16 @@ export class SessionStore {
 
   /**
    * The session, from the cache or its provider. A fresh fetch is recorded on the timeline as seen by `source`: who
-   * asked (the webhook refresher, the poller, or a query); a load joined by others is recorded once, as its starter's.
+   * asked (the webhook refresher, the poller, or a query), or WEBHOOK when a webhook has just said it changed; a load
+   * joined by others is recorded once.
    */
   session(provider: Provider, id: string, source: SessionEventSource = 'QUERY'): Promise<Session> {
-    const observe = this.#timeline && ((value: Cached) => this.#timeline?.observe(value as Session, source));
+    const observe =
+      this.#timeline &&
+      ((value: Cached) => {
+        const told = this.#toldByWebhook.delete(`${provider}\u0000${id}`);
+        this.#timeline?.observe(value as Session, told ? 'WEBHOOK' : source);
+      });
     return this.#get(
       `s\u0000${provider}\u0000${id}`,
       provider,
