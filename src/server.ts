@@ -106,7 +106,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // The outbox rows of each change are written in the append's own transaction (src/outbound/outbox.ts).
     ...(dispatcher ? { onAppended: outbox.enqueueStatusChanges, onCommitted: () => dispatcher.wake() } : {}),
   });
-  const pruner = new RetentionPruner(events, { retentionDays: config.events.retentionDays });
+  const pruner = new RetentionPruner(events, {
+    retentionDays: config.events.retentionDays,
+    alsoPrune: [(before, limit) => outbox.prune(before, limit)],
+  });
   pruner.start();
   const store = SessionStore.create(config, registry, { ...options.store, redis, timeline });
   const changes = createSessionChanges(redis, config.cache.encryptionKey);

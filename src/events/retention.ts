@@ -10,11 +10,16 @@ export interface RetentionOptions {
   batchSize?: number;
   /** Statements per pass at most (default 100); the rest waits for the next pass. */
   maxBatchesPerPass?: number;
+  /**
+   * Other records kept under the same retention (the outbox's finished deliveries): each deletes up to `limit` rows
+   * older than `before` and says how many it deleted.
+   */
+  alsoPrune?: ReadonlyArray<(before: string, limit: number) => Promise<number>>;
 }
 
 /**
- * Prunes the timeline in the background: every `intervalMs`, entries older than the retention, in small batches with
- * a pause between them. A session's latest entry is kept whatever its age (the store's rule), so its sequence goes on
+ * Prunes the timeline in the background: every `intervalMs`, entries older than the retention (then the outbox's
+ * finished deliveries), in small batches with a pause between them. A session's latest entry is kept whatever its age (the store's rule), so its sequence goes on
  * from there. Every replica may run it: a second pruner only finds less to delete.
  */
 export class RetentionPruner {
@@ -26,7 +31,7 @@ export class RetentionPruner {
 
   constructor(store: EventStore, options: RetentionOptions) {
     this.#store = store;
-    this.#options = { intervalMs: 3_600_000, batchSize: 1_000, maxBatchesPerPass: 100, ...options };
+    this.#options = { intervalMs: 3_600_000, batchSize: 1_000, maxBatchesPerPass: 100, alsoPrune: [], ...options };
   }
 
   start(firstDelayMs = 10_000): void {
@@ -37,8 +42,15 @@ export class RetentionPruner {
   async pass(now = Date.now()): Promise<number> {
     const before = new Date(now - this.#options.retentionDays * 86_400_000).toISOString();
     let total = 0;
+    for (const prune of [(b: string, l: number) => this.#store.prune(b, l), ...this.#options.alsoPrune])
+      total += await this.#inBatches((limit) => prune(before, limit));
+    return total;
+  }
+
+  async #inBatches(prune: (limit: number) => Promise<number>): Promise<number> {
+    let total = 0;
     for (let i = 0; i < this.#options.maxBatchesPerPass && !this.#stopped; i += 1) {
-      const deleted = await this.#store.prune(before, this.#options.batchSize);
+      const deleted = await prune(this.#options.batchSize);
       total += deleted;
       if (deleted < this.#options.batchSize) break;
       await new Promise((resolve) => setImmediate(resolve)); // let requests and appends in between

@@ -136,6 +136,22 @@ export class Outbox {
     }
   };
 
+  /**
+   * Retention (`EVENTS_RETENTION_DAYS`, run by the timeline's pruner): deletes up to `limit` delivered or failed rows
+   * created before `before`; pending ones stay whatever their age (a disabled endpoint's backlog is not lost).
+   */
+  async prune(before: string, limit: number): Promise<number> {
+    const rows = await this.#store.transaction((tx) =>
+      run(
+        tx,
+        `DELETE FROM outbound_deliveries WHERE seq IN (SELECT seq FROM outbound_deliveries
+           WHERE status <> 'pending' AND created_at < $1 ORDER BY seq LIMIT $2) RETURNING seq`,
+        [before, limit],
+      ),
+    );
+    return rows.length;
+  }
+
   /** Queues a `verification.test` event for one endpoint (re-enabling it if a 410 had disabled it). */
   async enqueueTest(endpoint: string): Promise<WebhookDelivery> {
     const now = new Date().toISOString();

@@ -4,6 +4,7 @@ import { openEventStore } from '../../src/events/open.ts';
 import { RetentionPruner } from '../../src/events/retention.ts';
 import type { EventStore, Observation, SessionEvent } from '../../src/events/store.ts';
 import type { VerificationStatus } from '../../src/model/session.ts';
+import { Outbox } from '../../src/outbound/outbox.ts';
 import { type Engine, postgresAvailable, type TestDatabase, testDatabase } from '../support/eventStores.ts';
 
 /** One contract, both engines: what the timeline relies on, held against real SQLite and real PostgreSQL. */
@@ -287,6 +288,33 @@ describe.each(engines)('EventStore on %s', (engine) => {
     } finally {
       await pruned.close();
       await pruneDb.drop();
+    }
+  });
+
+  it.skipIf(skip)('prunes the outbox’s finished deliveries with the timeline, never a pending one', async () => {
+    const db = await testDatabase(engine);
+    const store = await open(db.url);
+    try {
+      const endpoint = { name: 'ledger', url: 'http://127.0.0.1:9/in', keys: [], events: null, providers: null };
+      const outbox = new Outbox(store, [endpoint]);
+      const hook = { onAppended: outbox.enqueueStatusChanges };
+      await store.append([seen('ses_out_1', 'APPROVED', 'approved')], hook);
+      await store.append([seen('ses_out_2', 'DECLINED', 'rejected')], hook);
+      await store.append([seen('ses_out_3', 'APPROVED', 'approved')], hook);
+      await store.transaction(async (tx) => {
+        await tx.run("UPDATE outbound_deliveries SET status = 'delivered' WHERE provider_session_id = 'ses_out_1'", []);
+        await tx.run("UPDATE outbound_deliveries SET status = 'failed' WHERE provider_session_id = 'ses_out_3'", []);
+      });
+      const pass = new RetentionPruner(store, { retentionDays: 400, alsoPrune: [(b, l) => outbox.prune(b, l)] });
+      // Everything is younger than the retention: nothing goes.
+      expect(await pass.pass(Date.now())).toBe(0);
+      // Past it: the delivered and the failed rows go; the pending one stays, and so does each session's only entry.
+      expect(await pass.pass(Date.now() + 401 * 86_400_000)).toBe(2);
+      const left = await outbox.list({ endpoint: null, status: null }, null, 10);
+      expect(left.map((d) => [d.providerSessionId, d.status])).toEqual([['ses_out_2', 'pending']]);
+    } finally {
+      await store.close();
+      await db.drop();
     }
   });
 
