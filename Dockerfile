@@ -31,10 +31,8 @@ ENV NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=192" MALLOC_ARENA
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
+# The compiled gateway, with the timeline's SQL migrations beside its engines (`npm run build` copies them).
 COPY --from=build /app/dist ./dist
-# The timeline's migrations, plain SQL read at start beside the compiled engines (tsc copies no .sql).
-COPY src/events/sqlite/migrations ./dist/events/sqlite/migrations
-COPY src/events/postgres/migrations ./dist/events/postgres/migrations
 # GraphiQL, served when PLAYGROUND_ENABLED=true (it is off in production by default).
 COPY --from=build /app/build/playground ./build/playground
 COPY schema ./schema
