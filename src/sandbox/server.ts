@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningSimulator } from '../providers/types.ts';
+import type { SimulatorWebhooks } from './webhooks.ts';
 
 export type SimulatorHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 
@@ -206,3 +207,21 @@ export function pathSegments(pathname: string): string[] | null {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a simulator's timed scenarios need from it: where their webhooks go, and a stop for their clocks. */
+export interface SimulatorTimelines {
+  readonly webhooks: SimulatorWebhooks;
+  close(): void;
+}
+
+/** A simulator whose timed scenarios send webhooks: their outbox is exposed, and closing it stops their clocks. */
+export function withTimelines(simulator: Simulator, timelines: SimulatorTimelines): Simulator {
+  return {
+    ...simulator,
+    webhooks: timelines.webhooks,
+    close: () => {
+      timelines.close();
+      return simulator.close();
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Simulator, sendJson, sendRaw, startSimulator } from '../../../sandbox/server.ts';
+import { type Simulator, sendJson, sendRaw, startSimulator, withTimelines } from '../../../sandbox/server.ts';
 import type { DiditWebhookConfig } from '../config.ts';
 import { DIDIT_SCENARIOS, type DiditScenario, type DiditStaticBehaviour } from './scenarios.ts';
 import { DiditTimelines } from './webhookSender.ts';
@@ -133,12 +133,7 @@ export async function startDiditSimulator(options: DiditSimulatorOptions = {}): 
   }, options.port);
 
   return {
-    ...simulator,
-    webhooks: timelines.webhooks,
-    close: () => {
-      timelines.close();
-      return simulator.close();
-    },
+    ...withTimelines(simulator, timelines),
     expireTokens: () => tokens.clear(),
   };
 }

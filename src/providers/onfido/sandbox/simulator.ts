@@ -1,5 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import { pathSegments, type Simulator, sendJson, sendRaw, sleep, startSimulator } from '../../../sandbox/server.ts';
+import {
+  pathSegments,
+  type Simulator,
+  sendJson,
+  sendRaw,
+  sleep,
+  startSimulator,
+  withTimelines,
+} from '../../../sandbox/server.ts';
 import type { OnfidoWebhookConfig } from '../config.ts';
 import { ONFIDO_SCENARIOS, type OnfidoScenario, type OnfidoStaticBehaviour } from './scenarios.ts';
 import { OnfidoTimelines } from './webhookSender.ts';
@@ -46,14 +54,7 @@ export async function startOnfidoSimulator(
     if (!scenario) return sendError(res, 404, 'resource_not_found', 'The resource could not be found');
     return serve(timelines.current(scenario.id, scenario.behaviour), res);
   }, options.port);
-  return {
-    ...simulator,
-    webhooks: timelines.webhooks,
-    close: () => {
-      timelines.close();
-      return simulator.close();
-    },
-  };
+  return withTimelines(simulator, timelines);
 }
 
 async function serve(b: OnfidoStaticBehaviour, res: ServerResponse): Promise<void> {

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pathSegments, type Simulator, sendJson, sendRaw, sleep, startSimulator } from '../../../sandbox/server.ts';
+import {
+  pathSegments,
+  type Simulator,
+  sendJson,
+  sendRaw,
+  sleep,
+  startSimulator,
+  withTimelines,
+} from '../../../sandbox/server.ts';
 import type { SandboxOptions } from '../../types.ts';
 import { PERSONA_DEFAULT_VERSION, type PersonaLive, type PersonaWebhookConfig } from '../config.ts';
 import {
@@ -106,14 +114,7 @@ export async function startPersonaSimulator(
     return serve(behaviour, res, headers, fail, send);
   }, options.port);
 
-  return {
-    ...simulator,
-    webhooks: timelines.webhooks,
-    close: () => {
-      timelines.close();
-      return simulator.close();
-    },
-  };
+  return withTimelines(simulator, timelines);
 }
 
 /** The module's `startSandbox`: the simulator, and the live settings that reach it. */

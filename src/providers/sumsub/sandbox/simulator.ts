@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pathSegments, type Simulator, sendJson, sendRaw, startSimulator } from '../../../sandbox/server.ts';
+import {
+  pathSegments,
+  type Simulator,
+  sendJson,
+  sendRaw,
+  startSimulator,
+  withTimelines,
+} from '../../../sandbox/server.ts';
 import { matchesHex } from '../../../webhooks/hmac.ts';
 import type { SumsubWebhookConfig } from '../config.ts';
 import { signSumsubRequest } from '../signer.ts';
@@ -84,14 +91,7 @@ export async function startSumsubSimulator(options: SumsubSimulatorOptions = {})
         return sendJson(res, 200, behaviour.steps);
     }
   }, options.port);
-  return {
-    ...simulator,
-    webhooks: timelines.webhooks,
-    close: () => {
-      timelines.close();
-      return simulator.close();
-    },
-  };
+  return withTimelines(simulator, timelines);
 }
 
 /**

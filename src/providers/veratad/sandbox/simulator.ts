@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import { pathSegments, type Simulator, sendJson, sendRaw, startSimulator } from '../../../sandbox/server.ts';
+import {
+  pathSegments,
+  type Simulator,
+  sendJson,
+  sendRaw,
+  startSimulator,
+  withTimelines,
+} from '../../../sandbox/server.ts';
 import type { VeratadWebhookConfig } from '../config.ts';
 import { VERATAD_SCENARIOS, type VeratadScenario, type VeratadStaticBehaviour } from './scenarios.ts';
 import { VeratadTimelines } from './webhookSender.ts';
@@ -103,12 +110,7 @@ export async function startVeratadSimulator(options: VeratadSimulatorOptions = {
   }, options.port);
 
   return {
-    ...simulator,
-    webhooks: timelines.webhooks,
-    close: () => {
-      timelines.close();
-      return simulator.close();
-    },
+    ...withTimelines(simulator, timelines),
     resetCount: () => {
       simulator.resetCount();
       tokenRequests = 0;

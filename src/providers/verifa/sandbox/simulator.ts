@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pathSegments, type Simulator, sendJson, sendRaw, sleep, startSimulator } from '../../../sandbox/server.ts';
+import {
+  pathSegments,
+  type Simulator,
+  sendJson,
+  sendRaw,
+  sleep,
+  startSimulator,
+  withTimelines,
+} from '../../../sandbox/server.ts';
 import type { VerifaWebhookConfig } from '../config.ts';
 import { VERIFA_SCENARIOS, type VerifaScenario, type VerifaStaticBehaviour } from './scenarios.ts';
 import { VerifaTimelines } from './webhookSender.ts';
@@ -64,14 +72,7 @@ export async function startVerifaSimulator(
     if (!scenario) return fail(404, 'not_found', 'Session not found.');
     return serve(timelines.current(scenario.id, scenario.behaviour), match.result, req, res, rate, fail);
   }, options.port);
-  return {
-    ...simulator,
-    webhooks: timelines.webhooks,
-    close: () => {
-      timelines.close();
-      return simulator.close();
-    },
-  };
+  return withTimelines(simulator, timelines);
 }
 
 async function serve(
