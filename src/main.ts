@@ -4,6 +4,11 @@ import { startGateway } from './server.ts';
 
 /** Past the announce delay and the drain timeout, closing Apollo, Redis and the pools gets this long, ms. */
 const HARD_STOP_GRACE_MS = 5_000;
+/**
+ * The sandbox's timed scenarios: a step every 3.5 s, and a finished one starts over half a minute later, so a second
+ * demo (a new subscription, the playground's watch tab) sees every step again.
+ */
+const SANDBOX_PACE = { stepMs: 3_500, restartAfterMs: 30_000 };
 
 /** Entry point: validate config, start providers (simulators for sandboxed ones), serve, drain on signals. */
 async function main(): Promise<void> {
@@ -19,7 +24,7 @@ async function main(): Promise<void> {
   }
   logger.level = config.logLevel;
 
-  const gateway = await startGateway(config);
+  const gateway = await startGateway(config, { timelineStepMs: SANDBOX_PACE });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

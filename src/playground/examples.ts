@@ -122,7 +122,7 @@ export function watchOperation(sandboxed: readonly Provider[]): ExampleOperation
     const lines = [
       ...comment(`Live updates (GraphQL over WebSocket): run this and watch the session move, each step pushed as it
         happens, until a final status ends the stream. A timed scenario starts when first read and moves about every
-        3.5 s; restart the gateway to watch it again.`),
+        3.5 s; half a minute after its end it starts over, so you can watch it again.`),
       ...comment(`${timed.id}: ${timed.description}`),
       'subscription WatchSession($id: String!) {',
       `  sessionUpdated(provider: ${module.provider}, id: $id) {`,

@@ -3,6 +3,7 @@ import { type Config, modeOf, type ProviderMode } from '../config/index.ts';
 import { logger } from '../logger.ts';
 import type { Provider, ProviderInfo } from '../model/session.ts';
 import { PROVIDERS } from '../model/session.ts';
+import type { TimelinePace } from '../sandbox/webhooks.ts';
 import { DEFAULT_HTTP_OPTIONS, type UpstreamHttpOptions } from '../upstream/http.ts';
 import { DEFAULT_POLICY, ProviderPolicy, type ProviderPolicyOptions } from '../upstream/policy.ts';
 import { providerModules } from './registry.ts';
@@ -16,7 +17,7 @@ export interface RegistryOptions {
   /** Overrides of the resilience policy every provider gets (tests tighten the breaker). */
   policy?: Partial<ProviderPolicyOptions>;
   /** Time between two steps of the simulators' timed scenarios, ms (default 3 500: about ten seconds in all). */
-  timelineStepMs?: number;
+  timelineStepMs?: TimelinePace;
 }
 
 /** The providers of one running gateway: adapters for the configured ones, simulators for sandboxed ones. */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ProviderMode } from '../config/providers.ts';
 import type { Provider, Session, SessionDetails } from '../model/session.ts';
 import type { FaultInjector } from '../sandbox/server.ts';
-import type { SimulatorWebhooks } from '../sandbox/webhooks.ts';
+import type { SimulatorWebhooks, TimelinePace } from '../sandbox/webhooks.ts';
 import type { UpstreamHttpOptions } from '../upstream/http.ts';
 import type { ProviderWebhook } from '../webhooks/types.ts';
 import type { StatusTable } from './status.ts';
@@ -54,8 +54,8 @@ export interface RunningSimulator {
 export interface SandboxOptions<Hook = unknown> {
   /** This provider's webhook settings (generated for a sandbox); null: its simulator sends no webhooks. */
   webhook: Hook | null;
-  /** Time between two steps of a timed scenario, ms. */
-  timelineStepMs: number;
+  /** Time between two steps of a timed scenario, ms (and, for `npm start`, when a finished one starts over). */
+  timelineStepMs: TimelinePace;
 }
 
 /** What a provider's configuration section sees besides its own variables. */

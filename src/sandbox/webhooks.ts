@@ -84,17 +84,26 @@ export class WebhookOutbox implements SimulatorWebhooks {
 }
 
 /**
+ * How timed scenarios move: a step every `stepMs`; with `restartAfterMs`, a scenario that reached its last step starts
+ * over that long afterwards (its first step's webhook is sent again, so caches drop it, and its next read starts the
+ * clock anew), so a second demo of the same scenario shows every step. A number is `stepMs` alone (no restart).
+ */
+export type TimelinePace = number | { stepMs: number; restartAfterMs: number };
+
+/**
  * The clock of timed scenarios: a scenario stays on its first step until it is first read, then moves one step
  * every `stepMs` until its last, calling `onStep` as each step begins (the simulator sends its webhook there).
  */
 export class ScenarioClock {
   readonly #stepMs: number;
+  readonly #restartAfterMs: number | null;
   readonly #onStep: (id: string, step: number) => void;
   readonly #steps = new Map<string, number>();
   readonly #timers = new Set<NodeJS.Timeout>();
 
-  constructor(stepMs: number, onStep: (id: string, step: number) => void) {
-    this.#stepMs = stepMs;
+  constructor(pace: TimelinePace, onStep: (id: string, step: number) => void) {
+    this.#stepMs = typeof pace === 'number' ? pace : pace.stepMs;
+    this.#restartAfterMs = typeof pace === 'number' ? null : pace.restartAfterMs;
     this.#onStep = onStep;
   }
 
@@ -104,13 +113,12 @@ export class ScenarioClock {
     if (current !== undefined) return current;
     this.#steps.set(id, 0);
     for (let step = 1; step < count; step += 1) {
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
+      this.#after(step * this.#stepMs, () => {
         this.#steps.set(id, step);
         this.#onStep(id, step);
-      }, step * this.#stepMs);
-      timer.unref();
-      this.#timers.add(timer);
+        if (step === count - 1 && this.#restartAfterMs !== null)
+          this.#after(this.#restartAfterMs, () => this.#restart(id));
+      });
     }
     return 0;
   }
@@ -118,5 +126,20 @@ export class ScenarioClock {
   close(): void {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+  }
+
+  /** Back to the first step, told by its webhook; the next read starts the clock again. */
+  #restart(id: string): void {
+    this.#steps.delete(id);
+    this.#onStep(id, 0);
+  }
+
+  #after(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      run();
+    }, ms);
+    timer.unref();
+    this.#timers.add(timer);
   }
 }

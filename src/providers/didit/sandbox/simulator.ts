@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Simulator, sendJson, sendRaw, startSimulator, withTimelines } from '../../../sandbox/server.ts';
+import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import type { DiditWebhookConfig } from '../config.ts';
 import { DIDIT_SCENARIOS, type DiditScenario, type DiditStaticBehaviour } from './scenarios.ts';
 import { DiditTimelines } from './webhookSender.ts';
@@ -32,7 +33,7 @@ export interface DiditSimulatorOptions {
   /** Signs the timed scenarios' webhooks; null: none are sent. */
   webhook?: DiditWebhookConfig | null;
   /** Time between two steps of a timed scenario, ms (default 3 500). */
-  timelineStepMs?: number;
+  timelineStepMs?: TimelinePace;
 }
 
 export interface DiditSimulator extends Simulator {

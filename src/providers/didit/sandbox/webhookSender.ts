@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ScenarioClock, type SignedDelivery, WebhookOutbox } from '../../../sandbox/webhooks.ts';
+import { ScenarioClock, type SignedDelivery, type TimelinePace, WebhookOutbox } from '../../../sandbox/webhooks.ts';
 import type { DiditWebhookConfig } from '../config.ts';
 import { canonicalJson } from '../webhook.ts';
 import type { Payload } from './fakes.ts';
@@ -61,7 +61,7 @@ export class DiditTimelines {
   readonly #outbox = new WebhookOutbox();
   readonly #clock: ScenarioClock;
 
-  constructor(scenarios: Map<string, DiditScenario>, webhook: DiditWebhookConfig | null, stepMs: number) {
+  constructor(scenarios: Map<string, DiditScenario>, webhook: DiditWebhookConfig | null, stepMs: TimelinePace) {
     this.#clock = new ScenarioClock(stepMs, (id, step) => {
       const b = scenarios.get(id)?.behaviour;
       const current = b?.kind === 'timeline' ? b.steps[step] : undefined;

@@ -8,6 +8,7 @@ import {
   startSimulator,
   withTimelines,
 } from '../../../sandbox/server.ts';
+import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import type { OnfidoWebhookConfig } from '../config.ts';
 import { ONFIDO_SCENARIOS, type OnfidoScenario, type OnfidoStaticBehaviour } from './scenarios.ts';
 import { OnfidoTimelines } from './webhookSender.ts';
@@ -35,7 +36,7 @@ export async function startOnfidoSimulator(
     /** Signs the timed scenarios' webhooks; null: none are sent. */
     webhook?: OnfidoWebhookConfig | null;
     /** Time between two steps of a timed scenario, ms (default 3 500). */
-    timelineStepMs?: number;
+    timelineStepMs?: TimelinePace;
   } = {},
 ): Promise<Simulator> {
   const token = options.apiToken ?? ONFIDO_SANDBOX_API_TOKEN;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ScenarioClock, type SignedDelivery, WebhookOutbox } from '../../../sandbox/webhooks.ts';
+import { ScenarioClock, type SignedDelivery, type TimelinePace, WebhookOutbox } from '../../../sandbox/webhooks.ts';
 import type { OnfidoWebhookConfig } from '../config.ts';
 import type { OnfidoBehaviour, OnfidoScenario, OnfidoStaticBehaviour } from './scenarios.ts';
 
@@ -44,7 +44,7 @@ export class OnfidoTimelines {
   readonly #outbox = new WebhookOutbox();
   readonly #clock: ScenarioClock;
 
-  constructor(scenarios: Map<string, OnfidoScenario>, webhook: OnfidoWebhookConfig | null, stepMs: number) {
+  constructor(scenarios: Map<string, OnfidoScenario>, webhook: OnfidoWebhookConfig | null, stepMs: TimelinePace) {
     this.#clock = new ScenarioClock(stepMs, (id, step) => {
       const b = scenarios.get(id)?.behaviour;
       const current = b?.kind === 'timeline' ? b.steps[step] : undefined;

@@ -9,6 +9,7 @@ import {
   startSimulator,
   withTimelines,
 } from '../../../sandbox/server.ts';
+import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import type { SandboxOptions } from '../../types.ts';
 import { PERSONA_DEFAULT_VERSION, type PersonaLive, type PersonaWebhookConfig } from '../config.ts';
 import {
@@ -55,7 +56,12 @@ type Fail = (status: number, errors: Array<Record<string, unknown>>, headers?: R
  * `errors`, sends `RateLimit-*` and `Request-Id` on every response, and runs `perform-simulate-actions`.
  */
 export async function startPersonaSimulator(
-  options: { port?: number; apiKey?: string; webhook?: PersonaWebhookConfig | null; timelineStepMs?: number } = {},
+  options: {
+    port?: number;
+    apiKey?: string;
+    webhook?: PersonaWebhookConfig | null;
+    timelineStepMs?: TimelinePace;
+  } = {},
 ): Promise<Simulator> {
   const apiKey = options.apiKey ?? PERSONA_SANDBOX_API_KEY;
   const scenarios = new Map<string, PersonaScenario>(PERSONA_SCENARIOS.map((s) => [s.id, s]));

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { ScenarioClock, type SignedDelivery, WebhookOutbox } from '../../../sandbox/webhooks.ts';
+import { ScenarioClock, type SignedDelivery, type TimelinePace, WebhookOutbox } from '../../../sandbox/webhooks.ts';
 import type { PersonaWebhookConfig } from '../config.ts';
 import type { InquiryDocument, PersonaBehaviour, PersonaScenario, PersonaStaticBehaviour } from './scenarios.ts';
 
@@ -48,7 +48,7 @@ export class PersonaTimelines {
   readonly #clock: ScenarioClock;
   readonly #webhook: PersonaWebhookConfig | null;
 
-  constructor(scenarios: Map<string, PersonaScenario>, webhook: PersonaWebhookConfig | null, stepMs: number) {
+  constructor(scenarios: Map<string, PersonaScenario>, webhook: PersonaWebhookConfig | null, stepMs: TimelinePace) {
     this.#webhook = webhook;
     this.#clock = new ScenarioClock(stepMs, (id, step) => {
       const b = scenarios.get(id)?.behaviour;

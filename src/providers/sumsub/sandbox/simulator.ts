@@ -8,6 +8,7 @@ import {
   startSimulator,
   withTimelines,
 } from '../../../sandbox/server.ts';
+import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import { matchesHex } from '../../../webhooks/hmac.ts';
 import type { SumsubWebhookConfig } from '../config.ts';
 import { signSumsubRequest } from '../signer.ts';
@@ -34,7 +35,7 @@ export interface SumsubSimulatorOptions {
   /** Signs the timed scenarios' and `testCompleted`'s webhooks; null: none are sent. */
   webhook?: SumsubWebhookConfig | null;
   /** Time between two steps of a timed scenario, ms (default 3 500). */
-  timelineStepMs?: number;
+  timelineStepMs?: TimelinePace;
   /** How far the simulator's clock is from this host's, s: a skewed server for the clock-skew tests. */
   clockOffsetSeconds?: number;
 }

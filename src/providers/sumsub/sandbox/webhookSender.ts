@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { ScenarioClock, type SignedDelivery, WebhookOutbox } from '../../../sandbox/webhooks.ts';
+import { ScenarioClock, type SignedDelivery, type TimelinePace, WebhookOutbox } from '../../../sandbox/webhooks.ts';
 import type { SumsubWebhookConfig } from '../config.ts';
 import type { SumsubApplicantBehaviour, SumsubBehaviour, SumsubScenario, SumsubStaticBehaviour } from './scenarios.ts';
 
@@ -55,7 +55,7 @@ export class SumsubTimelines {
   readonly #clock: ScenarioClock;
   readonly #webhook: SumsubWebhookConfig | null;
 
-  constructor(scenarios: Map<string, SumsubScenario>, webhook: SumsubWebhookConfig | null, stepMs: number) {
+  constructor(scenarios: Map<string, SumsubScenario>, webhook: SumsubWebhookConfig | null, stepMs: TimelinePace) {
     this.#webhook = webhook;
     this.#clock = new ScenarioClock(stepMs, (id, step) => {
       const b = scenarios.get(id)?.behaviour;

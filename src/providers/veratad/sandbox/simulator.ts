@@ -10,6 +10,7 @@ import {
   startSimulator,
   withTimelines,
 } from '../../../sandbox/server.ts';
+import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import type { VeratadWebhookConfig } from '../config.ts';
 import { VERATAD_SCENARIOS, type VeratadScenario, type VeratadStaticBehaviour } from './scenarios.ts';
 import { VeratadTimelines } from './webhookSender.ts';
@@ -31,7 +32,7 @@ export interface VeratadSimulatorOptions {
   /** Signs the timed scenarios' webhooks; null: none are sent. */
   webhook?: VeratadWebhookConfig | null;
   /** Time between two steps of a timed scenario, ms (default 3 500). */
-  timelineStepMs?: number;
+  timelineStepMs?: TimelinePace;
 }
 
 export interface VeratadSimulator extends Simulator {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ScenarioClock, type SignedDelivery, WebhookOutbox } from '../../../sandbox/webhooks.ts';
+import { ScenarioClock, type SignedDelivery, type TimelinePace, WebhookOutbox } from '../../../sandbox/webhooks.ts';
 import type { VeratadWebhookConfig } from '../config.ts';
 import type { VeratadBehaviour, VeratadScenario, VeratadStaticBehaviour } from './scenarios.ts';
 
@@ -23,7 +23,7 @@ export class VeratadTimelines {
   readonly #outbox = new WebhookOutbox();
   readonly #clock: ScenarioClock;
 
-  constructor(scenarios: Map<string, VeratadScenario>, webhook: VeratadWebhookConfig | null, stepMs: number) {
+  constructor(scenarios: Map<string, VeratadScenario>, webhook: VeratadWebhookConfig | null, stepMs: TimelinePace) {
     this.#clock = new ScenarioClock(stepMs, (id, step) => {
       const b = scenarios.get(id)?.behaviour;
       const current = b?.kind === 'timeline' ? b.steps[step] : undefined;

@@ -8,6 +8,7 @@ import {
   startSimulator,
   withTimelines,
 } from '../../../sandbox/server.ts';
+import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import type { VerifaWebhookConfig } from '../config.ts';
 import { VERIFA_SCENARIOS, type VerifaScenario, type VerifaStaticBehaviour } from './scenarios.ts';
 import { VerifaTimelines } from './webhookSender.ts';
@@ -29,7 +30,7 @@ export async function startVerifaSimulator(
     /** Signs the timed scenarios' webhooks; null: none are sent. */
     webhook?: VerifaWebhookConfig | null;
     /** Time between two steps of a timed scenario, ms (default 3 500). */
-    timelineStepMs?: number;
+    timelineStepMs?: TimelinePace;
   } = {},
 ): Promise<Simulator> {
   const apiKey = options.apiKey ?? VERIFA_SANDBOX_API_KEY;

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { ScenarioClock, type SignedDelivery, WebhookOutbox } from '../../../sandbox/webhooks.ts';
+import { ScenarioClock, type SignedDelivery, type TimelinePace, WebhookOutbox } from '../../../sandbox/webhooks.ts';
 import type { VerifaWebhookConfig } from '../config.ts';
 import type { VerifaBehaviour, VerifaScenario, VerifaStaticBehaviour } from './scenarios.ts';
 
@@ -45,7 +45,7 @@ export class VerifaTimelines {
   readonly #clock: ScenarioClock;
   readonly #scenarios: Map<string, VerifaScenario>;
 
-  constructor(scenarios: Map<string, VerifaScenario>, webhook: VerifaWebhookConfig | null, stepMs: number) {
+  constructor(scenarios: Map<string, VerifaScenario>, webhook: VerifaWebhookConfig | null, stepMs: TimelinePace) {
     this.#scenarios = scenarios;
     this.#clock = new ScenarioClock(stepMs, (id, step) => {
       const b = this.#scenarios.get(id)?.behaviour;
