@@ -20,7 +20,8 @@ export interface TimelineOptions {
 }
 
 const keyOf = (o: Pick<Observation, 'provider' | 'providerSessionId'>) => `${o.provider}\u0000${o.providerSessionId}`;
-const stateOf = (o: Pick<Observation, 'status' | 'providerStatus'>) => `${o.status}\u0000${o.providerStatus}`;
+const stateOf = (o: Pick<Observation, 'status' | 'providerStatus' | 'redacted'>) =>
+  `${o.status}\u0000${o.providerStatus}\u0000${o.redacted}`;
 
 /**
  * Where Verigate records what it learns: `observe` is called with every session freshly fetched from a provider
@@ -69,6 +70,7 @@ export class Timeline {
       status: session.status,
       providerStatus: session.providerStatus,
       reasonCode: session.reasonCode,
+      redacted: session.sensitiveDataExpired,
       vendorEventId: null,
     };
     if (this.#known.get(keyOf(observation)) === stateOf(observation)) return;
