@@ -75,7 +75,8 @@ export interface EventStore {
   readonly engine: 'sqlite' | 'postgres';
   /**
    * Appends, in order and in one transaction, each observation that differs in (status, providerStatus, redacted)
-   * from its session's latest entry (and whose `vendorEventId`, if any, is new); returns the entries inserted.
+   * from its session's latest entry (and whose `vendorEventId`, if any, is new; and, for a `PROVIDER` one, whose `at`
+   * is not before the latest entry's: the vendor's history goes in only in time order); returns the entries inserted.
    * Replicas appending the same change concurrently insert it once: (provider, session, sequence) is unique, and a
    * conflict re-evaluates the condition.
    */

@@ -194,6 +194,51 @@ describe.each(engines)('EventStore on %s', (engine) => {
     expect(again).toEqual([]);
   });
 
+  it.skipIf(skip)('appends the vendor’s history in time order only, each item once', async () => {
+    const history = (status: VerificationStatus, providerStatus: string, at: string) =>
+      seen('ses_history', status, providerStatus, { source: 'PROVIDER', at, vendorEventId: `persona:${at}` });
+    // A first observation: the vendor's history, then the observed state, already recorded by the last item.
+    const first = await store.append([
+      history('NOT_STARTED', 'created', '2026-02-01T09:30:00.000Z'),
+      history('IN_PROGRESS', 'pending', '2026-02-01T09:31:00.000Z'),
+      history('APPROVED', 'completed', '2026-02-01T09:36:00.000Z'),
+      history('APPROVED', 'completed', '2026-02-01T09:36:00.000Z'), // the same item twice in one batch
+      seen('ses_history', 'APPROVED', 'completed'),
+    ]);
+    expect(
+      first.map((e) => [e.sequence, e.source, e.previousStatus, e.status, e.providerStatus, e.vendorEventId]),
+    ).toEqual([
+      [1, 'PROVIDER', null, 'NOT_STARTED', 'created', 'persona:2026-02-01T09:30:00.000Z'],
+      [2, 'PROVIDER', 'NOT_STARTED', 'IN_PROGRESS', 'pending', 'persona:2026-02-01T09:31:00.000Z'],
+      [3, 'PROVIDER', 'IN_PROGRESS', 'APPROVED', 'completed', 'persona:2026-02-01T09:36:00.000Z'],
+    ]);
+    expect(first.map((e) => e.at)).toEqual([
+      '2026-02-01T09:30:00.000Z',
+      '2026-02-01T09:31:00.000Z',
+      '2026-02-01T09:36:00.000Z',
+    ]);
+    // Read again: every item is recorded, the state unchanged.
+    expect(
+      await store.append([
+        history('NOT_STARTED', 'created', '2026-02-01T09:30:00.000Z'),
+        history('IN_PROGRESS', 'pending', '2026-02-01T09:31:00.000Z'),
+        history('APPROVED', 'completed', '2026-02-01T09:36:00.000Z'),
+        seen('ses_history', 'APPROVED', 'completed'),
+      ]),
+    ).toEqual([]);
+    // A query records a change; then the vendor reports one item from before it (skipped: it cannot be slotted in
+    // before the query's entry) and one since (appended, before the observed state it already records).
+    await store.append([seen('ses_history', 'IN_REVIEW', 'needs_review', { at: '2026-02-01T10:00:00.000Z' })]);
+    const later = await store.append([
+      history('DECLINED', 'failed', '2026-02-01T09:40:00.000Z'),
+      history('APPROVED', 'approved', '2099-01-01T00:00:00.000Z'),
+      seen('ses_history', 'APPROVED', 'approved'),
+    ]);
+    expect(later.map((e) => [e.sequence, e.source, e.previousStatus, e.status, e.providerStatus])).toEqual([
+      [5, 'PROVIDER', 'IN_REVIEW', 'APPROVED', 'approved'],
+    ]);
+  });
+
   it.skipIf(skip)('runs onAppended in the append transaction: its rows commit with the entries', async () => {
     const create = 'CREATE TABLE IF NOT EXISTS test_outbox (sequence INTEGER NOT NULL)';
     const insert = engine === 'sqlite' ? 'INSERT INTO test_outbox VALUES (?)' : 'INSERT INTO test_outbox VALUES ($1)';
