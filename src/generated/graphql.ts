@@ -929,7 +929,7 @@ export type SessionChecks = {
  */
 export type SessionEvent = {
   __typename?: 'SessionEvent';
-  /** When Verigate observed the change. */
+  /** When Verigate observed the change; for a `PROVIDER` entry, when the vendor says it happened. */
   at: Scalars['DateTime']['output'];
   /** The unified status of the previous entry; null for the first. */
   previousStatus?: Maybe<VerificationStatus>;
@@ -996,7 +996,7 @@ export type SessionEventPageInfo = {
 export type SessionEventSource =
   /** The poller of a subscribed session whose provider sends no webhooks. */
   | 'POLL'
-  /** The vendor's own history of the session. */
+  /** The vendor's own dated history of the session (Persona's inquiry transitions, Didit's reviews). */
   | 'PROVIDER'
   /** A query loaded the session fresh from its provider. */
   | 'QUERY'
