@@ -35,6 +35,7 @@ const observation = (): Observation => {
     status: 'IN_PROGRESS',
     providerStatus: 'processing',
     reasonCode: null,
+    redacted: false,
     vendorEventId: null,
   };
 };

@@ -143,11 +143,24 @@ describe('Didit values', () => {
   });
 });
 
+/** The documented review as the timeline's vendor history: its status and instant, not the reviewer or comment. */
+const REVIEW_HISTORY = [
+  {
+    at: '2024-07-18T13:29:00.366Z',
+    status: 'DECLINED',
+    providerStatus: 'Declined',
+    vendorEventId: 'didit:review:2024-07-18T13:29:00.366Z',
+  },
+];
+
 describe('normalizeDiditV1Decision', () => {
   const documented = diditV1Decision.parse(DIDIT_V1_DOCUMENTED_DECISION);
 
   it('maps every field of the documented decision', () => {
-    expect(normalizeDiditV1Decision(documented, false)).toEqual(documentedSession('v1'));
+    expect(normalizeDiditV1Decision(documented, false)).toEqual({
+      ...documentedSession('v1'),
+      history: REVIEW_HISTORY,
+    });
   });
 
   it('marks the session sandboxed when the adapter talks to the simulator', () => {
@@ -210,7 +223,7 @@ describe('normalizeDiditV3Decision', () => {
     normalizeDiditV3Decision(diditV3Decision.parse({ ...minimal, ...payload }), sandbox);
 
   it('maps the documented session, described by v3, to the same unified session as v1 but for node ids and gender', () => {
-    expect(v3(DIDIT_V3_DOCUMENTED_DECISION)).toEqual(documentedSession('v3'));
+    expect(v3(DIDIT_V3_DOCUMENTED_DECISION)).toEqual({ ...documentedSession('v3'), history: REVIEW_HISTORY });
   });
 
   it('reads the official OpenAPI example', () => {

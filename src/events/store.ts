@@ -2,7 +2,7 @@ import type { Provider, VerificationStatus } from '../model/session.ts';
 
 /**
  * The session timeline's port (DESIGN §7): an append-only log of the changes Verigate observed, one entry per change
- * of a session's unified or provider status. Two engines implement it, `sqlite/` (one replica) and `postgres/` (any
+ * of a session's unified or provider status, or of its redaction by the vendor. Two engines implement it, `sqlite/` (one replica) and `postgres/` (any
  * number); test/events/contract.test.ts holds both to the same behaviour. Entries carry no personal data.
  */
 
@@ -21,6 +21,11 @@ export interface Observation {
   status: VerificationStatus;
   providerStatus: string;
   reasonCode: string | null;
+  /**
+   * The vendor had removed the session's personal data (Verifa's `sensitive_data_expired`, Persona's `redacted-at`):
+   * a change of its own, recorded even when the status stays; entries from before migration 003 read false.
+   */
+  redacted: boolean;
   /** The vendor's own id of the event, where it has one; an entry per vendor event at most. */
   vendorEventId: string | null;
 }
@@ -69,10 +74,11 @@ export interface AppendOptions {
 export interface EventStore {
   readonly engine: 'sqlite' | 'postgres';
   /**
-   * Appends, in order and in one transaction, each observation that differs in (status, providerStatus) from its
-   * session's latest entry (and whose `vendorEventId`, if any, is new); returns the entries inserted. Replicas
-   * appending the same change concurrently insert it once: (provider, session, sequence) is unique, and a conflict
-   * re-evaluates the condition.
+   * Appends, in order and in one transaction, each observation that differs in (status, providerStatus, redacted)
+   * from its session's latest entry (and whose `vendorEventId`, if any, is new; and, for a `PROVIDER` one, whose `at`
+   * is not before the latest entry's: the vendor's history goes in only in time order); returns the entries inserted.
+   * Replicas appending the same change concurrently insert it once: (provider, session, sequence) is unique, and a
+   * conflict re-evaluates the condition.
    */
   append(observations: readonly Observation[], options?: AppendOptions): Promise<SessionEvent[]>;
   /** A session's entries with `sequence > afterSequence`, oldest first, `limit` at most. */

@@ -1,5 +1,6 @@
 import { logger } from '../logger.ts';
 import type { Session } from '../model/session.ts';
+import { observationsOf } from './history.ts';
 import type { AppendOptions, EventStore, Observation, SessionEvent, SessionEventSource } from './store.ts';
 
 export interface TimelineOptions {
@@ -20,7 +21,8 @@ export interface TimelineOptions {
 }
 
 const keyOf = (o: Pick<Observation, 'provider' | 'providerSessionId'>) => `${o.provider}\u0000${o.providerSessionId}`;
-const stateOf = (o: Pick<Observation, 'status' | 'providerStatus'>) => `${o.status}\u0000${o.providerStatus}`;
+const stateOf = (o: Pick<Observation, 'status' | 'providerStatus' | 'redacted'>) =>
+  `${o.status}\u0000${o.providerStatus}\u0000${o.redacted}`;
 
 /**
  * Where Verigate records what it learns: `observe` is called with every session freshly fetched from a provider
@@ -58,25 +60,21 @@ export class Timeline {
     return this.#store;
   }
 
-  /** Records the session as `source` saw it now, if that is a change; returns at once. */
+  /**
+   * Records the session as `source` saw it now, after the vendor's history it carries (src/events/history.ts), if
+   * that is a change; returns at once.
+   */
   observe(session: Session, source: SessionEventSource): void {
     if (this.#closed) return;
-    const observation: Observation = {
-      provider: session.provider,
-      providerSessionId: session.providerSessionId,
-      at: new Date().toISOString(),
-      source,
-      status: session.status,
-      providerStatus: session.providerStatus,
-      reasonCode: session.reasonCode,
-      vendorEventId: null,
-    };
-    if (this.#known.get(keyOf(observation)) === stateOf(observation)) return;
-    if (this.#queue.length >= this.#options.maxPending) {
-      this.#onFailure(1);
+    const observations = observationsOf(session, source, new Date().toISOString());
+    const observed = observations.at(-1) as Observation;
+    // Unchanged since it was recorded: nothing new in its history either (a vendor's new item is a new status).
+    if (this.#known.get(keyOf(observed)) === stateOf(observed)) return;
+    if (this.#queue.length + observations.length > this.#options.maxPending) {
+      this.#onFailure(observations.length);
       return;
     }
-    this.#queue.push(observation);
+    this.#queue.push(...observations);
     if (this.#queue.length >= this.#options.maxBatch) this.#flushSoon(0);
     else this.#flushSoon(this.#options.flushDelayMs);
   }

@@ -924,12 +924,12 @@ export type SessionChecks = {
 };
 
 /**
- * One observed change of a session: its unified or provider status changed. Entries are durable (kept
- * `EVENTS_RETENTION_DAYS`, 400 days by default) and hold no personal data.
+ * One observed change of a session: its unified or provider status changed, or the vendor redacted its personal data.
+ * Entries are durable (kept `EVENTS_RETENTION_DAYS`, 400 days by default) and hold no personal data.
  */
 export type SessionEvent = {
   __typename?: 'SessionEvent';
-  /** When Verigate observed the change. */
+  /** When Verigate observed the change; for a `PROVIDER` entry, when the vendor says it happened. */
   at: Scalars['DateTime']['output'];
   /** The unified status of the previous entry; null for the first. */
   previousStatus?: Maybe<VerificationStatus>;
@@ -941,6 +941,11 @@ export type SessionEvent = {
   providerStatus: Scalars['String']['output'];
   /** The provider's reason code at the time, as in `Session.reasonCode`. */
   reasonCode?: Maybe<Scalars['String']['output']>;
+  /**
+   * True when the vendor had redacted the session's personal data when this was observed (as
+   * `Session.sensitiveDataExpired`); a redaction is an entry of its own even when the status stays.
+   */
+  redacted: Scalars['Boolean']['output'];
   /** Position in the session's timeline: from 1, without gaps, unique per session. */
   sequence: Scalars['Int']['output'];
   /** The session now (one more provider call unless this operation already loads it). Null with its own error. */
@@ -991,7 +996,7 @@ export type SessionEventPageInfo = {
 export type SessionEventSource =
   /** The poller of a subscribed session whose provider sends no webhooks. */
   | 'POLL'
-  /** The vendor's own history of the session. */
+  /** The vendor's own dated history of the session (Persona's inquiry transitions, Didit's reviews). */
   | 'PROVIDER'
   /** A query loaded the session fresh from its provider. */
   | 'QUERY'
@@ -1781,6 +1786,7 @@ export type SessionEventResolvers<ContextType = GatewayContext, ParentType exten
   providerSessionId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   providerStatus?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reasonCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  redacted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['SessionEventSource'], ParentType, ContextType>;

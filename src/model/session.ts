@@ -82,6 +82,23 @@ export interface Session {
   emailVerification: EmailCheck | null;
   /** Every run of every check, one per workflow node; the parts above are the latest of each. */
   checks: SessionChecks;
+  /**
+   * The vendor's own dated history of the session's status, where its payload carries one (Persona's transition
+   * timestamps, Didit's reviews), oldest first; absent where it has none. Not in GraphQL: the timeline records it as
+   * `PROVIDER` entries (src/events/history.ts).
+   */
+  history?: VendorHistoryItem[];
+}
+
+/** One dated status change the vendor reports of a session: a status and an instant, no personal data. */
+export interface VendorHistoryItem {
+  /** When the vendor says it happened, ISO-8601 UTC with milliseconds. */
+  at: string;
+  status: VerificationStatus;
+  /** The vendor's word, one its status table maps. */
+  providerStatus: string;
+  /** Stable across reads of the same payload (`persona:completed-at:<at>`): what the timeline dedupes by. */
+  vendorEventId: string;
 }
 
 export interface Applicant {

@@ -35,6 +35,11 @@ export function mapStatus(table: StatusTable, raw: string): VerificationStatus {
   return 'UNKNOWN';
 }
 
+/** The word's unified status when the table has it, else null (quietly: for optional vocabulary such as history). */
+export function knownStatus(table: StatusTable, raw: string): VerificationStatus | null {
+  return table.rows.find((r) => r.value === raw)?.status ?? null;
+}
+
 export function isTerminal(status: VerificationStatus): boolean {
   return TERMINAL_STATUSES.has(status);
 }

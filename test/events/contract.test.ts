@@ -22,6 +22,7 @@ function seen(id: string, status: VerificationStatus, providerStatus: string, ex
     status,
     providerStatus,
     reasonCode: null,
+    redacted: false,
     vendorEventId: null,
     ...extra,
   } satisfies Observation;
@@ -60,8 +61,50 @@ describe.each(engines)('EventStore on %s', (engine) => {
         previousStatus: null,
         providerStatus: 'processing',
         reasonCode: null,
+        redacted: false,
         vendorEventId: null,
       },
+    ]);
+  });
+
+  it.skipIf(skip)('appends a vendor redaction without a status change as one entry, and only once', async () => {
+    const inserted = await store.append([
+      seen('ses_redaction', 'APPROVED', 'approved'),
+      seen('ses_redaction', 'APPROVED', 'approved', { source: 'WEBHOOK', redacted: true }),
+      seen('ses_redaction', 'APPROVED', 'approved', { source: 'POLL', redacted: true }),
+    ]);
+    expect(inserted.map(shape)).toEqual([
+      {
+        provider: 'VERIFA',
+        providerSessionId: 'ses_redaction',
+        sequence: 1,
+        source: 'QUERY',
+        status: 'APPROVED',
+        previousStatus: null,
+        providerStatus: 'approved',
+        reasonCode: null,
+        redacted: false,
+        vendorEventId: null,
+      },
+      {
+        provider: 'VERIFA',
+        providerSessionId: 'ses_redaction',
+        sequence: 2,
+        source: 'WEBHOOK',
+        status: 'APPROVED',
+        previousStatus: 'APPROVED',
+        providerStatus: 'approved',
+        reasonCode: null,
+        redacted: true,
+        vendorEventId: null,
+      },
+    ]);
+    // Observed again, redacted as before: nothing; the earlier entry is kept as it was.
+    expect(await store.append([seen('ses_redaction', 'APPROVED', 'approved', { redacted: true })])).toEqual([]);
+    const all = await store.sessionEvents({ provider: 'VERIFA', id: 'ses_redaction' }, 0, 10);
+    expect(all.map((e) => [e.sequence, e.redacted])).toEqual([
+      [1, false],
+      [2, true],
     ]);
   });
 
@@ -149,6 +192,51 @@ describe.each(engines)('EventStore on %s', (engine) => {
     ]);
     expect(first.map((e) => e.sequence)).toEqual([1]);
     expect(again).toEqual([]);
+  });
+
+  it.skipIf(skip)('appends the vendor’s history in time order only, each item once', async () => {
+    const history = (status: VerificationStatus, providerStatus: string, at: string) =>
+      seen('ses_history', status, providerStatus, { source: 'PROVIDER', at, vendorEventId: `persona:${at}` });
+    // A first observation: the vendor's history, then the observed state, already recorded by the last item.
+    const first = await store.append([
+      history('NOT_STARTED', 'created', '2026-02-01T09:30:00.000Z'),
+      history('IN_PROGRESS', 'pending', '2026-02-01T09:31:00.000Z'),
+      history('APPROVED', 'completed', '2026-02-01T09:36:00.000Z'),
+      history('APPROVED', 'completed', '2026-02-01T09:36:00.000Z'), // the same item twice in one batch
+      seen('ses_history', 'APPROVED', 'completed'),
+    ]);
+    expect(
+      first.map((e) => [e.sequence, e.source, e.previousStatus, e.status, e.providerStatus, e.vendorEventId]),
+    ).toEqual([
+      [1, 'PROVIDER', null, 'NOT_STARTED', 'created', 'persona:2026-02-01T09:30:00.000Z'],
+      [2, 'PROVIDER', 'NOT_STARTED', 'IN_PROGRESS', 'pending', 'persona:2026-02-01T09:31:00.000Z'],
+      [3, 'PROVIDER', 'IN_PROGRESS', 'APPROVED', 'completed', 'persona:2026-02-01T09:36:00.000Z'],
+    ]);
+    expect(first.map((e) => e.at)).toEqual([
+      '2026-02-01T09:30:00.000Z',
+      '2026-02-01T09:31:00.000Z',
+      '2026-02-01T09:36:00.000Z',
+    ]);
+    // Read again: every item is recorded, the state unchanged.
+    expect(
+      await store.append([
+        history('NOT_STARTED', 'created', '2026-02-01T09:30:00.000Z'),
+        history('IN_PROGRESS', 'pending', '2026-02-01T09:31:00.000Z'),
+        history('APPROVED', 'completed', '2026-02-01T09:36:00.000Z'),
+        seen('ses_history', 'APPROVED', 'completed'),
+      ]),
+    ).toEqual([]);
+    // A query records a change; then the vendor reports one item from before it (skipped: it cannot be slotted in
+    // before the query's entry) and one since (appended, before the observed state it already records).
+    await store.append([seen('ses_history', 'IN_REVIEW', 'needs_review', { at: '2026-02-01T10:00:00.000Z' })]);
+    const later = await store.append([
+      history('DECLINED', 'failed', '2026-02-01T09:40:00.000Z'),
+      history('APPROVED', 'approved', '2099-01-01T00:00:00.000Z'),
+      seen('ses_history', 'APPROVED', 'approved'),
+    ]);
+    expect(later.map((e) => [e.sequence, e.source, e.previousStatus, e.status, e.providerStatus])).toEqual([
+      [5, 'PROVIDER', 'IN_REVIEW', 'APPROVED', 'approved'],
+    ]);
   });
 
   it.skipIf(skip)('runs onAppended in the append transaction: its rows commit with the entries', async () => {
@@ -315,6 +403,31 @@ describe.each(engines)('EventStore on %s', (engine) => {
     } finally {
       await store.close();
       await db.drop();
+    }
+  });
+
+  it.skipIf(skip)('reads entries appended before migration 003 as not redacted, and appends after them', async () => {
+    const old = await testDatabase(engine);
+    try {
+      // The database as a gateway before 003 left it: the column absent, the migration not in the ledger.
+      const before = await open(old.url);
+      await before.append([seen('ses_before_003', 'APPROVED', 'approved')]);
+      await before.transaction(async (tx) => {
+        await tx.run('ALTER TABLE session_events DROP COLUMN redacted', []);
+        await tx.run("DELETE FROM verigate_migrations WHERE version = '003_session_events_redacted'", []);
+      });
+      await before.close();
+      const after = await open(old.url);
+      try {
+        const entries = await after.sessionEvents({ provider: 'VERIFA', id: 'ses_before_003' }, 0, 10);
+        expect(entries.map((e) => [e.sequence, e.status, e.redacted])).toEqual([[1, 'APPROVED', false]]);
+        const redaction = await after.append([seen('ses_before_003', 'APPROVED', 'approved', { redacted: true })]);
+        expect(redaction.map((e) => [e.sequence, e.previousStatus, e.redacted])).toEqual([[2, 'APPROVED', true]]);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      await old.drop();
     }
   });
 

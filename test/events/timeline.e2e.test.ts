@@ -325,6 +325,7 @@ describe('the timeline’s boundaries', () => {
               previousStatus: null,
               providerStatus: 'approved',
               reasonCode: null,
+              redacted: false,
             },
           ],
           false,

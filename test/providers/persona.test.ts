@@ -137,6 +137,20 @@ describe('Persona adapter against its simulator', () => {
       warnings: [],
       reviews: [],
       reference: 'abc-123',
+      history: [
+        {
+          at: '2023-03-29T19:06:45.000Z',
+          status: 'NOT_STARTED',
+          providerStatus: 'created',
+          vendorEventId: 'persona:created-at:2023-03-29T19:06:45.000Z',
+        },
+        {
+          at: '2023-03-30T19:07:01.000Z',
+          status: 'IN_PROGRESS',
+          providerStatus: 'pending',
+          vendorEventId: 'persona:started-at:2023-03-30T19:07:01.000Z',
+        },
+      ],
       metadata: {
         'reference-id': 'abc-123',
         note: null,
@@ -317,6 +331,17 @@ describe('Persona adapter against its simulator', () => {
         },
       ],
       reference: 'crm-inq_Declined',
+      history: [
+        ['created-at', '2026-03-02T09:30:00.000Z', 'NOT_STARTED', 'created'],
+        ['started-at', '2026-03-02T09:31:00.000Z', 'IN_PROGRESS', 'pending'],
+        ['completed-at', '2026-03-02T09:36:00.000Z', 'APPROVED', 'completed'],
+        ['decisioned-at', '2026-03-02T10:00:00.000Z', 'DECLINED', 'declined'],
+      ].map(([attribute, at, status, providerStatus]) => ({
+        at,
+        status,
+        providerStatus,
+        vendorEventId: `persona:${attribute}:${at}`,
+      })),
       metadata: {
         'reference-id': 'crm-inq_Declined',
         note: null,

@@ -20,20 +20,22 @@ const MAX_APPEND_ATTEMPTS = 5;
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * As on SQLite: the session's next entry unless its latest already has this (status, providerStatus) or the vendor
- * event is recorded. Two replicas racing both compute the same sequence; the unique constraint refuses the second,
- * which retries and then finds the change already there.
+ * As on SQLite: the session's next entry unless its latest already has this (status, providerStatus, redacted), the
+ * vendor event is recorded, or it is vendor history older than the latest entry. Two replicas racing both compute
+ * the same sequence; the unique constraint refuses the second, which retries and then finds the change already there.
  */
 const APPEND = `
 INSERT INTO session_events
-  (provider, provider_session_id, sequence, at, source, status, previous_status, provider_status, reason_code, vendor_event_id)
-SELECT $1, $2, coalesce(l.sequence, 0) + 1, $3, $4, $5, l.status, $6, $7, $8::text
+  (provider, provider_session_id, sequence, at, source, status, previous_status, provider_status, reason_code, vendor_event_id,
+   redacted)
+SELECT $1, $2, coalesce(l.sequence, 0) + 1, $3, $4, $5, l.status, $6, $7, $8::text, $9::boolean
 FROM (SELECT 1) AS one
 LEFT JOIN (
-  SELECT sequence, status, provider_status FROM session_events
+  SELECT sequence, at, status, provider_status, redacted FROM session_events
   WHERE provider = $1 AND provider_session_id = $2 ORDER BY sequence DESC LIMIT 1
 ) AS l ON true
-WHERE (l.sequence IS NULL OR l.status <> $5 OR l.provider_status <> $6)
+WHERE (l.sequence IS NULL OR l.status <> $5 OR l.provider_status <> $6 OR l.redacted <> $9::boolean)
+  AND ($4 <> 'PROVIDER' OR l.sequence IS NULL OR l.at <= $3::timestamptz)
   AND ($8::text IS NULL OR NOT EXISTS (
     SELECT 1 FROM session_events v
     WHERE v.provider = $1 AND v.provider_session_id = $2 AND v.vendor_event_id = $8::text))
@@ -97,6 +99,7 @@ export class PostgresEventStore implements EventStore {
           o.providerStatus,
           o.reasonCode,
           o.vendorEventId,
+          o.redacted,
         ]);
         if (rows[0]) inserted.push(toEvent(rows[0]));
       }
@@ -217,5 +220,6 @@ function toEvent(row: Record<string, unknown>): SessionEvent {
     providerStatus: String(row.provider_status),
     reasonCode: (row.reason_code ?? null) as string | null,
     vendorEventId: (row.vendor_event_id ?? null) as string | null,
+    redacted: row.redacted === true,
   };
 }

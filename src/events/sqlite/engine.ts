@@ -18,18 +18,22 @@ const MIGRATIONS = new URL('./migrations/', import.meta.url);
 
 /**
  * Inserts the observation as the session's next entry unless its latest entry already has this (status,
- * providerStatus), or this vendor event is already recorded. One statement: the check and the insert cannot be split.
+ * providerStatus, redacted), or this vendor event is already recorded, or it is the vendor's history (`PROVIDER`) and
+ * older than the latest entry (src/events/history.ts). One statement: the check and the insert cannot be split.
  */
 const APPEND = `
 INSERT INTO session_events
-  (provider, provider_session_id, sequence, at, source, status, previous_status, provider_status, reason_code, vendor_event_id)
-SELECT :provider, :id, coalesce(l.sequence, 0) + 1, :at, :source, :status, l.status, :providerStatus, :reasonCode, :vendorEventId
+  (provider, provider_session_id, sequence, at, source, status, previous_status, provider_status, reason_code, vendor_event_id,
+   redacted)
+SELECT :provider, :id, coalesce(l.sequence, 0) + 1, :at, :source, :status, l.status, :providerStatus, :reasonCode, :vendorEventId,
+  :redacted
 FROM (SELECT 1) AS one
 LEFT JOIN (
-  SELECT sequence, status, provider_status FROM session_events
+  SELECT sequence, at, status, provider_status, redacted FROM session_events
   WHERE provider = :provider AND provider_session_id = :id ORDER BY sequence DESC LIMIT 1
 ) AS l ON true
-WHERE (l.sequence IS NULL OR l.status <> :status OR l.provider_status <> :providerStatus)
+WHERE (l.sequence IS NULL OR l.status <> :status OR l.provider_status <> :providerStatus OR l.redacted <> :redacted)
+  AND (:source <> 'PROVIDER' OR l.sequence IS NULL OR l.at <= :at)
   AND (:vendorEventId IS NULL OR NOT EXISTS (
     SELECT 1 FROM session_events v
     WHERE v.provider = :provider AND v.provider_session_id = :id AND v.vendor_event_id = :vendorEventId))
@@ -208,6 +212,7 @@ function params(o: Observation): Record<string, SQLInputValue> {
     providerStatus: o.providerStatus,
     reasonCode: o.reasonCode,
     vendorEventId: o.vendorEventId,
+    redacted: o.redacted ? 1 : 0, // SQLite has no boolean: 0 or 1
   };
 }
 
@@ -224,5 +229,6 @@ function toEvent(row: Record<string, SQLInputValue>): SessionEvent {
     providerStatus: String(row.provider_status),
     reasonCode: (row.reason_code ?? null) as string | null,
     vendorEventId: (row.vendor_event_id ?? null) as string | null,
+    redacted: Number(row.redacted) === 1,
   };
 }

@@ -12,6 +12,7 @@ import {
   geoPoint,
   passed,
   percentScore,
+  reviewHistory,
   unifiedApplicant,
   unifiedNetwork,
   unifiedReview,
@@ -78,6 +79,7 @@ export function normalizeDiditV1Decision(decision: DiditV1Decision, sandbox: boo
     location,
     warnings,
     reviews: decision.reviews.map(unifiedReview),
+    history: reviewHistory(decision.reviews),
     ...diditDetails(decision.vendor_data),
     ...none,
     checks: {

@@ -11,11 +11,12 @@ import type {
   KycImages,
   Review,
   Session,
+  VendorHistoryItem,
   VerificationStatus,
   Warning,
 } from '../../model/session.ts';
 import { allNull, calendarDate, instant, joinName, percentToUnit, text, unit } from '../../model/values.ts';
-import { mapStatus } from '../status.ts';
+import { knownStatus, mapStatus } from '../status.ts';
 import type {
   DiditAmlFields,
   DiditAmlHitPayload,
@@ -250,6 +251,22 @@ export function unifiedReview(r: DiditReviewPayload): Review {
     comment: text(r.comment),
     createdAt: instant(r.created_at),
   };
+}
+
+/**
+ * Didit's own dated history of the session's status: each review with a `created_at` and a `new_status` the session
+ * table maps, oldest first. Only the status and the instant: the reviewer and the comment are not copied.
+ */
+export function reviewHistory(reviews: readonly DiditReviewPayload[]): VendorHistoryItem[] {
+  const items: VendorHistoryItem[] = [];
+  for (const r of reviews) {
+    const at = instant(r.created_at);
+    const word = text(r.new_status);
+    const status = word === null ? null : knownStatus(diditSessionStatus, word);
+    if (at === null || word === null || status === null) continue;
+    items.push({ at, status, providerStatus: word, vendorEventId: `didit:review:${at}` });
+  }
+  return items.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
 }
 
 const LOG_TYPE_RANK: Record<string, number> = { error: 0, warning: 1, information: 2 };

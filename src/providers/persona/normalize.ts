@@ -19,10 +19,11 @@ import type {
   Location,
   Review,
   Session,
+  VendorHistoryItem,
   VerificationStatus,
 } from '../../model/session.ts';
 import { allNull, calendarDate, instant, joinName, percentToUnit, text, unit } from '../../model/values.ts';
-import { isTerminal, mapStatus, type StatusTable } from '../status.ts';
+import { isTerminal, knownStatus, mapStatus, type StatusTable } from '../status.ts';
 import {
   type PersonaCheck,
   type PersonaGovernmentId,
@@ -82,6 +83,7 @@ export function normalizePersonaInquiry(doc: PersonaInquiryDocument, sandbox: bo
       unmapped: included.unmapped,
     },
     ...noChecks(),
+    history: historyOf(a),
   };
   session.checks = { ...session.checks, documents, faceMatches, liveness, aml, ip };
   return session.sensitiveDataExpired ? withoutPersonalData(session) : session;
@@ -128,24 +130,58 @@ function applicantOf(a: PersonaInquiryAttributes): Applicant | null {
   });
 }
 
+type TimestampAttribute =
+  | 'created-at'
+  | 'started-at'
+  | 'completed-at'
+  | 'failed-at'
+  | 'marked-for-review-at'
+  | 'decisioned-at'
+  | 'expired-at'
+  | 'redacted-at';
+type Transition = [event: string, attribute: TimestampAttribute, word: string | null];
+
+/**
+ * The inquiry's transitions: the `inquiry.*` event each timestamp attribute stands for, and the status word it moved
+ * the inquiry to (null where none: a decision that is no longer the status, a redaction).
+ */
+function transitionsOf(a: PersonaInquiryAttributes): Transition[] {
+  const decision = a.status === 'approved' || a.status === 'declined' ? a.status : null;
+  return [
+    ['inquiry.created', 'created-at', 'created'],
+    ['inquiry.started', 'started-at', 'pending'],
+    ['inquiry.completed', 'completed-at', 'completed'],
+    ['inquiry.failed', 'failed-at', 'failed'],
+    ['inquiry.marked-for-review', 'marked-for-review-at', 'needs_review'],
+    [decision ? `inquiry.${decision}` : 'inquiry.decisioned', 'decisioned-at', decision],
+    ['inquiry.expired', 'expired-at', 'expired'],
+    ['inquiry.redacted', 'redacted-at', null],
+  ];
+}
+
+/**
+ * Persona's own dated history of the inquiry's status: each transition with a timestamp and a status word its table
+ * maps, oldest first (ties in transition order). Its id names the attribute and the instant, so a re-decision (a
+ * new `decisioned-at`) is a new item and a re-read the same one.
+ */
+function historyOf(a: PersonaInquiryAttributes): VendorHistoryItem[] {
+  const items: VendorHistoryItem[] = [];
+  for (const [, attribute, word] of transitionsOf(a)) {
+    const at = instant(a[attribute]);
+    const status = word === null ? null : knownStatus(personaInquiryStatus, word);
+    if (at === null || word === null || status === null) continue;
+    items.push({ at, status, providerStatus: word, vendorEventId: `persona:${attribute}:${at}` });
+  }
+  return items.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+}
+
 /** The inquiry's transitions (named as Persona's `inquiry.*` events) and each verification's outcome, in time order. */
 function journeyOf(
   a: PersonaInquiryAttributes,
   verifications: Array<PersonaGovernmentId | PersonaSelfie>,
 ): Journey | null {
-  const decision = a.status === 'approved' || a.status === 'declined' ? a.status : null;
-  const transitions: Array<[string, string | null | undefined, string | null]> = [
-    ['inquiry.created', a['created-at'], 'created'],
-    ['inquiry.started', a['started-at'], 'pending'],
-    ['inquiry.completed', a['completed-at'], 'completed'],
-    ['inquiry.failed', a['failed-at'], 'failed'],
-    ['inquiry.marked-for-review', a['marked-for-review-at'], 'needs_review'],
-    [decision ? `inquiry.${decision}` : 'inquiry.decisioned', a['decisioned-at'], decision],
-    ['inquiry.expired', a['expired-at'], 'expired'],
-    ['inquiry.redacted', a['redacted-at'], null],
-  ];
-  const stops: JourneyStop[] = transitions.map(([type, at, word]) =>
-    stop(type, at, 'inquiry', personaInquiryStatus, word),
+  const stops: JourneyStop[] = transitionsOf(a).map(([type, attribute, word]) =>
+    stop(type, a[attribute], 'inquiry', personaInquiryStatus, word),
   );
   for (const v of verifications) {
     const at = v.attributes['completed-at'] ?? v.attributes['submitted-at'] ?? v.attributes['created-at'];

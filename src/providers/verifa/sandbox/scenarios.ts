@@ -289,4 +289,23 @@ export const VERIFA_SCENARIOS: readonly VerifaScenario[] = [
       ],
     },
   },
+  {
+    id: 'ses_redacted_later',
+    description:
+      'timed, with webhooks: `approved` when first read → APPROVED (terminal, cached); a few seconds later Verifa redacts it, `session.redacted` (`sensitive_data_expired: true`, `extracted_data` empty) → still APPROVED, personal fields null',
+    behaviour: {
+      kind: 'timeline',
+      steps: [
+        { event: 'session.approved', behaviour: withResult('ses_redacted_later', 'completed', 'approved') },
+        {
+          event: 'session.redacted',
+          behaviour: withResult('ses_redacted_later', 'completed', 'approved', {
+            extracted_data: {},
+            extracted_age: null,
+            sensitive_data_expired: true,
+          }),
+        },
+      ],
+    },
+  },
 ];
