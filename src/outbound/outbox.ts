@@ -85,6 +85,19 @@ const run = (tx: EventTransaction, text: string, params: readonly unknown[]) => 
 const jsonList = (tx: EventTransaction, n: number) =>
   tx.engine === 'postgres' ? `SELECT json_array_elements_text($${n}::json)` : `SELECT value FROM json_each($${n})`;
 
+/**
+ * A vendor-history entry (`PROVIDER`) followed, in the same append, by a later entry of its session: the past, first
+ * learnt now. Backends are told the session's state as it is, not a replay of how it got there (a Persona inquiry in
+ * review has `completed`, which maps to APPROVED, in its history: an APPROVED event would unlock an account that is
+ * still under review). The timeline keeps every entry.
+ */
+function supersededHistory(entry: SessionEvent, entries: readonly SessionEvent[]): boolean {
+  if (entry.source !== 'PROVIDER') return false;
+  return entries.some(
+    (e) => e.provider === entry.provider && e.providerSessionId === entry.providerSessionId && e.sequence > entry.sequence,
+  );
+}
+
 export interface ListFilter {
   endpoint: string | null;
   status: DeliveryStatus | null;
@@ -118,6 +131,7 @@ export class Outbox {
     const now = new Date().toISOString();
     for (const entry of entries) {
       if (entry.status === entry.previousStatus) continue; // a provider-status change only: not an event
+      if (supersededHistory(entry, entries)) continue;
       const body = statusChangedBody(entry, now);
       for (const endpoint of this.#endpoints) {
         if (!wants(endpoint, 'verification.session.status_changed', entry.provider)) continue;
