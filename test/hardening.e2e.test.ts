@@ -189,7 +189,7 @@ describe('operation limits with their defaults', () => {
     // Authorization counts as a preflight header: no browser sends it cross-origin without asking (urql's default GET).
     const withKey = await send(gw, { method: 'GET', search });
     expect(withKey.status).toBe(200);
-    expect(withKey.body.data?.providers).toHaveLength(3);
+    expect(withKey.body.data?.providers).toHaveLength(PROVIDERS.length);
     const anonymous = await send(gw, { method: 'GET', search, key: null });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -200,7 +200,7 @@ describe('operation limits with their defaults', () => {
     expect(form.status).toBe(400);
     const allowed = await send(gw, { method: 'GET', search, headers: { 'apollo-require-preflight': 'true' } });
     expect(allowed.status).toBe(200);
-    expect(allowed.body.data?.providers).toHaveLength(3);
+    expect(allowed.body.data?.providers).toHaveLength(PROVIDERS.length);
   });
 
   it('answers introspection and "did you mean" outside production by default', async () => {
@@ -478,7 +478,7 @@ describe('trusted documents', () => {
     const flatGw = await startTestGateway({ TRUSTED_DOCUMENTS: flat });
     try {
       const res = await send(flatGw, { body: { extensions: apq('p1') } });
-      expect(res.body.data?.providers).toHaveLength(3);
+      expect(res.body.data?.providers).toHaveLength(PROVIDERS.length);
     } finally {
       await flatGw.close();
     }

@@ -88,6 +88,7 @@ describe('structured logs of a full scenario run', () => {
   let seq = 0;
   /** Scenario id -> index of its request (and of its log line). */
   const scenarioIndex = new Map<string, number>();
+  let repeatIndex = -1;
 
   async function post(body: unknown, key: string | null = FULL_KEY, raw?: string) {
     seq += 1;
@@ -132,10 +133,18 @@ describe('structured logs of a full scenario run', () => {
         const body = await post({ query: FULL, variables: { provider: module.provider, id: scenario.id } });
         const session = body.data?.session as Record<string, unknown> | null | undefined;
         if (session) personalValues(SESSION, session, sensitive);
+        // The identical repeat at once: the response cache is cleared by any session's change, and the timed
+        // scenarios' webhooks go out while this loop runs.
+        if (scenario.id === 'ses_approved') {
+          repeatIndex = sent.length;
+          await post({ query: FULL, variables: { provider: 'VERIFA', id: 'ses_approved' } });
+        }
       }
     }
+    // Persona's documented inquiry gives its IP as 127.0.0.1: the gateway's own address, in its start line, and no
+    // person's.
+    sensitive.delete('127.0.0.1');
     // The same again from cache, with the other keys, by node and in one sessions(refs:) call.
-    await post({ query: FULL, variables: { provider: 'VERIFA', id: 'ses_approved' } });
     await post({ query: FULL, variables: { provider: 'VERIFA', id: 'ses_approved' } }, READ_ONLY_KEY);
     await post({ query: FULL, variables: { provider: 'VERIFA', id: 'ses_approved' } }, NO_SCOPE_KEY);
     const verifaIds = (providerModules().find((m) => m.provider === 'VERIFA')?.scenarios ?? [])
@@ -251,7 +260,7 @@ describe('structured logs of a full scenario run', () => {
     const verifaCalls = ((firstTime?.upstreamCalls ?? {}) as Record<string, number>).VERIFA;
     expect(verifaCalls).toBeGreaterThan(0);
     expect(firstTime).toMatchObject({ responseCache: false });
-    expect(ops[scenarios]).toMatchObject({
+    expect(ops[repeatIndex]).toMatchObject({
       operation: 'Full',
       responseCache: true,
       cacheHits: 0,

@@ -69,7 +69,7 @@ describe('Onfido through the gateway, on its sandbox', () => {
       data: {
         session: {
           applicant: { ...applicant, dateOfBirth: null },
-          kyc: { ...kyc, documentNumber: '*****9999', dateOfBirth: null },
+          kyc: { ...kyc, documentNumber: '****9999', dateOfBirth: null },
           face,
           reference: 'crm-bd68',
         },
@@ -88,7 +88,7 @@ describe('Onfido through the gateway, on its sandbox', () => {
             fullName: 'Lyric Kihn',
             dateOfBirth: null,
             email: 'T***@yahoo.com',
-            phone: '*********3797',
+            phone: '****3797',
             address: { line1: null, city: 'Keeblerview', postalCode: null },
           },
         },

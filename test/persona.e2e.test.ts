@@ -135,7 +135,7 @@ describe('Persona through the gateway', () => {
             fullName: 'Jane Marie Sample',
             dateOfBirth: null,
             email: 'j***@example.com',
-            phone: '********0123',
+            phone: '****0123',
             address: { line1: null, city: 'Portland', postalCode: null, country: 'US' },
           },
           kyc: {

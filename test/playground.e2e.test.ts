@@ -9,7 +9,7 @@ import { PLAYGROUND_CSP } from '../src/playground/index.ts';
 import type { PlaygroundConfig } from '../src/playground/protocol.ts';
 import { providerModules } from '../src/providers/index.ts';
 import { FULL_KEY, startTestGateway, TEST_API_KEYS, type TestGateway } from './support/gateway.ts';
-import { ensurePlaygroundBuilt } from './support/playground.ts';
+import { EXPECTED_TABS, ensurePlaygroundBuilt } from './support/playground.ts';
 
 const origin = (gw: TestGateway) => gw.gateway.url.replace(/\/graphql$/, '');
 
@@ -106,19 +106,15 @@ describe('the playground on the sandbox', () => {
     const config = await playgroundConfig(gw);
     expect(config.endpoint).toBe('/graphql');
     expect(JSON.parse(config.headers ?? 'null')).toEqual({ Authorization: `Bearer ${gw.gateway.devKey}` });
-    expect(config.tabs.map((t) => t.name)).toEqual([
-      'Providers',
-      'VeratadSession',
-      'DiditSession',
-      'VerifaSession',
-      'WatchSession',
-      'SessionTimeline',
-    ]);
+    expect(config.tabs.map((t) => t.name)).toEqual(EXPECTED_TABS);
+    // The first tab is the timeline of Verifa's timed session.
+    expect(JSON.parse(config.tabs[0]?.variables ?? '{}')).toEqual({ id: 'ses_timeline' });
     // Each session tab starts on its provider's first scenario, the vendor's documented example.
-    const firstIds = providerModules().map((m) => m.scenarios?.[0]?.id);
-    expect(config.tabs.slice(1, 4).map((t) => JSON.parse(t.variables ?? '{}').id)).toEqual(firstIds);
+    const modules = providerModules();
+    const firstIds = modules.map((m) => m.scenarios?.[0]?.id);
+    expect(config.tabs.slice(2, 2 + modules.length).map((t) => JSON.parse(t.variables ?? '{}').id)).toEqual(firstIds);
     // The subscription tab watches a timed scenario that starts in progress.
-    expect(JSON.parse(config.tabs[4]?.variables ?? '{}')).toEqual({ id: '0e1a7ad0-0000-4000-8000-000000000020' });
+    expect(JSON.parse(config.tabs.at(-1)?.variables ?? '{}')).toEqual({ id: '0e1a7ad0-0000-4000-8000-000000000020' });
   });
 
   it('never hands the development key across a proxy', async () => {
@@ -170,9 +166,10 @@ describe('the playground with configured keys', () => {
   it('prefills no key: the caller pastes their own', async () => {
     const config = await playgroundConfig(gw);
     expect(config.headers).toBeNull();
-    expect(config.tabs).toHaveLength(6);
-    const res = await gw.query(config.tabs[0]?.query ?? '', undefined, FULL_KEY);
-    expect(res.body.data?.providers).toHaveLength(3);
+    expect(config.tabs.map((t) => t.name)).toEqual(EXPECTED_TABS);
+    const providersTab = config.tabs.find((t) => t.name === 'Providers');
+    const res = await gw.query(providersTab?.query ?? '', undefined, FULL_KEY);
+    expect(res.body.data?.providers).toHaveLength(PROVIDERS.length);
   });
 });
 

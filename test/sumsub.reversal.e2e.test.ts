@@ -64,8 +64,7 @@ describe.each([
     expect((await tg.query(NOW, { id })).body).toEqual({
       data: { session: { status: 'DECLINED', providerStatus: 'completed/RED/FINAL', reasonCode: 'FORGERY' } },
     });
-    const recorded = async () =>
-      JSON.stringify((await tg.query(EVENTS, { id })).body).includes('completed/RED/FINAL');
+    const recorded = async () => JSON.stringify((await tg.query(EVENTS, { id })).body).includes('completed/RED/FINAL');
     expect(await waitFor(recorded)).toBe(true);
     expect((await tg.query(EVENTS, { id })).body).toEqual({
       data: {

@@ -52,7 +52,7 @@ const VERIFIED = {
 const usersWith = (verification: (provider: keyof typeof VERIFIED, index: number) => unknown) => ({
   users: DEMO_USERS.map((u, i) => ({
     name: u.name,
-    verification: u.verification ? verification(u.verification.provider, i) : null,
+    verification: u.verification ? verification(u.verification.provider as keyof typeof VERIFIED, i) : null,
   })),
 });
 
@@ -365,7 +365,7 @@ describe('trusted documents with a router in front', () => {
     const admitted = await post(gw.gateway.url, ROUTER_OPERATION, ROUTER_READER_KEY);
     expect(admitted.body).toEqual({ data: { _entities: [{ status: 'IN_REVIEW' }] } });
     const rootField = await post(gw.gateway.url, { query: '{ providers { provider } }' }, ROUTER_READER_KEY);
-    expect(rootField.body.data?.providers).toHaveLength(3);
+    expect(rootField.body.data?.providers).toHaveLength(PROVIDERS.length);
     const app = await post(gw.gateway.url, ROUTER_OPERATION, FULL_KEY);
     expect(app).toEqual({
       status: 400,

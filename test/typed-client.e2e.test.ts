@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDERS } from '../src/model/session.ts';
 import { FULL_KEY, READ_ONLY_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
 
 const run = promisify(execFile);
@@ -10,9 +11,7 @@ const MAIN = 'examples/typed-client/src/main.ts';
 
 /** What the example prints on the sandbox: every line is what a frontend would render from typed data. */
 const EXPECTED = `Providers:
-  VERATAD: sandbox, healthy, circuit CLOSED
-  DIDIT: sandbox, healthy, circuit CLOSED
-  VERIFA: sandbox, healthy, circuit CLOSED
+${PROVIDERS.map((p) => `  ${p}: sandbox, healthy, circuit CLOSED`).join('\n')}
 One session at a time:
   VERATAD 19fe3b9e-384e-41d1-bded-8de9ef3abacb: approved (APPROVED, final; provider status "PASS"); John Doe
   DIDIT 11111111-2222-3333-4444-555555555555: declined (DECLINED, final; provider status "Declined"); reason POSSIBLE_MATCH_FOUND; Sergey Kozlov; Passport from ESP; face match 0.9799 (passed)

@@ -386,7 +386,7 @@ describe('hostile and malformed ids', () => {
       { id },
     );
     expect(body.data?.session).toBeNull();
-    expect(body.data?.providers).toHaveLength(3);
+    expect(body.data?.providers).toHaveLength(PROVIDERS.length);
     expect(body.errors).toHaveLength(1);
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', provider: 'VERIFA' });
     expect(body.errors?.[0]?.path).toEqual(['session']);

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.ts';
+import { providerModules } from '../src/providers/registry.ts';
 import type { VeratadWebhookConfig } from '../src/providers/veratad/config.ts';
 import { VERATAD_SCENARIOS, VX_PHONE_CHECK_ID, vxScenarioId } from '../src/providers/veratad/sandbox/scenarios.ts';
 import {
@@ -199,6 +200,6 @@ describe('webhook configuration', () => {
 
   it('turns no endpoint on in production without webhook variables', () => {
     const config = loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: TEST_API_KEYS });
-    expect(config.webhooks).toEqual({ veratad: null, didit: null, verifa: null });
+    expect(config.webhooks).toEqual(Object.fromEntries(providerModules().map((m) => [m.name, null])));
   });
 });

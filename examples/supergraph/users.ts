@@ -3,6 +3,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
+import { PROVIDERS } from '../../src/generated/providers.ts';
 
 /**
  * A small second subgraph, the kind a partner team already runs: its users point at Verigate sessions by the key
@@ -32,11 +33,9 @@ export const USERS_SDL = /* GraphQL */ `
     providerSessionId: String!
   }
 
-  "Verigate's providers, declared as Verigate declares them."
+  "Verigate's providers, declared as Verigate declares them: every value, or the supergraph does not compose."
   enum Provider {
-    VERATAD
-    DIDIT
-    VERIFA
+    ${PROVIDERS.join('\n    ')}
   }
 
   type Query {
@@ -47,28 +46,28 @@ export const USERS_SDL = /* GraphQL */ `
   }
 `;
 
-type Provider = 'VERATAD' | 'DIDIT' | 'VERIFA';
+type Provider = (typeof PROVIDERS)[number];
 export interface DemoUser {
   id: string;
   name: string;
   verification: { provider: Provider; providerSessionId: string } | null;
 }
 
-/** Sandbox sessions of all three providers (their documented examples, see the README's scenario list). */
+/** Sandbox sessions of three providers (their documented examples, see the README's scenario list). */
 export const SANDBOX_SESSIONS = {
   VERATAD: { provider: 'VERATAD', providerSessionId: '4ed2ec66-9471-415d-99ce-7bd1742fc2b8' },
   DIDIT: { provider: 'DIDIT', providerSessionId: '11111111-2222-3333-4444-555555555555' },
   VERIFA: { provider: 'VERIFA', providerSessionId: 'ses_abc123' },
-} as const satisfies Record<Provider, DemoUser['verification']>;
+} as const satisfies Partial<Record<Provider, DemoUser['verification']>>;
 
 const NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim'];
-const ORDER: Provider[] = ['VERATAD', 'DIDIT', 'VERIFA'];
+const ORDER = ['VERATAD', 'DIDIT', 'VERIFA'] as const;
 
 /** Ten users over three distinct sessions (4 VX, 3 Didit, 3 Verifa): a join costs three vendor calls, not ten. */
 export const DEMO_USERS: DemoUser[] = NAMES.map((name, i) => ({
   id: `user-${i + 1}`,
   name,
-  verification: SANDBOX_SESSIONS[ORDER[i % ORDER.length] as Provider],
+  verification: SANDBOX_SESSIONS[ORDER[i % ORDER.length] as (typeof ORDER)[number]],
 }));
 
 export interface UsersSubgraph {

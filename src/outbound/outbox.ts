@@ -94,7 +94,8 @@ const jsonList = (tx: EventTransaction, n: number) =>
 function supersededHistory(entry: SessionEvent, entries: readonly SessionEvent[]): boolean {
   if (entry.source !== 'PROVIDER') return false;
   return entries.some(
-    (e) => e.provider === entry.provider && e.providerSessionId === entry.providerSessionId && e.sequence > entry.sequence,
+    (e) =>
+      e.provider === entry.provider && e.providerSessionId === entry.providerSessionId && e.sequence > entry.sequence,
   );
 }
 

@@ -197,12 +197,13 @@ export function timelineOperation(sandboxed: readonly Provider[]): ExampleOperat
 }
 
 /**
- * The playground's example tabs: the providers overview, then one session query per sandboxed provider, built
- * from that provider's own scenario catalogue so that ids never drift from what the simulators serve, then a
- * subscription on a timed scenario, then the timeline of Verifa's timed scenario.
+ * The playground's example tabs: first the timeline of Verifa's timed scenario (what happened to a session, and
+ * when), then the providers overview, one session query per sandboxed provider, built from that provider's own
+ * scenario catalogue so that ids never drift from what the simulators serve, and a subscription on a timed scenario.
  */
 export function exampleOperations(sandboxed: readonly Provider[]): ExampleOperation[] {
-  const tabs = [PROVIDERS_OPERATION];
+  const timeline = timelineOperation(sandboxed);
+  const tabs = timeline ? [timeline, PROVIDERS_OPERATION] : [PROVIDERS_OPERATION];
   for (const module of providerModules()) {
     if (!sandboxed.includes(module.provider)) continue;
     const tab = sessionOperation(module.provider, module.scenarios ?? []);
@@ -210,7 +211,5 @@ export function exampleOperations(sandboxed: readonly Provider[]): ExampleOperat
   }
   const watch = watchOperation(sandboxed);
   if (watch) tabs.push(watch);
-  const timeline = timelineOperation(sandboxed);
-  if (timeline) tabs.push(timeline);
   return tabs;
 }

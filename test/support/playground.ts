@@ -7,3 +7,16 @@ export function ensurePlaygroundBuilt(): void {
     stdio: 'pipe',
   });
 }
+
+/** The playground's tabs on the full sandbox, in order: the timeline first, a session tab per provider, the watch. */
+export const EXPECTED_TABS = [
+  'SessionTimeline',
+  'Providers',
+  'VeratadSession',
+  'DiditSession',
+  'VerifaSession',
+  'OnfidoSession',
+  'PersonaSession',
+  'SumsubSession',
+  'WatchSession',
+];

@@ -101,7 +101,17 @@ describe('cache and upstream config', () => {
 
   it('takes the vendors documented limits for live providers, none for simulators, and 0 as off', () => {
     const live = loadConfig({ VERIFA_BASE_URL: 'https://api.withverifa.com', VERIFA_API_KEY: 'vk_live_x' });
-    expect(live.upstream.ratePerMinute).toEqual({ veratad: null, didit: null, verifa: 300 });
+    // Only Verifa is live: every simulator has no budget unless one is set.
+    expect(live.upstream.ratePerMinute).toEqual({
+      veratad: null,
+      didit: null,
+      verifa: 300,
+      onfido: null,
+      persona: null,
+      sumsub: null,
+    });
+    const didit = loadConfig({ DIDIT_BASE_URL: 'https://verification.didit.me', DIDIT_API_KEY: 'key' });
+    expect(didit.upstream.ratePerMinute.didit).toBe(100);
     expect(loadConfig({ VERIFA_RATE_LIMIT_PER_MINUTE: '1000' }).upstream.ratePerMinute.verifa).toBe(1000);
     expect(loadConfig({ VERIFA_RATE_LIMIT_PER_MINUTE: '0' }).upstream.ratePerMinute.verifa).toBeNull();
   });
