@@ -28,6 +28,8 @@ async function startReplica(redisUrl: string, verifaUrl: string, redisReady: boo
   const child = spawn(process.execPath, ['src/main.ts'], {
     env: {
       PATH: process.env.PATH ?? '',
+      // Each replica its own throwaway timeline: no test writes to data/.
+      DATABASE_URL: 'sqlite::memory:',
       NODE_ENV: 'test',
       PORT: '0',
       GATEWAY_API_KEYS: TEST_API_KEYS,

@@ -174,7 +174,8 @@ describe('HTTP surface', () => {
 /** Runs `node src/main.ts` with the given environment and collects what it prints until it exits or is stopped. */
 async function runMain(env: Record<string, string>, untilOutput?: RegExp) {
   const child = spawn(process.execPath, ['src/main.ts'], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // A throwaway timeline unless the test names one: no test writes to data/.
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: 'sqlite::memory:', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -20,6 +20,8 @@ async function startWithStalledShipper(): Promise<{ child: Gateway; url: string 
     // the closed pipe, as in the reported hang.
     env: {
       PATH: process.env.PATH ?? '',
+      // A throwaway timeline: no test writes to data/.
+      DATABASE_URL: 'sqlite::memory:',
       NODE_ENV: 'test',
       PORT: '0',
       SHUTDOWN_DELAY_SECONDS: '0',

@@ -22,7 +22,7 @@ async function startExample(command: string, args: string[], port: number) {
   // A developer's shell has no NODE_ENV=test (vitest's), under which Apollo Server registers no signal handlers.
   const { NODE_ENV: _test, ...env } = process.env;
   const child = spawn(command, args, {
-    env: { ...env, ROUTER_PORT: String(port) },
+    env: { ...env, ROUTER_PORT: String(port), DATABASE_URL: 'sqlite::memory:' },
     detached: true, // its own process group, as a terminal's foreground job
     stdio: ['ignore', 'pipe', 'pipe'],
   });

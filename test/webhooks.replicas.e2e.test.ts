@@ -36,6 +36,8 @@ async function startReplica(env: Record<string, string>): Promise<Replica> {
   const child = spawn(process.execPath, ['src/main.ts'], {
     env: {
       PATH: process.env.PATH ?? '',
+      // Each replica its own throwaway timeline: no test writes to data/.
+      DATABASE_URL: 'sqlite::memory:',
       NODE_ENV: 'test',
       PORT: '0',
       GATEWAY_API_KEYS: TEST_API_KEYS,

@@ -40,6 +40,8 @@ const verigate = await startGateway(
     LOG_LEVEL: 'warn',
     GATEWAY_API_KEYS: JSON.stringify(keys),
     SHUTDOWN_DELAY_SECONDS: '0',
+    // A demo keeps its session timeline in memory: nothing is left on disk.
+    DATABASE_URL: 'sqlite::memory:',
   }),
 );
 const users = await startUsersSubgraph();

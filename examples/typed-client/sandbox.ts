@@ -9,7 +9,10 @@ import { logger } from '../../src/logger.ts';
 import { startGateway } from '../../src/server.ts';
 
 logger.level = 'warn';
-const gateway = await startGateway(loadConfig({ NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'warn' }));
+// A demo keeps its session timeline in memory: nothing is left on disk.
+const gateway = await startGateway(
+  loadConfig({ NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: 'sqlite::memory:' }),
+);
 try {
   const child = spawn(process.execPath, [new URL('./src/main.ts', import.meta.url).pathname], {
     env: { ...process.env, VERIGATE_URL: gateway.url, VERIGATE_API_KEY: gateway.devKey ?? '' },
