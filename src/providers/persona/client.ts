@@ -30,14 +30,17 @@ export interface PersonaAdapterOptions {
 /** Persona REST adapter: Bearer key, `Persona-Version` pinned, `Key-Inflection: kebab` always (an org may default to camel). */
 export class PersonaAdapter implements ProviderAdapter {
   readonly provider = 'PERSONA' as const;
+  /** True when it talks to Verigate's embedded simulator. */
   readonly sandbox: boolean;
+  readonly #sandboxData: boolean;
   readonly #http: UpstreamHttp;
   readonly #headers: Record<string, string>;
   readonly #live: PersonaLive;
 
   constructor(live: PersonaLive, options: PersonaAdapterOptions) {
-    // Persona's sandbox keys say so (`persona_sandbox_…`): their inquiries are sandbox inquiries.
-    this.sandbox = options.sandbox || live.apiKey.startsWith('persona_sandbox_');
+    this.sandbox = options.sandbox;
+    // Persona's sandbox keys say so (`persona_sandbox_…`): their inquiries are sandbox data even when reached live.
+    this.#sandboxData = options.sandbox || live.apiKey.startsWith('persona_sandbox_');
     this.#live = live;
     this.#http = new UpstreamHttp('PERSONA', live.baseUrl, options.http ?? DEFAULT_HTTP_OPTIONS);
     this.#headers = {
@@ -57,7 +60,7 @@ export class PersonaAdapter implements ProviderAdapter {
     const res = await this.#http.request({ path, headers: this.#headers, signal });
     if (res.status === 200) {
       const schema = this.#live.version === '2023-01-05' ? personaInquiryDocument20230105 : personaInquiryDocument;
-      return normalizePersonaInquiry(parseUpstreamJson('PERSONA', schema, res, 'inquiry'), this.sandbox);
+      return normalizePersonaInquiry(parseUpstreamJson('PERSONA', schema, res, 'inquiry'), this.#sandboxData);
     }
     if (res.status === 404) throw upstreamError.notFound('PERSONA');
     throw this.#errorFor(res);

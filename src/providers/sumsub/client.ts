@@ -25,15 +25,19 @@ export interface SumsubAdapterOptions {
 /** Sumsub REST adapter: every request signed (`X-App-Token`, `X-App-Access-Ts`, `X-App-Access-Sig`, signer.ts). */
 export class SumsubAdapter implements ProviderAdapter {
   readonly provider = 'SUMSUB' as const;
+  /** True when it talks to Verigate's embedded simulator. */
   readonly sandbox: boolean;
+  readonly #sandboxData: boolean;
   readonly #http: UpstreamHttp;
   readonly #live: SumsubLive;
   /** The base URL's own path (a proxy's prefix): part of the URI Sumsub sees, so part of what is signed. */
   readonly #prefix: string;
 
   constructor(live: SumsubLive, options: SumsubAdapterOptions) {
-    // Sumsub's sandbox tokens start with `sbx:` (SUMSUB/agent-skills `sumsub_sign.py`): their applicants are test data.
-    this.sandbox = options.sandbox || live.appToken.startsWith('sbx:');
+    this.sandbox = options.sandbox;
+    // Sumsub's sandbox tokens start with `sbx:` (SUMSUB/agent-skills `sumsub_sign.py`): their applicants are test
+    // data even when reached live.
+    this.#sandboxData = options.sandbox || live.appToken.startsWith('sbx:');
     this.#live = live;
     this.#prefix = new URL(live.baseUrl).pathname.replace(/\/+$/, '');
     this.#http = new UpstreamHttp('SUMSUB', live.baseUrl, options.http ?? DEFAULT_HTTP_OPTIONS);
@@ -44,7 +48,7 @@ export class SumsubAdapter implements ProviderAdapter {
   }
 
   async fetchSession(id: string, signal?: AbortSignal): Promise<Session> {
-    return normalizeSumsubApplicant(await this.#applicant(id, signal), this.sandbox);
+    return normalizeSumsubApplicant(await this.#applicant(id, signal), this.#sandboxData);
   }
 
   /** The applicant again (its external id and metadata) and the per-step breakdown, side by side. */
