@@ -61,7 +61,7 @@ describe('the new vendors configured live', () => {
 
   it('reports them configured and live, not sandboxed', async () => {
     const { body } = await tg.query('{ providers { provider configured sandbox } }');
-    const live = (body.data?.providers as Array<{ provider: string }>).filter((p) =>
+    const live = ((body.data?.providers ?? []) as Array<{ provider: string }>).filter((p) =>
       ['ONFIDO', 'PERSONA', 'SUMSUB'].includes(p.provider),
     );
     expect(live).toEqual([
