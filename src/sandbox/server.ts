@@ -225,3 +225,17 @@ export function withTimelines(simulator: Simulator, timelines: SimulatorTimeline
     },
   };
 }
+
+/** A simulator's fixed one-minute window of requests, for the rate-limit headers its vendor sends. */
+export function minuteWindow(): (now: number) => { used: number; resetAt: number } {
+  let start = Date.now();
+  let used = 0;
+  return (now) => {
+    if (now - start >= 60_000) {
+      start = now;
+      used = 0;
+    }
+    used += 1;
+    return { used, resetAt: start + 60_000 };
+  };
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  minuteWindow,
   pathSegments,
   type Simulator,
   sendJson,
@@ -68,20 +69,15 @@ export async function startPersonaSimulator(
   const timelines = new PersonaTimelines(scenarios, options.webhook ?? null, options.timelineStepMs ?? 3_500);
   /** Inquiries moved by `perform-simulate-actions`, which then answer instead of their scenario. */
   const simulated = new Map<string, InquiryDocument>();
-  let windowStart = Date.now();
-  let used = 0;
+  const countRequest = minuteWindow();
 
   const simulator = await startSimulator(async (req, res, url) => {
     const now = Date.now();
-    if (now - windowStart >= 60_000) {
-      windowStart = now;
-      used = 0;
-    }
-    used += 1;
+    const { used, resetAt } = countRequest(now);
     const headers = {
       'ratelimit-limit': String(RATE_LIMIT),
       'ratelimit-remaining': String(Math.max(0, RATE_LIMIT - used)),
-      'ratelimit-reset': String(Math.ceil((windowStart + 60_000 - now) / 1000)),
+      'ratelimit-reset': String(Math.ceil((resetAt - now) / 1000)),
       'request-id': `req_${randomBytes(12).toString('hex')}`,
     };
     const fail: Fail = (status, errors, extra = {}) => sendJson(res, status, { errors }, { ...headers, ...extra });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  minuteWindow,
   pathSegments,
   type Simulator,
   sendJson,
@@ -36,20 +37,14 @@ export async function startVerifaSimulator(
   const apiKey = options.apiKey ?? VERIFA_SANDBOX_API_KEY;
   const scenarios = new Map<string, VerifaScenario>(VERIFA_SCENARIOS.map((s) => [s.id, s]));
   const timelines = new VerifaTimelines(scenarios, options.webhook ?? null, options.timelineStepMs ?? 3_500);
-  let windowStart = Date.now();
-  let used = 0;
+  const countRequest = minuteWindow();
 
   const simulator = await startSimulator(async (req, res, url) => {
-    const now = Date.now();
-    if (now - windowStart >= 60_000) {
-      windowStart = now;
-      used = 0;
-    }
-    used += 1;
+    const { used, resetAt } = countRequest(Date.now());
     const rate = {
       'x-ratelimit-limit': RATE_LIMIT,
       'x-ratelimit-remaining': Math.max(0, RATE_LIMIT - used),
-      'x-ratelimit-reset': Math.ceil((windowStart + 60_000) / 1000),
+      'x-ratelimit-reset': Math.ceil(resetAt / 1000),
     };
     const fail = (status: number, code: string, detail: string, extra: Record<string, string> = {}) =>
       sendJson(res, status, { error: code, detail, status_code: status }, { ...rate, ...extra });
