@@ -7,6 +7,7 @@ import {
   type ProofOfAddressCheck,
   type SessionChecks,
 } from './checks.ts';
+import type { DeclineReason, SessionTurn } from './declines.ts';
 
 /**
  * The unified model: what every provider adapter produces and every resolver receives.
@@ -82,6 +83,13 @@ export interface Session {
   emailVerification: EmailCheck | null;
   /** Every run of every check, one per workflow node; the parts above are the latest of each. */
   checks: SessionChecks;
+  /**
+   * Why the session was declined or sent back, most severe first (src/providers/declines.ts builds them from the
+   * vendor's codes); absent: none.
+   */
+  declineReasons?: DeclineReason[];
+  /** For IN_PROGRESS: whether the person has steps left or the vendor is checking (absent: unknown, the person's). */
+  turn?: SessionTurn;
   /**
    * The vendor's own dated history of the session's status, where its payload carries one (Persona's transition
    * timestamps, Didit's reviews), oldest first; absent where it has none. Not in GraphQL: the timeline records it as

@@ -5,6 +5,8 @@ import type { FaultInjector } from '../sandbox/server.ts';
 import type { SimulatorWebhooks, TimelinePace } from '../sandbox/webhooks.ts';
 import type { UpstreamHttpOptions } from '../upstream/http.ts';
 import type { ProviderWebhook } from '../webhooks/types.ts';
+import type { DeclineTable } from './declines.ts';
+import type { StartedSession, StartSessionRequest } from './start.ts';
 import type { StatusTable } from './status.ts';
 
 /**
@@ -27,6 +29,11 @@ export interface ProviderAdapter {
   fetchSession(id: string, signal?: AbortSignal): Promise<Session>;
   /** For sessions built with `detailsDeferred`: fetches `reference` and `metadata`. */
   fetchSessionDetails?(id: string, signal?: AbortSignal): Promise<SessionDetails>;
+  /**
+   * Creates a verification at the vendor (`Mutation.startVerification`); absent: the vendor cannot be started through
+   * Verigate. Throws `GatewayError`s: BAD_USER_INPUT for the vendor's 4xx about the input, the UPSTREAM_* codes else.
+   */
+  startSession?(request: StartSessionRequest, signal?: AbortSignal): Promise<StartedSession>;
   /** Closes upstream connections. */
   close(): Promise<void>;
 }
@@ -108,6 +115,10 @@ export interface ProviderModule<Live = unknown, Hook = unknown> {
   readonly config: ProviderConfigSection<Live, Hook>;
   /** The status tables the normaliser uses (published as docs/status-mapping.md). */
   readonly statusTables: readonly StatusTable[];
+  /** The vendor's decline vocabularies and their unified categories (published as docs/decline-reasons.md). */
+  readonly declineTables?: readonly DeclineTable[];
+  /** `<PROVIDER>_DEFAULT_FLOW`'s default, where the vendor has one that always exists (Stripe `document`). */
+  readonly defaultFlow?: string;
   /** The simulator's scenario catalogue (listed in the README; the first is the playground tab's example). */
   readonly scenarios: readonly ScenarioInfo[];
   /** Starts the provider's simulator on a free loopback port and returns the live settings that reach it. */
