@@ -201,10 +201,10 @@ export class InboxWorker {
     this.#deps.onProcessed?.(provider, changed ? 'changed' : 'unchanged', ids.length);
     await this.#deps.changes
       .publish({ provider, id, status: session.status })
-      .catch((error: unknown) => logger.warn({ provider, err: message(error) }, 'inbox: publish failed'));
+      .catch((error: unknown) => logger.warn({ provider, err: message(error) }, 'webhook refresh: publish failed'));
     logger.info(
       { provider, status: session.status, outcome: changed ? 'changed' : 'unchanged', hints: ids.length },
-      'inbox: session reloaded',
+      'webhook refresh: session reloaded',
     );
   }
 
@@ -226,12 +226,15 @@ export class InboxWorker {
     const attempt = Math.max(...group.rows.map((r) => r.attempts)) + 1;
     if (RETRYABLE.has(code) && attempt < this.#options.maxAttempts) {
       const at = this.#retryAt(group);
-      logger.warn({ provider, code, attempt, retryInMs: at.getTime() - Date.now() }, 'inbox: reload failed; retrying');
+      logger.warn(
+        { provider, code, attempt, retryInMs: at.getTime() - Date.now() },
+        'webhook refresh failed; retrying',
+      );
       this.#deps.onRetry?.(provider, code);
       await this.#release(group, token, at, { attempt: true, code });
       return;
     }
-    logger.warn({ provider, code, attempt }, 'inbox: reload given up; the session is handed to the poller');
+    logger.warn({ provider, code, attempt }, 'webhook refresh given up; the session is handed to the poller');
     await this.#finish(group, 'failed', code);
     this.#givenUp(provider, id);
   }
