@@ -110,7 +110,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const metrics = new GatewayMetrics(() => registry.info());
   const { outbox, dispatcher, sender } = outbound(config, events, metrics, options.outbound);
   const health = new StoreHealth(events.engine);
-  health.onChange = (up) => metrics.storeUp(up);
+  health.watch((up) => metrics.storeUp(up));
   const inbox = new InboxStore(events);
   metrics.observeInbox(inbox);
   const timeline = new Timeline(events, {

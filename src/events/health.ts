@@ -9,8 +9,7 @@ export class StoreHealth {
   readonly #engine: string;
   #up = true;
   #downSince = 0;
-  /** Told of every change (the gauge reads `up` at each scrape; tests wait on this). */
-  onChange: (up: boolean) => void = () => {};
+  readonly #watchers = new Set<(up: boolean) => void>();
 
   constructor(engine: string) {
     this.#engine = engine;
@@ -20,12 +19,18 @@ export class StoreHealth {
     return this.#up;
   }
 
+  /** Tells `watcher` of every change (the gauge; the timeline, which retries at once when the store is back). */
+  watch(watcher: (up: boolean) => void): () => void {
+    this.#watchers.add(watcher);
+    return () => this.#watchers.delete(watcher);
+  }
+
   /** A call to the store succeeded. */
   succeeded(): void {
     if (this.#up) return;
     this.#up = true;
     logger.info({ engine: this.#engine, downMs: Date.now() - this.#downSince }, 'event store is back');
-    this.onChange(true);
+    for (const watcher of this.#watchers) watcher(true);
   }
 
   /** A call to the store failed. */
@@ -37,6 +42,6 @@ export class StoreHealth {
       { engine: this.#engine, err: error instanceof Error ? error.message : String(error) },
       'event store unavailable; webhooks are answered 503 and changes wait in memory until it is back',
     );
-    this.onChange(false);
+    for (const watcher of this.#watchers) watcher(false);
   }
 }

@@ -106,6 +106,7 @@ export class Timeline {
   #failures = 0;
   #flushing: Promise<boolean> | null = null;
   #closed = false;
+  readonly #unwatch: () => void;
 
   constructor(store: EventStore, options: TimelineOptions = {}) {
     this.#store = store;
@@ -123,6 +124,10 @@ export class Timeline {
     this.#onCommitted = options.onCommitted ?? (() => {});
     this.#settle = options.settle ?? null;
     this.#health = options.health ?? new StoreHealth(store.engine);
+    // Another caller found the store back (the inbox, a webhook's commit): the batch waiting for its retry goes now.
+    this.#unwatch = this.#health.watch((up) => {
+      if (up && this.#retryTimer && !this.#closed) void this.#runBatch();
+    });
   }
 
   get store(): EventStore {
@@ -188,6 +193,7 @@ export class Timeline {
   /** Stops observing and appends what is still waiting: one try; what cannot be recorded is dropped and counted. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#unwatch();
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
     await this.flush();

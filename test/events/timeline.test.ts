@@ -64,7 +64,7 @@ describe('Timeline', () => {
     const breakable = new BreakableStore(store);
     const timeline = new Timeline(breakable, { flushDelayMs: 0, retryDelayMs: 10, maxRetryDelayMs: 40 });
     const changes: boolean[] = [];
-    timeline.health.onChange = (up) => changes.push(up);
+    timeline.health.watch((up) => changes.push(up));
     breakable.broken = true;
     timeline.observe(session('r1', 'IN_PROGRESS', 'In Progress'), 'QUERY');
     timeline.observe(session('r1', 'APPROVED', 'Approved'), 'QUERY');
