@@ -160,6 +160,74 @@ describe.each(engines)('the inbox on %s', (engine) => {
     expect(await metric(tg, /^verigate_store_up (\d+)$/m)).toBe('1');
   });
 
+  it.skipIf(skip)(
+    'answers 503 past the deadline, and a commit that lands after it makes the retry a duplicate',
+    async () => {
+      let breakable: BreakableStore | null = null;
+      const tg = await start({
+        ...FAST,
+        inboxDeadlineMs: 200,
+        eventStore: (opened) => {
+          breakable = new BreakableStore(opened);
+          return breakable;
+        },
+      });
+      const store = breakable as unknown as BreakableStore;
+      const signed = delivery(secretOf(tg), 'ses_approved');
+      const release = store.stall();
+      expect(await postWebhook(originOf(tg.gateway.url), 'verifa', signed)).toEqual({
+        status: 503,
+        body: { error: 'unavailable' },
+      });
+      release();
+      // The stalled commit lands: the vendor's retry is a duplicate, and the row is worked all the same.
+      expect(await waitFor(async () => (await rows('ses_approved')).length === 1)).toBe(true);
+      expect(await postWebhook(originOf(tg.gateway.url), 'verifa', signed)).toEqual({
+        status: 200,
+        body: { received: true },
+      });
+      expect(await waitFor(() => receiver.events.length === 1)).toBe(true);
+      expect(receiver.events.map((e) => e.body)).toEqual([APPROVED_EVENT]);
+      expect(await waitFor(async () => (await rows('ses_approved'))[0]?.status === 'done')).toBe(true);
+      expect(await rows('ses_approved')).toHaveLength(1);
+    },
+  );
+
+  it.skipIf(skip)(
+    'retries a query’s change while the store is away, and drops (counted) what is past the bound',
+    async () => {
+      let breakable: BreakableStore | null = null;
+      const tg = await start({
+        ...FAST,
+        timeline: { ...FAST.timeline, maxPending: 1 },
+        eventStore: (opened) => {
+          breakable = new BreakableStore(opened);
+          return breakable;
+        },
+      });
+      const store = breakable as unknown as BreakableStore;
+      store.broken = true;
+      expect((await tg.query(SESSION, { id: 'ses_approved' })).body).toEqual({
+        data: { session: { status: 'APPROVED', providerStatus: 'approved' } },
+      });
+      expect(await waitFor(async () => (await metric(tg, /^verigate_store_up (\d+)$/m)) === '0')).toBe(true);
+      // One observation waits for the store; the next is past the bound.
+      expect((await tg.query(SESSION, { id: 'ses_rejected' })).body).toEqual({
+        data: { session: { status: 'DECLINED', providerStatus: 'rejected' } },
+      });
+      expect(await metric(tg, /^verigate_timeline_dropped_total (\d+)$/m)).toBe('1');
+      store.broken = false;
+      // The waiting one is retried and recorded; the dropped one is not remembered, so its next load records it.
+      expect(await waitFor(async () => (await entries('ses_approved')).length === 1)).toBe(true);
+      expect(await entries('ses_rejected')).toEqual([]);
+      await tg.query(SESSION, { id: 'ses_rejected' });
+      await tg.gateway.timeline.flush();
+      const rejected = await look.sessionEvents({ provider: 'VERIFA', id: 'ses_rejected' }, 0, 10);
+      expect(rejected.map((e) => [e.sequence, e.source, e.status])).toEqual([[1, 'QUERY', 'DECLINED']]);
+      expect(await metric(tg, /^verigate_store_up (\d+)$/m)).toBe('1');
+    },
+  );
+
   it.skipIf(skip)('finishes the rows of a replica that died holding their lease, once it lapses', async () => {
     // Another replica took the delivery and claimed its row, then died before reloading the session.
     const dead = new InboxStore(look);

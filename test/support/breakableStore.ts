@@ -18,6 +18,8 @@ export class BreakableStore implements EventStore {
   broken = false;
   /** Calls refused while broken. */
   refused = 0;
+  /** While set, every call waits for it before it goes on (a store that stopped answering, then answers). */
+  stalled: Promise<void> | null = null;
 
   constructor(inner: EventStore) {
     this.#inner = inner;
@@ -27,30 +29,43 @@ export class BreakableStore implements EventStore {
     return this.#inner.engine;
   }
 
-  #check(): void {
+  async #check(): Promise<void> {
+    if (this.stalled) await this.stalled;
     if (!this.broken) return;
     this.refused += 1;
     throw new Error('connection refused (the test broke the store)');
   }
 
+  /** Makes every call wait until the returned function is called. */
+  stall(): () => void {
+    let release = () => {};
+    this.stalled = new Promise<void>((resolve) => {
+      release = () => {
+        this.stalled = null;
+        resolve();
+      };
+    });
+    return release;
+  }
+
   async append(observations: readonly Observation[], options?: AppendOptions): Promise<SessionEvent[]> {
-    this.#check();
+    await this.#check();
     return this.#inner.append(observations, options);
   }
   async sessionEvents(ref: SessionRef, afterSequence: number, limit: number): Promise<SessionEvent[]> {
-    this.#check();
+    await this.#check();
     return this.#inner.sessionEvents(ref, afterSequence, limit);
   }
   async feed(filter: EventFilter, beforeId: number | null, limit: number): Promise<SessionEvent[]> {
-    this.#check();
+    await this.#check();
     return this.#inner.feed(filter, beforeId, limit);
   }
   async prune(before: string, limit: number): Promise<number> {
-    this.#check();
+    await this.#check();
     return this.#inner.prune(before, limit);
   }
   async transaction<T>(work: (tx: EventTransaction) => Promise<T>): Promise<T> {
-    this.#check();
+    await this.#check();
     return this.#inner.transaction(work);
   }
   close(): Promise<void> {
