@@ -19,7 +19,3 @@ export const idList = (tx: EventTransaction, n: number) =>
   tx.engine === 'postgres'
     ? `SELECT json_array_elements_text($${n}::json)::bigint`
     : `SELECT value FROM json_each($${n})`;
-
-/** The strings of a JSON array parameter (`$n`), as a subquery. */
-export const textList = (tx: EventTransaction, n: number) =>
-  tx.engine === 'postgres' ? `SELECT json_array_elements_text($${n}::json)` : `SELECT value FROM json_each($${n})`;

@@ -196,7 +196,7 @@ async function receive(
   try {
     inbox = await withDeadline(
       deps.inbox.accept({
-        replayKeys: names,
+        replayKey: name,
         provider,
         providerSessionId: sessionId,
         event,

@@ -1,4 +1,4 @@
-import { idList, runSql, textList } from '../events/dialect.ts';
+import { idList, runSql } from '../events/dialect.ts';
 import type { EventStore, EventTransaction } from '../events/store.ts';
 import type { Provider } from '../model/session.ts';
 
@@ -14,8 +14,11 @@ export type InboxOutcome = 'changed' | 'unchanged' | 'not_found' | 'failed';
 
 /** What the webhook route knows of a verified delivery (no body, no personal data). */
 export interface InboxHint {
-  /** The delivery's names in the replay log, first the one stored (the others are the aliases it verified under). */
-  replayKeys: readonly string[];
+  /**
+   * The delivery's name in the replay log under the signature that verified first (its aliases, the names under its
+   * other signatures, are the replay log's to remember: as there, a delivery is a duplicate by its first name).
+   */
+  replayKey: string;
   provider: Provider;
   providerSessionId: string;
   /** The event's name in the vendor's words (`status.updated`). */
@@ -59,20 +62,13 @@ export class InboxStore {
   }
 
   /**
-   * Records the hint; `duplicate` when this delivery (under any of its names) is already in the inbox, pending or
-   * done. Resolves only once the row is committed; rejects when the store fails.
+   * Records the hint; `duplicate` when this delivery is already in the inbox, pending or done. Resolves only once the
+   * row is committed; rejects when the store fails.
    */
   accept(hint: InboxHint): Promise<'accepted' | 'duplicate'> {
-    const [key, ...aliases] = hint.replayKeys;
     return this.#store.transaction(async (tx) => {
-      if (aliases.length > 0) {
-        const seen = await runSql(tx, `SELECT 1 AS seen FROM inbox WHERE replay_key IN (${textList(tx, 1)})`, [
-          JSON.stringify(aliases),
-        ]);
-        if (seen.length > 0) return 'duplicate';
-      }
       const rows = await runSql(tx, INSERT, [
-        key,
+        hint.replayKey,
         hint.provider,
         hint.providerSessionId,
         hint.event,

@@ -233,7 +233,7 @@ describe.each(engines)('the inbox on %s', (engine) => {
     const dead = new InboxStore(look);
     expect(
       await dead.accept({
-        replayKeys: ['verigate:webhook:v1:delivery:from-a-dead-replica'],
+        replayKey: 'verigate:webhook:v1:delivery:from-a-dead-replica',
         provider: 'VERIFA',
         providerSessionId: 'ses_approved',
         event: 'session.approved',
@@ -324,7 +324,7 @@ describe.each(engines)('the inbox on %s', (engine) => {
     expect(await waitFor(async () => (await rows('ses_approved'))[0]?.status === 'done')).toBe(true);
     const inbox = new InboxStore(look);
     await inbox.accept({
-      replayKeys: ['verigate:webhook:v1:delivery:still-pending'],
+      replayKey: 'verigate:webhook:v1:delivery:still-pending',
       provider: 'VERIFA',
       providerSessionId: 'ses_later',
       event: 'session.approved',
