@@ -150,18 +150,23 @@ export class InboxWorker {
         return;
       }
       if (rows.length === 0) return;
-      await this.#work(groupBySession(rows), token);
+      await this.#work(groupBySession(rows), token, Date.now());
       if (rows.length < this.#options.batchSize) return;
     }
   }
 
-  /** Reloads the groups, `maxConcurrent` at a time, in the order their first rows came. */
-  async #work(groups: Group[], token: string): Promise<void> {
+  /**
+   * Reloads the groups, `maxConcurrent` at a time, in the order their first rows came. A group not started by half
+   * its lease (slow vendors ahead of it) is given back, due now, rather than reloaded under a lease about to lapse.
+   */
+  async #work(groups: Group[], token: string, claimedAt: number): Promise<void> {
     const queue = [...groups];
     const next = async (): Promise<void> => {
       for (let group = queue.shift(); group; group = queue.shift()) {
-        if (this.#closed || Date.now() < this.#pausedUntil) {
+        const late = Date.now() - claimedAt > this.#options.leaseMs / 2;
+        if (this.#closed || late || Date.now() < this.#pausedUntil) {
           // Not started: released at once for another replica (or for when the budget has room).
+          if (late) this.#again = true;
           await this.#release(group, token, new Date(Math.max(this.#pausedUntil, Date.now())), null);
           continue;
         }
