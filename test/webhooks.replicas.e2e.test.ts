@@ -145,7 +145,8 @@ describeWithRedis('two replicas sharing Redis', () => {
     expect(await postWebhook(b.origin, 'verifa', delivery)).toEqual({ status: 200, body: { received: true } });
     expect(await query(b.url, 'ses_approved')).toEqual(answer('ses_approved', 'APPROVED', 'approved'));
     expect(sim.requestCount('/ses_approved')).toBe(calls);
-    expect(b.logs.some((l) => l.includes('"outcome":"duplicate"'))).toBe(true);
+    // The delivery's log line is written after its answer, and comes through the child's stdout: waited for.
+    expect(await waitFor(() => b.logs.some((l) => l.includes('"outcome":"duplicate"')))).toBe(true);
   });
 });
 
