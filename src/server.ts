@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeRedis, createRedis } from './cache/redisClient.ts';
 import { RedisKeyNames } from './cache/redisKeys.ts';
 import { type ApiKeyConfig, type Config, SCOPES } from './config/index.ts';
+import { StoreHealth } from './events/health.ts';
 import { openEventStore } from './events/open.ts';
 import { RetentionPruner } from './events/retention.ts';
 import type { EventStore } from './events/store.ts';
@@ -22,6 +23,8 @@ import { router } from './http/router.ts';
 import { subscriptionStreams } from './http/subscriptions.ts';
 import { webhooksRoute } from './http/webhooks.ts';
 import { subscriptionSockets } from './http/websocket.ts';
+import { InboxStore } from './inbox/store.ts';
+import { InboxWorker, type InboxWorkerOptions } from './inbox/worker.ts';
 import type { Provider } from './model/session.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
 import { startTracing } from './observability/tracing.ts';
@@ -30,7 +33,6 @@ import { Outbox } from './outbound/outbox.ts';
 import { OutboundSender } from './outbound/send.ts';
 import { ProviderRegistry, providerModules, type RegistryOptions } from './providers/index.ts';
 import { createSessionChanges, type SessionChanges } from './sessions/changes.ts';
-import { type RefresherOptions, SessionRefresher } from './sessions/refresher.ts';
 import { SessionStore, type SessionStoreOptions } from './sessions/store.ts';
 import { Shutdown } from './shutdown.ts';
 import { SubscriptionOperations } from './subscriptions/operation.ts';
@@ -42,12 +44,16 @@ export { formatError } from './graphql/formatError.ts';
 export interface GatewayOptions extends RegistryOptions {
   /** Session store tuning that is not public configuration (the benchmark turns in-flight dedup off). */
   store?: SessionStoreOptions;
-  /** Pacing of the refreshes webhooks ask for (tests shorten the backoff). */
-  refresher?: RefresherOptions;
+  /** Pacing of the inbox worker's reloads of the sessions webhooks told of (tests shorten the backoff and the lease). */
+  refresher?: InboxWorkerOptions;
+  /** Wraps the timeline's opened store (tests make it fail on purpose). */
+  eventStore?: (opened: EventStore) => EventStore;
+  /** How long the inbox's commit may take before a webhook is answered 503, ms (tests shorten it). */
+  inboxDeadlineMs?: number;
   /** How long a webhook delivery's claim in the replay log is leased, ms (tests shorten it). */
   webhookLeaseMs?: number;
   /** Batching of timeline appends (tests flush at once). */
-  timeline?: Omit<TimelineOptions, 'onFailure' | 'onAppended' | 'onCommitted'>;
+  timeline?: Omit<TimelineOptions, 'onFailure' | 'onDropped' | 'onAppended' | 'onCommitted' | 'settle' | 'health'>;
   /** Pacing of outbound webhooks (tests shorten the poll, the lease and the retry schedule). */
   outbound?: DispatcherOptions;
 }
@@ -71,6 +77,8 @@ export interface Gateway {
   readonly timeline: Timeline;
   /** Outbound webhook deliveries (the outbox); sent by this replica's dispatcher when endpoints are configured. */
   readonly outbox: Outbox;
+  /** Vendor webhook hints, committed before they are answered 2xx; worked by this replica's inbox worker. */
+  readonly inbox: InboxStore;
   /**
    * Says "draining" on /readyz (for `announceMs`, while still serving), stops accepting, lets in-flight requests
    * finish (SHUTDOWN_TIMEOUT_SECONDS at most), then closes Apollo, the cache, Redis and the upstream pools.
@@ -93,22 +101,31 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const { trustedDocuments } = config.graphql;
   const trusted = trustedDocuments ? new TrustedDocumentList(schema, trustedDocuments) : null;
   // The timeline's store, migrated before anything starts: a database that cannot be reached stops the start here.
-  const events = await openEventStore(config.events.database);
+  const opened = await openEventStore(config.events.database);
+  const events = options.eventStore ? options.eventStore(opened) : opened;
   const registry = await ProviderRegistry.start(config, options);
   // The gateway's one Redis connection, shared by the session cache, persisted queries and the rate budgets.
   const redis = config.redisUrl ? createRedis(config.redisUrl) : null;
   if (redis) registry.shareRateBudgets(redis);
   const metrics = new GatewayMetrics(() => registry.info());
   const { outbox, dispatcher, sender } = outbound(config, events, metrics, options.outbound);
+  const health = new StoreHealth(events.engine);
+  health.watch((up) => metrics.storeUp(up));
+  const inbox = new InboxStore(events);
+  metrics.observeInbox(inbox);
   const timeline = new Timeline(events, {
     ...options.timeline,
+    health,
     onFailure: (n) => metrics.eventsAppendFailed(n),
-    // The outbox rows of each change are written in the append's own transaction (src/outbound/outbox.ts).
+    onDropped: (n) => metrics.timelineDropped(n),
+    // The outbox rows of each change are written in the append's own transaction (src/outbound/outbox.ts), and so is
+    // the settling of the inbox rows that asked for it.
+    settle: inbox.settle,
     ...(dispatcher ? { onAppended: outbox.enqueueStatusChanges, onCommitted: () => dispatcher.wake() } : {}),
   });
   const pruner = new RetentionPruner(events, {
     retentionDays: config.events.retentionDays,
-    alsoPrune: [(before, limit) => outbox.prune(before, limit)],
+    alsoPrune: [(before, limit) => outbox.prune(before, limit), (before, limit) => inbox.prune(before, limit)],
   });
   pruner.start();
   const store = SessionStore.create(config, registry, { ...options.store, redis, timeline });
@@ -117,14 +134,25 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const unfollow = store.followChanges(changes);
   const responses = new ResponseCache({ maxBytes: config.cache.responseMaxBytes, enabled: store.caches });
   const unclear = changes.subscribe(() => responses.clear());
-  const refresher = new SessionRefresher(store, changes, options.refresher);
+  const worker = new InboxWorker(
+    {
+      inbox,
+      store,
+      timeline,
+      changes,
+      health,
+      onProcessed: (provider, outcome, rows) => metrics.inboxProcessed(provider, outcome, rows),
+      onRetry: (provider, code) => metrics.inboxRetry(provider, code),
+    },
+    options.refresher,
+  );
   const { keys, devKey } = devKeys(config);
   const tracing = startTracing(config.telemetry);
   const apollo = await startApollo(schema, config.graphql, redis);
   const authenticator = new Authenticator(keys, config.jwt);
   const subscriptions = subscriptionService(config, { registry, store, changes, redis });
-  // A webhook refresh given up (queue full, vendor failing) still reaches this replica's subscribers: by a poll.
-  refresher.handGivenUpTo((provider, id) => subscriptions.adopt(provider, id));
+  // A webhook reload given up (the vendor failing) still reaches this replica's subscribers: by a poll.
+  worker.handGivenUpTo((provider, id) => subscriptions.adopt(provider, id));
   metrics.observeSubscriptions(() => subscriptions.open);
   const operations = new SubscriptionOperations(schema, config.graphql.limits, trusted);
   const maxBodyBytes = config.graphql.limits.maxBodyBytes;
@@ -140,11 +168,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       registry,
       store,
       changes,
-      refresher,
+      inbox,
+      onAccepted: () => worker.wake(),
+      health,
       deliveries: createDeliveryLog(redis),
       responses,
       metrics,
       leaseMs: options.webhookLeaseMs,
+      inboxDeadlineMs: options.inboxDeadlineMs,
     }),
     // CORS headers for /graphql, and its preflights answered before authentication.
     corsRoute(config.browser),
@@ -180,8 +211,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   const shutdown = new Shutdown(() => {
     draining = true;
-    // Nothing new starts while draining: no refresh from a webhook, no sandbox webhook.
-    refresher.close();
+    // Nothing new starts while draining: no sandbox webhook (a vendor's is still committed, for any replica to work).
     registry.deliverWebhooksTo(null);
   }, [
     // Before the HTTP drain, which would otherwise wait its whole timeout for streams that never finish.
@@ -194,12 +224,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       },
     ],
     ['http connections', () => listener.drain(config.server.drainTimeoutMs)],
+    // After the HTTP drain (a webhook answered 2xx may still wake it), before what its reloads use and record through.
+    ['inbox worker', () => worker.stop()],
     ['apollo', () => apollo.stop()],
     [
       'session changes',
       () => {
         subscriptions.close();
-        refresher.close();
         unfollow();
         unclear();
         return changes.close();
@@ -234,6 +265,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // The simulators send their timed scenarios' webhooks here, as the vendors would to a public endpoint.
   registry.deliverWebhooksTo(`http://${local}:${listener.port}`);
   dispatcher?.start();
+  worker.start();
   return {
     url: `http://${local}:${listener.port}/graphql`,
     port: listener.port,
@@ -243,6 +275,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     devKey,
     timeline,
     outbox,
+    inbox,
     close: (options: CloseOptions = {}) => shutdown.run(options.announceMs),
     shutdownStep: () => shutdown.step,
   };

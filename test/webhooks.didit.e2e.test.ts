@@ -95,6 +95,8 @@ describe('Didit webhooks on the sandbox', () => {
     const sim = () => tg.simulator('DIDIT');
     let before = 0;
     beforeAll(async () => {
+      // The deliveries accepted above are all worked (their reloads done) before counting calls.
+      expect(await waitFor(async () => (await tg.gateway.inbox.pending()) === 0)).toBe(true);
       expect(await session(APPROVED)).toEqual(answer(APPROVED, 'APPROVED', 'Approved', true));
       before = sim().requestCount();
     });
@@ -209,6 +211,7 @@ describe('Didit webhooks on the sandbox', () => {
 
   it('refreshes once for a delivery, and not again for its replay', async () => {
     const sim = tg.simulator('DIDIT');
+    expect(await waitFor(async () => (await tg.gateway.inbox.pending()) === 0)).toBe(true);
     expect(await session(APPROVED)).toEqual(answer(APPROVED, 'APPROVED', 'Approved', true));
     const before = sim.requestCount(APPROVED);
     const delivery = signDiditDelivery(secret, diditStatusBody(APPROVED, 'Approved'));

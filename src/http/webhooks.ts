@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebhooksConfig } from '../config/index.ts';
+import type { StoreHealth } from '../events/health.ts';
 import type { ResponseCache } from '../graphql/responseCache.ts';
+import type { InboxStore } from '../inbox/store.ts';
 import { logger } from '../logger.ts';
 import type { GatewayMetrics, WebhookOutcome } from '../observability/metrics.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import { providerModules } from '../providers/registry.ts';
 import type { SessionChanges } from '../sessions/changes.ts';
-import type { SessionRefresher } from '../sessions/refresher.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import { type ClaimResult, DELIVERY_LEASE_MS, type DeliveryLog, deliveryName, leaseToken } from '../webhooks/replay.ts';
 import type { ProviderWebhook } from '../webhooks/types.ts';
@@ -26,7 +27,11 @@ export interface WebhooksDeps {
   registry: Pick<ProviderRegistry, 'adapter' | 'canonicalId'>;
   store: SessionStore;
   changes: SessionChanges;
-  refresher: SessionRefresher;
+  /** Where a verified hint is committed before the vendor is answered 2xx (the inbox worker reloads from there). */
+  inbox: InboxStore;
+  /** Told of every row committed: this replica's inbox worker looks at once. */
+  onAccepted: () => void;
+  health: StoreHealth;
   deliveries: DeliveryLog;
   /** This process's whole-answer cache: cleared with every change, so no answer outlives the session it showed. */
   responses: ResponseCache;
@@ -34,15 +39,21 @@ export interface WebhooksDeps {
   maxBodyBytes?: number;
   /** How long a claim in the replay log is leased before it lapses, ms (default `DELIVERY_LEASE_MS`; tests shorten it). */
   leaseMs?: number;
+  /** How long the inbox's commit may take before the vendor is answered 503, ms (default `INBOX_DEADLINE_MS`). */
+  inboxDeadlineMs?: number;
 }
+
+/** The inbox's commit must answer within this, or the vendor gets 503 and retries (DESIGN §8). */
+export const INBOX_DEADLINE_MS = 2_000;
 
 /**
  * `POST /webhooks/<provider>` (every registered module with a webhook dialect), each on only when its provider's webhook credentials are configured
  * (otherwise the path is not found). A delivery is verified as its vendor specifies before anything in it is
- * read, then treated as a hint: the session's cached copies are dropped on every replica and a refresh from the
- * vendor's API is queued. 2xx only once that is recorded; 503 when it cannot be (the vendor retries); 401 with no
- * side effect when verification fails. The replay log (webhooks/replay.ts) counts a delivery done only once it has
- * been recorded; a claim that failed or timed out is released, and lapses on its own if the release is lost.
+ * read, then treated as a hint: the session's cached copies are dropped on every replica and the hint is committed
+ * to the inbox (src/inbox/), whose workers reload the session from the vendor and record the change. 2xx only once
+ * the inbox row is committed; 503 when it cannot be within `INBOX_DEADLINE_MS` (the vendor retries); 401/400 with
+ * nothing written when verification or the body fails. The inbox's unique replay key decides what is a duplicate;
+ * the replay log (webhooks/replay.ts) is a fast pre-check in front of it, marked done only once the row is committed.
  */
 export function webhooksRoute(deps: WebhooksDeps): Route {
   const endpoints = new Map<string, ProviderWebhook>();
@@ -181,13 +192,48 @@ async function receive(
     writeJson(res, 503, { error: 'unavailable' });
     return { outcome: 'unavailable', verified: true, event, reason: 'invalidation' };
   }
-  // Recorded: only now is a replay a duplicate. Should this fail, a replay costs one more refresh; nothing is lost.
+  let inbox: 'accepted' | 'duplicate';
+  try {
+    inbox = await withDeadline(
+      deps.inbox.accept({
+        replayKey: name,
+        provider,
+        providerSessionId: sessionId,
+        event,
+        vendorEventId: reading.eventId ?? null,
+        receivedAt: new Date().toISOString(),
+      }),
+      deps.inboxDeadlineMs ?? INBOX_DEADLINE_MS,
+    );
+    deps.health.succeeded();
+  } catch (error) {
+    // A commit that lands after this 503 is harmless: the vendor's retry finds the row and is answered a duplicate.
+    deps.health.failed(error);
+    await deps.deliveries.release(name, token);
+    writeJson(res, 503, { error: 'unavailable' });
+    return { outcome: 'unavailable', verified: true, event, reason: 'inbox' };
+  }
+  // Committed: only now is a replay a duplicate. Should this fail, the inbox still answers the replay as one.
   const marked = await deps.deliveries.complete(names, webhook.replayWindowSeconds).then(
     () => true,
     () => false,
   );
-  const queued = deps.refresher.request(provider, sessionId);
+  if (inbox === 'accepted') {
+    deps.metrics.inboxAccepted(provider);
+    deps.onAccepted();
+  }
   writeJson(res, 200, { received: true });
-  const reason = !marked ? 'replay_log_unmarked' : queued ? undefined : 'refresh_skipped';
+  if (inbox === 'duplicate') return { outcome: 'duplicate', verified: true, event };
+  const reason = marked ? undefined : 'replay_log_unmarked';
   return { outcome: 'accepted', verified: true, event, ...(reason ? { reason } : {}) };
+}
+
+/** `work`, or a rejection once `ms` passed first (the work itself goes on: its result is then ignored). */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined); // a late failure after the deadline is not unhandled
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

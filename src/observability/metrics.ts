@@ -128,12 +128,46 @@ export class GatewayMetrics {
 
   readonly #eventsAppendFailures = new Counter({
     name: 'verigate_events_append_failures_total',
-    help: 'Observed session changes the timeline could not record (the store failed, or too many were waiting).',
+    help: 'Observed session changes in a timeline batch that failed (they stay queued and are retried).',
+    registers: [this.registry],
+  });
+
+  readonly #timelineDropped = new Counter({
+    name: 'verigate_timeline_dropped_total',
+    help: 'Observed session changes dropped unrecorded: more than maxPending waiting while the store was away, or still waiting at shutdown (the session is appended on its next load).',
+    registers: [this.registry],
+  });
+
+  readonly #storeUp = new Gauge({
+    name: 'verigate_store_up',
+    help: "1 while the timeline's database answers (appends, the inbox), 0 from a failure until a call succeeds again.",
+    registers: [this.registry],
+  });
+
+  readonly #inboxAccepted = new Counter({
+    name: 'verigate_inbox_accepted_total',
+    help: 'Verified vendor webhooks committed to the inbox (answered 2xx; duplicates not counted), by provider.',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+
+  readonly #inboxProcessed = new Counter({
+    name: 'verigate_inbox_processed_total',
+    help: 'Inbox rows done, by provider and outcome (changed, unchanged, not_found: the vendor no longer knows the session, failed: given up).',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly #inboxRetries = new Counter({
+    name: 'verigate_inbox_retries_total',
+    help: 'Inbox reloads sent back for a later attempt, by provider and code (UPSTREAM_UNAVAILABLE, UPSTREAM_RATE_LIMITED, STORE_UNAVAILABLE).',
+    labelNames: ['provider', 'code'] as const,
     registers: [this.registry],
   });
 
   constructor(providers: () => readonly ProviderInfo[]) {
     collectDefaultMetrics({ register: this.registry });
+    this.#storeUp.set(1);
     new Gauge({
       name: 'verigate_circuit_state',
       help: 'Circuit breaker state per configured provider: 1 for the current state, 0 for the others.',
@@ -186,6 +220,41 @@ export class GatewayMetrics {
   /** Counts observed changes the timeline could not record. */
   eventsAppendFailed(count: number): void {
     this.#eventsAppendFailures.inc(count);
+  }
+
+  /** Counts observed changes dropped unrecorded. */
+  timelineDropped(count: number): void {
+    this.#timelineDropped.inc(count);
+  }
+
+  /** Sets `verigate_store_up`. */
+  storeUp(up: boolean): void {
+    this.#storeUp.set(up ? 1 : 0);
+  }
+
+  inboxAccepted(provider: Provider): void {
+    this.#inboxAccepted.inc({ provider });
+  }
+
+  inboxProcessed(provider: Provider, outcome: string, rows: number): void {
+    this.#inboxProcessed.inc({ provider, outcome }, rows);
+  }
+
+  inboxRetry(provider: Provider, code: string): void {
+    this.#inboxRetries.inc({ provider, code });
+  }
+
+  /** `verigate_inbox_pending`: inbox rows not yet done, read from the shared inbox at each scrape. */
+  observeInbox(inbox: { pending(): Promise<number> }): void {
+    new Gauge({
+      name: 'verigate_inbox_pending',
+      help: 'Vendor webhook hints in the inbox not yet done (waiting for a reload, or for a retry).',
+      registers: [this.registry],
+      async collect() {
+        const n = await inbox.pending().catch(() => null);
+        if (n !== null) this.set(n);
+      },
+    });
   }
 
   /** Counts one vendor webhook delivery by how it ended. */

@@ -50,7 +50,7 @@ export class SessionStore {
   readonly #loads = new Map<string, Set<Load>>();
   /**
    * Sessions a webhook has just said changed: the next fresh load of each is recorded on the timeline as learnt
-   * from the WEBHOOK, whoever starts it (the refresher, or a subscriber reloading first). A minute at most.
+   * from the WEBHOOK, whoever starts it (a subscriber reloading first; the inbox worker records its own reload). A minute at most.
    */
   readonly #toldByWebhook = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
 
@@ -139,7 +139,7 @@ export class SessionStore {
 
   /**
    * The session, from the cache or its provider. A fresh fetch is recorded on the timeline as seen by `source`: who
-   * asked (the webhook refresher, the poller, or a query), or WEBHOOK when a webhook has just said it changed; a load
+   * asked (the poller, or a query), or WEBHOOK when a webhook has just said it changed; a load
    * joined by others is recorded once.
    */
   session(provider: Provider, id: string, source: SessionEventSource = 'QUERY'): Promise<Session> {
@@ -157,6 +157,19 @@ export class SessionStore {
     ) as Promise<Session>;
   }
 
+  /**
+   * The session as its vendor has it now, for the inbox worker: no cached copy and no load already under way is used
+   * (either may date from before the change a webhook told of; both are outdated here, on this replica), the fresh
+   * copy is cached for the reads that follow, and it is not recorded: the worker records it, durably, itself.
+   */
+  reload(provider: Provider, id: string): Promise<Session> {
+    this.#toldByWebhook.delete(`${provider}\u0000${id}`);
+    this.#forget(provider, id, true);
+    return this.#get(`s\u0000${provider}\u0000${id}`, provider, (adapter) => adapter.fetchSession(id), undefined, {
+      fresh: true,
+    }) as Promise<Session>;
+  }
+
   details(provider: Provider, id: string): Promise<SessionDetails> {
     return this.#get(`d\u0000${provider}\u0000${id}`, provider, (adapter) => {
       if (!adapter.fetchSessionDetails) throw new Error(`${provider} has no deferred details`);
@@ -169,6 +182,7 @@ export class SessionStore {
     provider: Provider,
     fetch: (adapter: NonNullable<ReturnType<ProviderRegistry['adapter']>>) => Promise<Cached>,
     observe?: (value: Cached) => void,
+    { fresh = false }: { fresh?: boolean } = {},
   ): Promise<Cached> {
     const adapter = this.#registry.adapter(provider);
     if (!adapter) {
@@ -178,7 +192,7 @@ export class SessionStore {
     }
     let stale: CacheEntry<Cached> | null = null;
     const now = Date.now();
-    for (const [i, tier] of this.#tiers.entries()) {
+    for (const [i, tier] of fresh ? [] : this.#tiers.entries()) {
       const entry = await tier.get(key);
       if (!entry) continue;
       if (entry.freshUntil > now) {

@@ -28,7 +28,13 @@ export type Verification =
 
 /** A verified body: a session to refresh, an event Verigate has no use for, or a refusal. */
 export type WebhookReading =
-  | { kind: 'session'; event: string; sessionId: string }
+  | {
+      kind: 'session';
+      event: string;
+      sessionId: string;
+      /** The vendor's own id of the event, where its body has one (kept in the inbox row; never personal data). */
+      eventId?: string;
+    }
   | { kind: 'ignored'; event: string }
   | { kind: 'invalid'; reason: 'invalid_payload' | 'unknown_event' | 'stale_timestamp' };
 

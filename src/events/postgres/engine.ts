@@ -63,6 +63,8 @@ export class PostgresEventStore implements EventStore {
     const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
     // An idle client's error (the server restarted) would otherwise crash the process; the next query reconnects.
     pool.on('error', () => {});
+    // So would a checked-out client's: its query rejects with the error, and the pool discards it on release.
+    pool.on('connect', (client) => client.on('error', () => {}));
     try {
       await migrate(pool);
     } catch (error) {
