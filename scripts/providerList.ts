@@ -52,7 +52,11 @@ export function providerEnvRows(): string {
       rows.push(`| ${doc.names.map((n) => `\`${n}\``).join(', ')} | ${cell(doc.meaning)} |`);
   const budgets = providerModules().map((m) => {
     const documented = m.config.documentedRatePerMinute;
-    return `${m.label} ${documented === null ? 'none documented' : `${documented}/min`}`;
+    const fallback = m.config.defaultRatePerMinute;
+    if (documented !== null) return `${m.label} ${documented}/min`;
+    return fallback === undefined
+      ? `${m.label} none documented`
+      : `${m.label} not documented (${fallback}/min by default: set \`${rateLimitName(m)}\` to your account's limit)`;
   });
   rows.push(
     `| ${providerModules()

@@ -204,7 +204,7 @@ describe('names, places of birth and raw vendor outputs, masked the same on ever
     ],
     [
       'sessionEvents',
-      `query { s: sessionEvents(first: 100, filter: { provider: DIDIT }) { edges { node { session { ${PERSONAL} } } } } }`,
+      `query { s: sessionEvents(first: 50, filter: { provider: DIDIT }) { edges { node { session { ${PERSONAL} } } } } }`,
       ['s', 'edges', 0, 'node', 'session'],
     ],
   ])('through %s', async (_, query, pick) => {

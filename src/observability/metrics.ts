@@ -59,7 +59,7 @@ export class GatewayMetrics {
   });
   readonly #rejections = new Counter({
     name: 'verigate_upstream_rejections_total',
-    help: 'Calls Verigate did not send to a provider: rate_budget (its own rate limit), circuit_open, bulkhead, retry_budget.',
+    help: 'Calls Verigate did not send to a provider: rate_budget (its own rate limit), credential_share (a caller over its fair share of it), circuit_open, bulkhead, retry_budget.',
     labelNames: ['provider', 'reason'] as const,
     registers: [this.registry],
   });
