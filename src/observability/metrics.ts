@@ -121,7 +121,7 @@ export class GatewayMetrics {
 
   readonly #outboundDeliveries = new Counter({
     name: 'verigate_outbound_deliveries_total',
-    help: 'Outbound webhook attempts, by endpoint and outcome (delivered, retry, failed: the last attempt failed, gone: 410, the endpoint is disabled).',
+    help: 'Outbound webhook attempts, by endpoint and outcome (delivered, retry, failed: the last attempt failed, gone: 410, the endpoint is disabled; superseded: a redelivery or a re-claim took the lease first, so the outcome was not recorded).',
     labelNames: ['endpoint', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -194,7 +194,7 @@ export class GatewayMetrics {
   }
 
   /** Counts one outbound webhook attempt by how it ended. */
-  outboundDelivery(endpoint: string, outcome: 'delivered' | 'retry' | 'failed' | 'gone'): void {
+  outboundDelivery(endpoint: string, outcome: 'delivered' | 'retry' | 'failed' | 'gone' | 'superseded'): void {
     this.#outboundDeliveries.inc({ endpoint, outcome });
   }
 
