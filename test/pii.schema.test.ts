@@ -1,5 +1,12 @@
 import { getDirective } from '@graphql-tools/utils';
-import { type GraphQLField, getNamedType, isObjectType } from 'graphql';
+import {
+  type GraphQLField,
+  type GraphQLObjectType,
+  getNamedType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { initials, maskList, maskValue } from '../src/graphql/pii.ts';
 import { buildSchema } from '../src/graphql/schema.ts';
@@ -203,6 +210,16 @@ describe('the schema masks every field that can hold personal data', () => {
       'AmlHit.names': 'INITIALS',
       'AmlHit.aliases': 'INITIALS',
     });
+  });
+
+  it('masks only fields that can be masked: a non-null scalar cannot be null, and only strings have initials', () => {
+    for (const [key, mask] of PII) {
+      const [type, name] = key.split('.') as [string, string];
+      const field = (schema.getType(type) as GraphQLObjectType).getFields()[name] as GraphQLField<unknown, unknown>;
+      const nullable = isNonNullType(field.type) ? field.type.ofType : field.type;
+      if (!isListType(nullable)) expect(isNonNullType(field.type), `${key} is non-null`).toBe(false);
+      if (mask !== 'REDACT') expect(getNamedType(field.type).name, `${key} masked ${mask}`).toBe('String');
+    }
   });
 
   it('the lists name only fields that exist, so a removed field leaves no stale exception', () => {
