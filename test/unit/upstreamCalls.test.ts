@@ -60,6 +60,14 @@ describe('the vendor calls an operation can make, before it runs', () => {
     expect(estimate('{ sessionEvents(first: 30) { edges { node { status } } } }')).toEqual({ sessions: 0, calls: 0 });
   });
 
+  it('counts nothing for a list over the resolver’s cap of 50, which is refused before any call', () => {
+    const refs = Array.from({ length: 51 }, (_, i) => ({ provider: 'VERIFA', id: `ses_${i}` }));
+    expect(estimate('query($refs: [SessionRefInput!]!) { sessions(refs: $refs) { id } }', { refs })).toEqual({
+      sessions: 0,
+      calls: 0,
+    });
+  });
+
   it('counts nothing for values that do not name a session (execution refuses them) and for subscriptions', () => {
     expect(estimate('{ node(id: "not-a-global-id") { id } session(provider: NOPE, id: "x") { id } }')).toEqual({
       sessions: 0,

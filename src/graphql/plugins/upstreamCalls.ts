@@ -12,7 +12,9 @@ import {
   valueFromASTUntyped,
 } from 'graphql';
 import { PROVIDERS, type Provider } from '../../model/session.ts';
+import { MAX_ENTITY_REPRESENTATIONS } from '../federation.ts';
 import { fromGlobalId } from '../ids.ts';
+import { MAX_SESSION_REFS } from '../resolvers.ts';
 
 /** Vendor calls one session read may take, per provider (`ProviderModule.callsPerSession`, 1 where unset). */
 export type CallsPerSession = (provider: Provider) => number;
@@ -93,13 +95,15 @@ function countRootField(walk: Walk, field: FieldNode): void {
       addRef(walk, argument(walk, field, 'provider'), argument(walk, field, 'id'));
       return;
     case 'sessions':
-      for (const ref of list(argument(walk, field, 'refs'))) addRef(walk, item(ref, 'provider'), item(ref, 'id'));
+      for (const ref of capped(argument(walk, field, 'refs'), MAX_SESSION_REFS)) {
+        addRef(walk, item(ref, 'provider'), item(ref, 'id'));
+      }
       return;
     case 'node':
       addGlobalId(walk, argument(walk, field, 'id'));
       return;
     case '_entities':
-      for (const representation of list(argument(walk, field, 'representations'))) {
+      for (const representation of capped(argument(walk, field, 'representations'), MAX_ENTITY_REPRESENTATIONS)) {
         const provider = item(representation, 'provider');
         if (provider !== undefined) addRef(walk, provider, item(representation, 'providerSessionId'));
         else addGlobalId(walk, item(representation, 'id'));
@@ -136,6 +140,12 @@ function argument(walk: Walk, field: FieldNode, name: string): unknown {
 }
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+
+/** The items of a list the resolver takes; none of one over its cap, which the resolver refuses before any call. */
+const capped = (value: unknown, max: number): unknown[] => {
+  const items = list(value);
+  return items.length > max ? [] : items;
+};
 
 const item = (value: unknown, key: string): unknown =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
