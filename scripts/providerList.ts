@@ -52,14 +52,18 @@ export function providerEnvRows(): string {
       rows.push(`| ${doc.names.map((n) => `\`${n}\``).join(', ')} | ${cell(doc.meaning)} |`);
   const budgets = providerModules().map((m) => {
     const documented = m.config.documentedRatePerMinute;
-    return `${m.label} ${documented === null ? 'none documented' : `${documented}/min`}`;
+    const fallback = m.config.defaultRatePerMinute;
+    if (documented !== null) return `${m.label} ${documented}/min`;
+    return fallback === undefined
+      ? `${m.label} none documented`
+      : `${m.label} not documented (${fallback}/min by default: set \`${rateLimitName(m)}\` to your account's limit)`;
   });
   rows.push(
     `| ${providerModules()
       .map((m) => `\`${rateLimitName(m)}\``)
       .join(
         ', ',
-      )} | Verigate's own request budget per provider: at most this many calls in any 60 s window (all of them may go at once; then a call waits for the oldest one to leave the window); past it Verigate answers \`UPSTREAM_RATE_LIMITED\` itself, \`retryAfterSeconds\` saying when a call leaves the window. Background work (webhook refreshes, subscription pollers) stops short of the last fifth of the window, which only user reads may spend. Defaults for live providers follow the vendors' documented limits: ${budgets.join(', ')}. \`0\` turns a budget off; simulators have none unless set. With \`REDIS_URL\` the figure is the budget of the whole deployment, shared by every replica (see *Scaling past one machine*). |`,
+      )} | Verigate's own request budget per provider: at most this many calls in any 60 s window (all of them may go at once; then a call waits for the oldest one to leave the window); past it Verigate answers \`UPSTREAM_RATE_LIMITED\` itself, \`retryAfterSeconds\` saying when a call leaves the window. Background work (webhook refreshes, subscription pollers) stops short of the last fifth of the window, which only user reads may spend. Defaults for live providers follow the vendors' documented limits: ${budgets.join(', ')}. \`0\` turns a budget off; simulators have none unless set. With \`REDIS_URL\` the figure is the budget of the whole deployment, shared by every replica (see *Scaling past one machine*). While several API keys or JWT clients use a provider, each gets an equal share of its budget (see [Access](#access)). |`,
   );
   return rows.join('\n');
 }

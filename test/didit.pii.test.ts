@@ -85,11 +85,11 @@ const MASKED = {
   nfc: {
     portraitImage: null,
     signatureImage: null,
-    chip: { documentNumber: '****1516', dateOfBirth: null, address: null, firstName: 'LUCIA' },
+    chip: { documentNumber: '****1516', dateOfBirth: null, address: null, firstName: 'L.' },
   },
   proofOfAddress: {
     documentFile: null,
-    nameOnDocument: 'Lucia Ortega Vidal',
+    nameOnDocument: 'L. O. V.',
     address: { line1: null, line2: null, postalCode: null, city: 'Valencia', formatted: null },
   },
   phoneVerification: { phoneNumber: '****1222', countryCode: 'ES' },

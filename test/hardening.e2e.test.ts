@@ -255,7 +255,7 @@ describe('operation limits from config', () => {
       code: 'GRAPHQL_VALIDATION_FAILED',
       validationErrorCode: 'INTROSPECTION_DISABLED',
     });
-    expect(res.body.errors?.[0]?.message).toMatch(/introspection is not allowed/);
+    expect(res.body.errors?.[0]?.message).toBe('GraphQL introspection is disabled on this gateway.');
     const typo = await gw.query('{ sesion { status } }');
     expect(typo.body.errors?.[0]?.message).toBe('Cannot query field "sesion" on type "Query".');
   });
@@ -278,6 +278,7 @@ describe('configuration of limits, introspection and persisted queries', () => {
         maxTokens: 2000,
         maxDirectives: 20,
         maxCost: 5000,
+        maxUpstreamCalls: 100,
         maxBodyBytes: 262144,
       },
       introspection: true,

@@ -457,7 +457,9 @@ describe('graphql-jit answers exactly as graphql-js for values a scalar refuses'
       // (fields without a resolver first), not graphql-js's: the same errors, compared here in path order.
       expect(fromJit.status).toBe(fromGraphqlJs.status);
       expect(inPathOrder(fromJit.body)).toEqual(inPathOrder(fromGraphqlJs.body));
-      expect(fromGraphqlJs.body).toContain('UPSTREAM_BAD_RESPONSE');
+      // Without pii:read the JSON values are null (raw vendor outputs), so there is nothing for the scalar to refuse.
+      if (key === 'full') expect(fromGraphqlJs.body).toContain('UPSTREAM_BAD_RESPONSE');
+      else expect(fromGraphqlJs.body).not.toContain('UPSTREAM_BAD_RESPONSE');
       expect(fromGraphqlJs.body).toContain('INTERNAL_SERVER_ERROR');
     }
   });

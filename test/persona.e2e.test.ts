@@ -132,7 +132,7 @@ describe('Persona through the gateway', () => {
         session: {
           sensitiveDataExpired: false,
           applicant: {
-            fullName: 'Jane Marie Sample',
+            fullName: 'J. M. S.',
             dateOfBirth: null,
             email: 'j***@example.com',
             phone: '****0123',

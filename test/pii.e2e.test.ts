@@ -7,11 +7,12 @@ import {
   isObjectType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maskValue } from '../src/graphql/pii.ts';
+import { maskList, maskValue, type PiiMask } from '../src/graphql/pii.ts';
 import { buildSchema } from '../src/graphql/schema.ts';
 import { providerModules } from '../src/providers/index.ts';
 import { FULL_KEY, READ_ONLY_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
 import { piiFields, selectAll } from './support/schemaWalk.ts';
+import { overSse } from './support/subscriptions.ts';
 
 const schema = buildSchema();
 const sessionType = schema.getType('Session') as GraphQLObjectType;
@@ -37,7 +38,8 @@ function compare(
     const b = masked[field.name];
     const mask = PII.get(`${type.name}.${field.name}`);
     if (mask) {
-      expect(b, at).toEqual(maskValue(a, mask as 'REDACT' | 'LAST4' | 'EMAIL'));
+      const list = isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
+      expect(b, at).toEqual(list ? maskList(a, mask as PiiMask) : maskValue(a, mask as PiiMask));
       if (typeof a === 'string' && a.length > 4) expect(b, `${at} must not be raw`).not.toEqual(a);
       tally.masked += a === null ? 0 : 1;
       continue;
@@ -89,6 +91,14 @@ describe('personal data without pii:read, field by field, for every scenario of 
       'KycImages.portrait',
       'KycImages.front',
       'IpInfo.address',
+      'Applicant.fullName',
+      'Applicant.firstName',
+      'Applicant.lastName',
+      'Kyc.fullName',
+      'Kyc.placeOfBirth',
+      'NfcChip.placeOfBirth',
+      'Session.metadata',
+      'Warning.additionalData',
     ]) {
       expect(marked).toContain(field);
     }
@@ -112,12 +122,15 @@ describe('personal data without pii:read, field by field, for every scenario of 
     const tally: Checked = { masked: 0, compared: 0 };
     compare(sessionType, a, b as Record<string, unknown>, 'session', tally);
 
-    // No raw personal value appears anywhere in the masked answer, nor in its errors.
+    // No raw personal value appears anywhere in the masked answer, nor in its errors. (A place of birth that is also
+    // the city of the applicant's address or IP is visible there, by a field the schema walk allows: not a leak.)
     const rawPersonal = new Set<string>();
+    const notPersonal = new Set<string>();
     const collect = (type: GraphQLObjectType, value: Record<string, unknown>) => {
       for (const field of Object.values(type.getFields())) {
         const v = value[field.name];
-        if (PII.has(`${type.name}.${field.name}`) && typeof v === 'string' && v.length > 4) rawPersonal.add(v);
+        const into = PII.has(`${type.name}.${field.name}`) ? rawPersonal : notPersonal;
+        for (const text of Array.isArray(v) ? v : [v]) if (typeof text === 'string' && text.length > 4) into.add(text);
         const named = getNamedType(field.type as GraphQLOutputType);
         if (isObjectType(named) && v)
           for (const item of Array.isArray(v) ? v : [v]) collect(named, item as Record<string, unknown>);
@@ -125,7 +138,91 @@ describe('personal data without pii:read, field by field, for every scenario of 
     };
     collect(sessionType, a);
     const visible = JSON.stringify(masked.body);
-    for (const raw of rawPersonal) expect(visible.includes(raw), `raw value leaked for ${provider} ${id}`).toBe(false);
+    for (const raw of rawPersonal) {
+      if (notPersonal.has(raw)) continue;
+      expect(visible.includes(raw), `raw value leaked for ${provider} ${id}: ${raw}`).toBe(false);
+    }
     expect(strings(masked.body).length).toBeGreaterThan(0);
+  });
+});
+
+describe('names, places of birth and raw vendor outputs, masked the same on every way in', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+  });
+  afterAll(() => gw.close());
+
+  const DIDIT = '11111111-2222-3333-4444-555555555555';
+  const PERSONAL = `applicant { firstName lastName fullName } kyc { fullName placeOfBirth } metadata
+    warnings { additionalData } reviews { user comment } aml { hits { caption names aliases notes } }`;
+  const MASKED = {
+    applicant: { firstName: 'S.', lastName: 'K.', fullName: 'S. K.' },
+    kyc: { fullName: 'S. K.', placeOfBirth: null },
+    metadata: null,
+    warnings: [{ additionalData: null }],
+    reviews: [{ user: null, comment: null }],
+    aml: { hits: [{ caption: 'K. S. A.', names: ['K. S. A.'], aliases: ['К. С. А.'], notes: [] }] },
+  };
+  const variables = { provider: 'DIDIT', id: DIDIT };
+  const dig = (value: unknown, path: ReadonlyArray<string | number>): unknown =>
+    path.reduce<unknown>((at, key) => (at as Record<string | number, unknown> | undefined)?.[key], value);
+
+  it('shows them with pii:read (the fixture does carry them)', async () => {
+    const { body } = await gw.query(
+      `query($provider: Provider!, $id: String!) { session(provider: $provider, id: $id) { ${PERSONAL} } }`,
+      variables,
+      FULL_KEY,
+    );
+    const session = body.data?.session as typeof MASKED;
+    expect(session.applicant.fullName).toBe('Sergey Kozlov');
+    expect(session.kyc.placeOfBirth).not.toBeNull();
+    expect(session.metadata).not.toBeNull();
+    expect(session.reviews[0]?.user).not.toBeNull();
+  });
+
+  it.each([
+    [
+      'session',
+      `query($provider: Provider!, $id: String!) { s: session(provider: $provider, id: $id) { ${PERSONAL} } }`,
+      ['s'],
+    ],
+    [
+      'sessions',
+      `query($provider: Provider!, $id: String!) { s: sessions(refs: [{ provider: $provider, id: $id }]) { ${PERSONAL} } }`,
+      ['s', 0],
+    ],
+    [
+      '_entities',
+      `query($r: [_Any!]!) { s: _entities(representations: $r) { ... on Session { ${PERSONAL} } } }`,
+      ['s', 0],
+    ],
+    [
+      'Session.events',
+      `query($provider: Provider!, $id: String!) { s: session(provider: $provider, id: $id) { events { edges { node { session { ${PERSONAL} } } } } } }`,
+      ['s', 'events', 'edges', 0, 'node', 'session'],
+    ],
+    [
+      'sessionEvents',
+      `query { s: sessionEvents(first: 50, filter: { provider: DIDIT }) { edges { node { session { ${PERSONAL} } } } } }`,
+      ['s', 'edges', 0, 'node', 'session'],
+    ],
+  ])('through %s', async (_, query, pick) => {
+    const r = [{ __typename: 'Session', provider: 'DIDIT', providerSessionId: DIDIT }];
+    // One read first, so the timeline has an entry for the session.
+    await gw.query(
+      `query($provider: Provider!, $id: String!) { session(provider: $provider, id: $id) { status } }`,
+      variables,
+      READ_ONLY_KEY,
+    );
+    const { body } = await gw.query(query, { ...variables, r }, READ_ONLY_KEY);
+    expect(body.errors).toBeUndefined();
+    expect(dig(body.data, pick)).toEqual(MASKED);
+  });
+
+  it('through sessionUpdated over SSE', async () => {
+    const subscription = `subscription($provider: Provider!, $id: String!) { sessionUpdated(provider: $provider, id: $id) { ${PERSONAL} } }`;
+    const outcome = await overSse(gw.gateway.url, READ_ONLY_KEY, subscription, variables);
+    expect(outcome).toEqual({ events: [{ data: { sessionUpdated: MASKED } }], end: { kind: 'complete' } });
   });
 });

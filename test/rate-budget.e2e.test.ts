@@ -171,8 +171,16 @@ describeWithRedis('rate budget shared by replicas through Redis', () => {
     );
     expect((rejected[0] ?? 0) + (rejected[1] ?? 0)).toBe(2 * REQUESTS_PER_REPLICA - BUDGET);
 
-    // One namespaced key, expiring with the window, holding only the times of the calls and opaque replica tags.
-    expect(await redis.keys('*')).toEqual(['verigate:ratelog:VERIFA']);
+    // Namespaced keys, expiring with the window, holding only the times of the calls and opaque replica tags; the
+    // caller's own log and the competing callers are named by a hash, never the key's name.
+    expect((await redis.keys('*')).sort()).toEqual([
+      'verigate:ratelog:VERIFA',
+      'verigate:ratelog:VERIFA:competitors',
+      expect.stringMatching(/^verigate:ratelog:VERIFA:credential:[\w-]{22}$/),
+    ]);
+    expect(await redis.zrange('verigate:ratelog:VERIFA:competitors', 0, -1)).toEqual([
+      expect.stringMatching(/^[\w-]{22}$/),
+    ]);
     const ttl = await redis.pttl('verigate:ratelog:VERIFA');
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);

@@ -71,7 +71,7 @@ describe('authentication and scopes', () => {
       data: {
         session: {
           applicant: {
-            firstName: 'Jane',
+            firstName: 'J.',
             dateOfBirth: null,
             address: { line1: null, line2: null, city: 'Portland', postalCode: null },
           },

@@ -63,7 +63,7 @@ describe('Sumsub through the gateway (sandbox)', () => {
     );
   });
 
-  it('masks personal data without pii:read; reference and metadata come from the deferred details', async () => {
+  it('masks personal data without pii:read (names to initials, metadata null); reference and metadata come from the deferred details', async () => {
     const q = `query { session(provider: SUMSUB, id: "${SUMSUB_IDS.green}") {
       applicant { fullName dateOfBirth email phone } kyc { documentNumber dateOfBirth expirationDate } reference metadata } }`;
     const metadata = {
@@ -106,14 +106,14 @@ describe('Sumsub through the gateway (sandbox)', () => {
       data: {
         session: {
           applicant: {
-            fullName: 'Jane Alice Sample',
+            fullName: 'J. A. S.',
             dateOfBirth: null,
             email: 'j***@example.com',
             phone: '****0123',
           },
           kyc: { documentNumber: '****1872', dateOfBirth: null, expirationDate: '2031-05-02' },
           reference: 'crm-green',
-          metadata,
+          metadata: null,
         },
       },
     });
@@ -124,6 +124,12 @@ describe('Sumsub through the gateway (sandbox)', () => {
     sim.resetCount();
     await tg.query(`query { session(provider: SUMSUB, id: "${SUMSUB_IDS.documented}") { status warnings { risk } } }`);
     expect([sim.requestCount('/one'), sim.requestCount('/requiredIdDocsStatus')]).toEqual([1, 0]);
+    // Without pii:read `metadata` is null, so nothing is asked for it.
+    const masked = `query { session(provider: SUMSUB, id: "${SUMSUB_IDS.green}") { status metadata } }`;
+    expect((await tg.query(masked, {}, READ_ONLY_KEY)).body).toEqual({
+      data: { session: { status: 'APPROVED', metadata: null } },
+    });
+    expect(sim.requestCount('/requiredIdDocsStatus')).toBe(0);
     await tg.query(`query { session(provider: SUMSUB, id: "${SUMSUB_IDS.documented}") { status metadata } }`);
     expect(sim.requestCount('/requiredIdDocsStatus')).toBe(1);
   });

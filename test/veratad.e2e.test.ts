@@ -580,7 +580,7 @@ describe('Veratad VX on its sandbox, end to end over HTTP', () => {
       data: {
         session: {
           applicant: {
-            firstName: 'John',
+            firstName: 'J.',
             dateOfBirth: null,
             email: 'j***@example.com',
             phone: '****1234',

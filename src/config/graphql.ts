@@ -21,6 +21,11 @@ export interface GraphQLLimits {
   maxDirectives: number;
   /** Estimated cost: 1 per field, `upstreamCost` more per session fetched, `sessions(refs:)` times its refs. */
   maxCost: number;
+  /**
+   * Vendor calls one request may make: each distinct session it names times its provider's calls per session
+   * (`ProviderModule.callsPerSession`), counted before any call, so one request cannot spend a vendor's budget.
+   */
+  maxUpstreamCalls: number;
   /** Request body, bytes. */
   maxBodyBytes: number;
 }
@@ -70,6 +75,7 @@ export const graphqlEnv = {
   GRAPHQL_MAX_TOKENS: limit(100, 100_000, 2_000),
   GRAPHQL_MAX_DIRECTIVES: limit(0, 1_000, 20),
   GRAPHQL_MAX_COST: limit(1, 10_000_000, 5_000),
+  GRAPHQL_MAX_UPSTREAM_CALLS: limit(1, 100_000, 100),
   GRAPHQL_MAX_BODY_BYTES: limit(1_024, 10 * 1024 * 1024, 256 * 1024),
   GRAPHQL_INTROSPECTION: flag,
   APQ_ENABLED: flag,
@@ -92,6 +98,7 @@ export function graphqlConfig(env: GraphQLEnv, problems: string[]): GraphQLConfi
       maxTokens: env.GRAPHQL_MAX_TOKENS,
       maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
       maxCost: env.GRAPHQL_MAX_COST,
+      maxUpstreamCalls: env.GRAPHQL_MAX_UPSTREAM_CALLS,
       maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES,
     },
     introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',

@@ -74,7 +74,7 @@ export function upstreamConfig(env: EnvOf<typeof upstreamEnv> & Env, providers: 
         m.name,
         ratePerMinute(
           env[rateLimitName(m)] as number | undefined,
-          m.config.documentedRatePerMinute,
+          m.config.documentedRatePerMinute ?? m.config.defaultRatePerMinute ?? null,
           modeOf(providers, m),
         ),
       ]),
@@ -88,7 +88,8 @@ export function modeOf(providers: ProvidersConfig, module: ProviderModule): Prov
 }
 
 /**
- * A live provider gets its vendor's documented limit (each module's `documentedRatePerMinute`); simulators get no
+ * A live provider gets its vendor's documented limit (each module's `documentedRatePerMinute`, else its
+ * `defaultRatePerMinute`); simulators get no
  * budget unless one is set explicitly, so the sandbox can be load-tested. 0 turns a budget off.
  */
 function ratePerMinute(

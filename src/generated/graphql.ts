@@ -77,9 +77,9 @@ export type AmlCheck = {
 /** One watch-list entry that matched the applicant. It describes the listed person, not the applicant. */
 export type AmlHit = {
   __typename?: 'AmlHit';
-  /** Other names of the listed person. */
+  /** Other names of the listed person: initials without `pii:read`. */
   aliases: Array<Scalars['String']['output']>;
-  /** The entry's display name. */
+  /** The entry's display name. A person's name (often like the applicant's): initials without `pii:read`. */
   caption?: Maybe<Scalars['String']['output']>;
   /** The lists the entry comes from (`ru_acf_bribetakers`...). */
   datasets: Array<Scalars['String']['output']>;
@@ -93,9 +93,9 @@ export type AmlHit = {
   lastSeen?: Maybe<Scalars['DateTime']['output']>;
   /** True when the provider judged it a confirmed match. */
   match?: Maybe<Scalars['Boolean']['output']>;
-  /** Names of the listed person. */
+  /** Names of the listed person: initials without `pii:read`. */
   names: Array<Scalars['String']['output']>;
-  /** Notes on the entry. */
+  /** Notes on the entry: free text, which may name people. Empty without `pii:read`. */
   notes: Array<Scalars['String']['output']>;
   /** Positions held by the listed person. */
   positions: Array<Scalars['String']['output']>;
@@ -116,13 +116,16 @@ export type Applicant = {
   dateOfBirth?: Maybe<Scalars['Date']['output']>;
   /** Email address. Personal data: masked without `pii:read`. */
   email?: Maybe<Scalars['String']['output']>;
-  /** Given name. */
+  /** Given name. Personal data: initials (`S.`) without `pii:read`. */
   firstName?: Maybe<Scalars['String']['output']>;
-  /** Full name as the provider sends it, or given and family name joined by a space. */
+  /**
+   * Full name as the provider sends it, or given and family name joined by a space. Personal data: initials
+   * (`S. K.`) without `pii:read`.
+   */
   fullName?: Maybe<Scalars['String']['output']>;
   /** Gender as the provider sends it (`M`, `F`, `male`...). */
   gender?: Maybe<Scalars['String']['output']>;
-  /** Family name. */
+  /** Family name. Personal data: initials (`K.`) without `pii:read`. */
   lastName?: Maybe<Scalars['String']['output']>;
   /** Nationality, as an ISO 3166 country code (alpha-2 or alpha-3, as the provider sends it). */
   nationality?: Maybe<Scalars['String']['output']>;
@@ -406,9 +409,9 @@ export type Kyc = {
   documentType?: Maybe<Scalars['String']['output']>;
   /** When the document expires. */
   expirationDate?: Maybe<Scalars['Date']['output']>;
-  /** Given name on the document. */
+  /** Given name on the document. Personal data: initials without `pii:read`. */
   firstName?: Maybe<Scalars['String']['output']>;
-  /** Full name on the document, or given and family name joined by a space. */
+  /** Full name on the document, or given and family name joined by a space. Personal data: initials (`S. K.`) without `pii:read`. */
   fullName?: Maybe<Scalars['String']['output']>;
   /** Gender on the document. */
   gender?: Maybe<Scalars['String']['output']>;
@@ -422,9 +425,9 @@ export type Kyc = {
   issuingCountryName?: Maybe<Scalars['String']['output']>;
   /** The state or region that issued the document (US driver licences), where the provider sends one. */
   issuingState?: Maybe<Scalars['String']['output']>;
-  /** Family name on the document. */
+  /** Family name on the document. Personal data: initials without `pii:read`. */
   lastName?: Maybe<Scalars['String']['output']>;
-  /** Middle name on the document. */
+  /** Middle name on the document. Personal data: initials without `pii:read`. */
   middleName?: Maybe<Scalars['String']['output']>;
   /** Nationality on the document. */
   nationality?: Maybe<Scalars['String']['output']>;
@@ -432,7 +435,7 @@ export type Kyc = {
   nfcVerified?: Maybe<Scalars['Boolean']['output']>;
   /** A personal or national identification number on the document. Personal data: masked without `pii:read`. */
   personalNumber?: Maybe<Scalars['String']['output']>;
-  /** Place of birth on the document. */
+  /** Place of birth on the document. Personal data: null without `pii:read`. */
   placeOfBirth?: Maybe<Scalars['String']['output']>;
   /** The document check's status exactly as the provider sent it. */
   providerStatus?: Maybe<Scalars['String']['output']>;
@@ -586,17 +589,17 @@ export type NfcChip = {
   documentType?: Maybe<Scalars['String']['output']>;
   /** When the document expires. */
   expirationDate?: Maybe<Scalars['Date']['output']>;
-  /** Given name. */
+  /** Given name. Personal data: initials without `pii:read`. */
   firstName?: Maybe<Scalars['String']['output']>;
   /** Gender (`M`, `F`). */
   gender?: Maybe<Scalars['String']['output']>;
   /** The issuing country, ISO 3166 alpha-3. */
   issuingCountry?: Maybe<Scalars['String']['output']>;
-  /** Family name. */
+  /** Family name. Personal data: initials without `pii:read`. */
   lastName?: Maybe<Scalars['String']['output']>;
   /** Nationality, ISO 3166 alpha-3. */
   nationality?: Maybe<Scalars['String']['output']>;
-  /** Place of birth. */
+  /** Place of birth. Personal data: null without `pii:read`. */
   placeOfBirth?: Maybe<Scalars['String']['output']>;
 };
 
@@ -643,6 +646,8 @@ export type PhoneCheck = {
 export type PiiMask =
   /** The local part of an email address is reduced to its first character (`j***@example.com`). */
   | 'EMAIL'
+  /** A person's name is reduced to the initials of its words (`Sam Kim` → `S. K.`, `Jean-Luc` → `J.-L.`). */
+  | 'INITIALS'
   /** `****` and the last four characters, whatever the length (`********` under 8 characters), so the mask does not tell the length (document numbers, phone numbers). */
   | 'LAST4'
   /** The value is replaced by null. */
@@ -671,7 +676,7 @@ export type ProofOfAddressCheck = {
   issuingCountry?: Maybe<Scalars['String']['output']>;
   /** How well that name matches the identity document's, 0 to 1. */
   nameMatchScore?: Maybe<Scalars['Float']['output']>;
-  /** The name printed on the document. */
+  /** The name printed on the document. Personal data: initials without `pii:read`. */
   nameOnDocument?: Maybe<Scalars['String']['output']>;
   /** The workflow node that ran it (Didit `node_id`, such as `feature_poa_1`). */
   nodeId?: Maybe<Scalars['String']['output']>;
@@ -785,7 +790,7 @@ export type QueryWebhookDeliveriesArgs = {
 /** One manual review decision on a session. */
 export type Review = {
   __typename?: 'Review';
-  /** The reviewer's comment. */
+  /** The reviewer's comment: free text, which may quote the applicant's data. Null without `pii:read`. */
   comment?: Maybe<Scalars['String']['output']>;
   /** When the review was made. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
@@ -793,7 +798,10 @@ export type Review = {
   providerStatus?: Maybe<Scalars['String']['output']>;
   /** The status the reviewer set, in the unified vocabulary. */
   status: VerificationStatus;
-  /** Who reviewed (usually the reviewer's email or user name in the provider's console). */
+  /**
+   * Who reviewed (usually the reviewer's email or user name in the provider's console). Personal data (the
+   * reviewer's): null without `pii:read`.
+   */
   user?: Maybe<Scalars['String']['output']>;
 };
 
@@ -841,6 +849,7 @@ export type Session = Node & {
   /**
    * Data your systems attached to the session, as a JSON object: VX `additionalData` (`[]` becomes `{}`),
    * Didit `{ "vendor_data": ..., "metadata": ... }`, Verifa `{ "external_ref": ..., "metadata": ... }`.
+   * A raw vendor output that may hold personal data: null without `pii:read`.
    */
   metadata?: Maybe<Scalars['JSON']['output']>;
   /** The latest NFC chip read of the identity document; null where none ran. Every run is in `checks.nfc`. */
@@ -1064,7 +1073,7 @@ export type VerificationStatus =
 /** A risk signal raised during the session. */
 export type Warning = {
   __typename?: 'Warning';
-  /** Extra data the provider attached to the warning. */
+  /** Extra data the provider attached to the warning, as sent. A raw vendor output: null without `pii:read`. */
   additionalData?: Maybe<Scalars['JSON']['output']>;
   /** The feature that raised it (`AML`, `ID_VERIFICATION`, `LIVENESS`...). */
   feature?: Maybe<Scalars['String']['output']>;

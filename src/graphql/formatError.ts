@@ -24,6 +24,9 @@ const CLIENT_CODES = new Set([
   ...SUBSCRIPTION_CODES,
 ]);
 
+/** The refusal of an introspection query where introspection is off (production, `GRAPHQL_INTROSPECTION=false`). */
+export const INTROSPECTION_DISABLED = 'GraphQL introspection is disabled on this gateway.';
+
 /** Strips everything but message, locations, path and the public extensions. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
@@ -35,7 +38,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     const { http: _http, stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    // Apollo's own wording tells clients to "pass introspection: true to ApolloServer": not a knob they have.
+    const message =
+      extensions.validationErrorCode === 'INTROSPECTION_DISABLED' ? INTROSPECTION_DISABLED : formatted.message;
+    return { ...formatted, message, extensions };
   }
   logger.error(
     { err: error instanceof Error ? { name: error.name, message: error.message } : String(error) },

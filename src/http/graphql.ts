@@ -3,6 +3,7 @@ import type { ApolloServer, HTTPGraphQLResponse } from '@apollo/server';
 import type { Authenticator, Caller } from '../graphql/auth.ts';
 import type { GatewayContext } from '../graphql/context.ts';
 import { SessionLoader } from '../graphql/loaders.ts';
+import { TOO_DEEPLY_NESTED, tooDeeplyNested } from '../graphql/nesting.ts';
 import {
   logOperation,
   type OperationRecord,
@@ -70,6 +71,7 @@ async function serveOperation(deps: GraphQLRouteDeps, req: IncomingMessage, res:
       const caller = await authenticate(deps.authenticator, req, res, reject);
       if (caller) {
         callerName = caller.name;
+        scope.credential = caller.name;
         await answer(deps, { req, res, url, requestId, caller, scope, record, reject });
       }
       return { status: res.statusCode, errorCodes: record.errorCodes };
@@ -123,6 +125,9 @@ async function answer(deps: GraphQLRouteDeps, x: Exchange): Promise<void> {
     return x.reject(read.status, read.code, read.message);
   }
   let request = read.request;
+  // A document nested deeper than the parser's stack is refused before Apollo parses it.
+  const text = queryText(request.body, x.url);
+  if (text !== null && tooDeeplyNested(text)) return x.reject(400, 'GRAPHQL_PARSE_FAILED', TOO_DEEPLY_NESTED);
   if (deps.trusted) {
     // Trusted-documents mode: an operation not in the manifest is refused before Apollo parses anything (unless a
     // router's own credential sends it: see TrustedDocumentList.admit).
@@ -153,6 +158,13 @@ async function answer(deps: GraphQLRouteDeps, x: Exchange): Promise<void> {
     }),
   );
   await writeResult(deps.responses, cacheKey, result, x, generation);
+}
+
+/** The document of a POST body or a GET query string, when there is one. */
+function queryText(body: unknown, url: URL): string | null {
+  const query = typeof body === 'object' && body !== null ? (body as { query?: unknown }).query : undefined;
+  if (typeof query === 'string') return query;
+  return url.searchParams.get('query');
 }
 
 /** Answers from the response cache; false when there is nothing fresh to answer with. */

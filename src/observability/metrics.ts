@@ -59,7 +59,7 @@ export class GatewayMetrics {
   });
   readonly #rejections = new Counter({
     name: 'verigate_upstream_rejections_total',
-    help: 'Calls Verigate did not send to a provider: rate_budget (its own rate limit), circuit_open, bulkhead, retry_budget.',
+    help: 'Calls Verigate did not send to a provider: rate_budget (its own rate limit), credential_share (a caller over its fair share of it), circuit_open, bulkhead, retry_budget.',
     labelNames: ['provider', 'reason'] as const,
     registers: [this.registry],
   });
@@ -121,7 +121,7 @@ export class GatewayMetrics {
 
   readonly #outboundDeliveries = new Counter({
     name: 'verigate_outbound_deliveries_total',
-    help: 'Outbound webhook attempts, by endpoint and outcome (delivered, retry, failed: the last attempt failed, gone: 410, the endpoint is disabled).',
+    help: 'Outbound webhook attempts, by endpoint and outcome (delivered, retry, failed: the last attempt failed, gone: 410, the endpoint is disabled; superseded: a redelivery or a re-claim took the lease first, so the outcome was not recorded).',
     labelNames: ['endpoint', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -263,7 +263,7 @@ export class GatewayMetrics {
   }
 
   /** Counts one outbound webhook attempt by how it ended. */
-  outboundDelivery(endpoint: string, outcome: 'delivered' | 'retry' | 'failed' | 'gone'): void {
+  outboundDelivery(endpoint: string, outcome: 'delivered' | 'retry' | 'failed' | 'gone' | 'superseded'): void {
     this.#outboundDeliveries.inc({ endpoint, outcome });
   }
 

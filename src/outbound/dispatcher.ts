@@ -5,7 +5,8 @@ import type { Outbox, WebhookDelivery } from './outbox.ts';
 import { RETRY_DELAYS_SECONDS, retryDelaySeconds } from './schedule.ts';
 import type { OutboundSender, SendResult } from './send.ts';
 
-export type DeliveryOutcome = 'delivered' | 'retry' | 'failed' | 'gone';
+/** `superseded`: the attempt's outcome came after a redelivery (or a re-claim) took its lease, so it was not recorded. */
+export type DeliveryOutcome = 'delivered' | 'retry' | 'failed' | 'gone' | 'superseded';
 
 export interface DispatcherOptions {
   /** Time between two looks at the outbox when nothing woke the dispatcher, ms (default 500). */
@@ -157,11 +158,10 @@ export class Dispatcher {
   ): Promise<DeliveryOutcome> {
     const { outbox } = this.#deps;
     if (result.outcome === 'delivered') {
-      await outbox.delivered(delivery.id, token, result.statusCode);
-      return 'delivered';
+      return (await outbox.delivered(delivery.id, token, result.statusCode)) ? 'delivered' : 'superseded';
     }
     if (result.outcome === 'gone') {
-      await outbox.gone(delivery.id, token, endpoint);
+      if (!(await outbox.gone(delivery.id, token, endpoint))) return 'superseded';
       this.#disabled?.names.add(endpoint.name);
       // No URL: the endpoint's name says which receiver.
       logger.warn({ endpoint: endpoint.name }, 'outbound: the receiver answered 410 Gone; endpoint disabled');
@@ -169,11 +169,12 @@ export class Dispatcher {
     }
     const delay = retryDelaySeconds(delivery.attempts + 1, result.retryAfterSeconds, this.#options.retryDelaysSeconds);
     const nextAttemptAt = delay === null ? null : new Date(Date.now() + delay * 1000).toISOString();
-    await outbox.failedAttempt(delivery.id, token, {
+    const recorded = await outbox.failedAttempt(delivery.id, token, {
       statusCode: result.statusCode,
       error: result.error,
       nextAttemptAt,
     });
+    if (!recorded) return 'superseded';
     if (delay !== null) return 'retry';
     logger.warn(
       { endpoint: endpoint.name, attempts: delivery.attempts + 1, statusCode: result.statusCode, error: result.error },

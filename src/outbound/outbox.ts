@@ -210,48 +210,59 @@ export class Outbox {
     return rows.map(toDelivery).sort((a, b) => a.seq - b.seq);
   }
 
-  /** Records a 2xx. Only the lease's holder records (a dispatcher whose lease ran out and was re-claimed does not). */
-  async delivered(id: string, token: string, statusCode: number): Promise<void> {
-    await this.#update(
+  /**
+   * Records a 2xx. Only the lease's holder records: a dispatcher whose lease ran out and was re-claimed, or whose
+   * attempt a `redeliver` superseded, does not (false), so an older attempt's outcome never overwrites a newer one's.
+   */
+  async delivered(id: string, token: string, statusCode: number): Promise<boolean> {
+    return this.#update(
       `UPDATE outbound_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = $3,
          last_status_code = $4, last_error = NULL, lease_until = NULL, lease_token = NULL
-       WHERE id = $1 AND lease_token = $2`,
+       WHERE id = $1 AND lease_token = $2 RETURNING id`,
       [id, token, new Date().toISOString(), statusCode],
     );
   }
 
-  /** Records a failed attempt: due again at `nextAttemptAt`, or `failed` when that is null (the last attempt). */
+  /**
+   * Records a failed attempt: due again at `nextAttemptAt`, or `failed` when that is null (the last attempt). False
+   * when the lease is no longer the caller's (as `delivered`).
+   */
   async failedAttempt(
     id: string,
     token: string,
     outcome: { statusCode: number | null; error: string | null; nextAttemptAt: string | null },
-  ): Promise<void> {
-    await this.#update(
+  ): Promise<boolean> {
+    return this.#update(
       `UPDATE outbound_deliveries SET attempts = attempts + 1, last_status_code = $3, last_error = $4,
          status = CASE WHEN $5 = 1 THEN 'failed' ELSE 'pending' END,
          next_attempt_at = coalesce($6, next_attempt_at), lease_until = NULL, lease_token = NULL
-       WHERE id = $1 AND lease_token = $2`,
+       WHERE id = $1 AND lease_token = $2 RETURNING id`,
       [id, token, outcome.statusCode, outcome.error, outcome.nextAttemptAt === null ? 1 : 0, outcome.nextAttemptAt],
     );
   }
 
-  /** A 410: the endpoint is disabled (for this URL); the row stays pending, unsent, like the endpoint's others. */
-  async gone(id: string, token: string, endpoint: OutboundEndpointConfig): Promise<void> {
+  /**
+   * A 410: the endpoint is disabled (for this URL); the row stays pending, unsent, like the endpoint's others. False,
+   * and nothing disabled, when the lease is no longer the caller's (a redelivery re-enabled the endpoint since).
+   */
+  async gone(id: string, token: string, endpoint: OutboundEndpointConfig): Promise<boolean> {
     const now = new Date().toISOString();
-    await this.#store.transaction(async (tx) => {
-      await run(
+    return this.#store.transaction(async (tx) => {
+      const updated = await run(
         tx,
         `UPDATE outbound_deliveries SET attempts = attempts + 1, last_status_code = 410, last_error = NULL,
            lease_until = NULL, lease_token = NULL
-         WHERE id = $1 AND lease_token = $2`,
+         WHERE id = $1 AND lease_token = $2 RETURNING id`,
         [id, token],
       );
+      if (updated.length === 0) return false;
       await run(
         tx,
         `INSERT INTO outbound_endpoints (name, url_sha256, disabled_at) VALUES ($1, $2, $3)
          ON CONFLICT (name) DO UPDATE SET url_sha256 = excluded.url_sha256, disabled_at = excluded.disabled_at`,
         [endpoint.name, urlDigest(endpoint.url), now],
       );
+      return true;
     });
   }
 
@@ -291,14 +302,17 @@ export class Outbox {
 
   /**
    * Re-queues a delivery now with a fresh schedule (attempts back to 0, the same `webhook-id`), and re-enables its
-   * endpoint if a 410 had disabled it; null when no delivery has this id.
+   * endpoint if a 410 had disabled it; null when no delivery has this id. An attempt already in flight loses its
+   * lease: the row is claimable at once, and that attempt's outcome, arriving later, is not recorded over the new
+   * schedule (its UPDATE names the old lease token).
    */
   async redeliver(id: string): Promise<WebhookDelivery | null> {
     const now = new Date().toISOString();
     const delivery = await this.#store.transaction(async (tx) => {
       const [row] = await run(
         tx,
-        `UPDATE outbound_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, delivered_at = NULL
+        `UPDATE outbound_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, delivered_at = NULL,
+           lease_until = NULL, lease_token = NULL
          WHERE id = $1 RETURNING *`,
         [id, now],
       );
@@ -310,8 +324,10 @@ export class Outbox {
     return delivery;
   }
 
-  async #update(text: string, params: readonly unknown[]): Promise<void> {
-    await this.#store.transaction((tx) => run(tx, text, params));
+  /** True when the UPDATE (with `RETURNING`) changed a row. */
+  async #update(text: string, params: readonly unknown[]): Promise<boolean> {
+    const rows = await this.#store.transaction((tx) => run(tx, text, params));
+    return rows.length > 0;
   }
 }
 

@@ -88,6 +88,11 @@ export interface ProviderConfigSection<Live, Hook> {
   /** The vendor's documented request limit per minute for a live provider (null: none documented). */
   readonly documentedRatePerMinute: number | null;
   /**
+   * Where the vendor documents none that could be checked: the budget a live provider gets until the operator sets
+   * `<PROVIDER>_RATE_LIMIT_PER_MINUTE` to the account's own limit (the docs say it is not documented).
+   */
+  readonly defaultRatePerMinute?: number;
+  /**
    * Inbound webhook settings: null when its endpoint is off. A sandboxed provider with no webhook variables set gets
    * credentials generated here (random per process), which its simulator signs with.
    */
@@ -117,6 +122,11 @@ export interface ProviderModule<Live = unknown, Hook = unknown> {
   readonly statusTables: readonly StatusTable[];
   /** The vendor's decline vocabularies and their unified categories (published as docs/decline-reasons.md). */
   readonly declineTables?: readonly DeclineTable[];
+  /**
+   * Vendor calls one session read can take at most (Verifa: the result, then the session when there is none); 1
+   * where unset. The per-request cap on vendor calls (`GRAPHQL_MAX_UPSTREAM_CALLS`) counts with it.
+   */
+  readonly callsPerSession?: number;
   /** `<PROVIDER>_DEFAULT_FLOW`'s default, where the vendor has one that always exists (Stripe `document`). */
   readonly defaultFlow?: string;
   /** The simulator's scenario catalogue (listed in the README; the first is the playground tab's example). */

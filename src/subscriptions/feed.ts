@@ -6,6 +6,7 @@ import type { Provider, Session } from '../model/session.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import { GatewayError } from '../upstream/errors.ts';
+import { newOperationScope, runInOperationScope } from '../upstream/events.ts';
 
 /**
  * What a feed yields: a session to send, a first load that failed for a while (sent as an error, the stream stays
@@ -170,8 +171,10 @@ export class SessionFeed implements AsyncIterableIterator<FeedEvent> {
   /** A fresh loader per event: a reload really reloads (through the store's cache), with this caller's checks. */
   async #reload(): Promise<Session | null> {
     const loader = new SessionLoader(this.#source.registry, this.#source.store, this.#ctx.caller);
+    // A vendor call made for this subscriber spends its credential's fair share of the budget, as a query does.
+    const scope = { ...newOperationScope(), credential: this.#ctx.caller.name };
     try {
-      const session = await loader.load(this.#provider, this.#id);
+      const session = await runInOperationScope(scope, () => loader.load(this.#provider, this.#id));
       this.#ctx.sessions = loader;
       if (!this.#loaded) this.#loadedOnce(session);
       return session;

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { GraphQLLimits } from '../config/index.ts';
 import type { GatewayContext } from '../graphql/context.ts';
 import { formatError } from '../graphql/formatError.ts';
+import { TOO_DEEPLY_NESTED, tooDeeplyNested } from '../graphql/nesting.ts';
 import { SESSION_FETCH_COST } from '../graphql/plugins/cost.ts';
 import { operationLimits } from '../graphql/plugins/limits.ts';
 import type { TrustedDocumentList } from '../graphql/plugins/trustedDocuments.ts';
@@ -113,6 +114,7 @@ export class SubscriptionOperations {
   #parse(query: string): DocumentNode | GraphQLError {
     const known = this.#documents.get(query);
     if (known) return known;
+    if (tooDeeplyNested(query)) return coded('GRAPHQL_PARSE_FAILED', TOO_DEEPLY_NESTED);
     let document: DocumentNode;
     try {
       document = parse(query, this.#rules.parseOptions);

@@ -70,6 +70,14 @@ export const upstreamError = {
         : `${providerName(provider)} is rate limiting Verigate; retry in ${retryAfterSeconds} s.`,
       { provider, retryAfterSeconds },
     ),
+  /** The caller's credential spent its fair share of Verigate's budget for the provider; other callers still have theirs. */
+  shareSpent: (provider: Provider, retryAfterSeconds: number) =>
+    new BudgetSpentError(
+      'UPSTREAM_RATE_LIMITED',
+      `Your credential has spent its share of Verigate's request budget for ${providerName(provider)}, which is ` +
+        `shared fairly between the callers using it; retry in ${retryAfterSeconds} s.`,
+      { provider, retryAfterSeconds },
+    ),
   unavailable: (provider: Provider, why: string, cause?: unknown) =>
     new GatewayError('UPSTREAM_UNAVAILABLE', `${providerName(provider)} is unavailable: ${why}.`, { provider, cause }),
   badResponse: (provider: Provider, why: string, cause?: unknown) =>

@@ -29,7 +29,12 @@ export type UpstreamEvent =
   /** What an in-memory cache holds after a change: entries and their estimated bytes. */
   | { type: 'cache_size'; cache: 'sessions' | 'responses'; entries: number; bytes: number }
   | { type: 'dedup'; provider: Provider }
-  | { type: 'rejected'; provider: Provider; reason: 'rate_budget' | 'circuit_open' | 'bulkhead' | 'retry_budget' }
+  | {
+      type: 'rejected';
+      provider: Provider;
+      /** `credential_share`: the caller's credential had spent its fair share of the rate budget. */
+      reason: 'rate_budget' | 'credential_share' | 'circuit_open' | 'bulkhead' | 'retry_budget';
+    }
   | { type: 'circuit'; provider: Provider; state: CircuitState }
   /** Whether a provider's rate budget is shared through Redis right now; sent when that changes. */
   | { type: 'rate_budget_mode'; provider: Provider; shared: boolean }
@@ -62,6 +67,8 @@ export interface OperationScope {
   uncacheable: boolean;
   /** True when the response was served from the response cache. */
   responseCacheHit: boolean;
+  /** The caller's credential (API key name, `jwt:<client>`), whose fair share of each vendor's budget its calls spend. */
+  credential: string | null;
 }
 
 const scope = new AsyncLocalStorage<OperationScope>();
@@ -74,6 +81,7 @@ export function newOperationScope(): OperationScope {
     freshUntil: Number.POSITIVE_INFINITY,
     uncacheable: false,
     responseCacheHit: false,
+    credential: null,
   };
 }
 

@@ -4,7 +4,7 @@ import { type BreakerOptions, CircuitBreaker } from './breaker.ts';
 import { Bulkhead } from './bulkhead.ts';
 import { GatewayError, parseRetryAfter, providerName, upstreamError } from './errors.ts';
 import { emitUpstreamEvent, type UpstreamOutcome } from './events.ts';
-import { currentPriority } from './priority.ts';
+import { currentCredential, currentPriority } from './priority.ts';
 import { RateBudget } from './rateLimit.ts';
 import { backoffMs, DEFAULT_RETRY, RetryBudget, type RetryOptions } from './retry.ts';
 import { SharedRateBudget, type SharedRateBudgetOptions } from './sharedRateBudget.ts';
@@ -85,10 +85,15 @@ export class ProviderPolicy {
     this.#retryBudget.recordRequest();
     // Background work (webhook refreshes, pollers) leaves the budget's reserve to user reads.
     const priority = currentPriority();
+    // Each caller spends its own fair share of the budget while several compete (rateLimit.ts).
+    const credential = currentCredential();
     for (let n = 1; ; n += 1) {
-      const spent = this.#sharedBudget ? await this.#sharedBudget.take(priority) : this.#budget?.take(priority);
+      const spent = this.#sharedBudget
+        ? await this.#sharedBudget.take(priority, credential)
+        : this.#budget?.take(priority, credential);
       if (spent && !spent.ok) {
-        emitUpstreamEvent({ type: 'rejected', provider, reason: 'rate_budget' });
+        emitUpstreamEvent({ type: 'rejected', provider, reason: spent.share ? 'credential_share' : 'rate_budget' });
+        if (spent.share) throw upstreamError.shareSpent(provider, spent.retryAfterSeconds);
         throw upstreamError.rateLimited(provider, spent.retryAfterSeconds, true);
       }
       if (!this.breaker.tryAcquire()) {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { currentOperationScope } from './events.ts';
 import type { Priority } from './rateLimit.ts';
 
 const background = new AsyncLocalStorage<true>();
@@ -9,6 +10,15 @@ const background = new AsyncLocalStorage<true>();
  */
 export function inBackground<T>(work: () => T): T {
   return background.run(true, work);
+}
+
+/**
+ * The credential whose fair share of the rate budget the vendor call being made now spends: the operation's caller;
+ * null for background work (bounded by the reserve instead) and outside an operation.
+ */
+export function currentCredential(): string | null {
+  if (background.getStore()) return null;
+  return currentOperationScope()?.credential ?? null;
 }
 
 /** The priority of the vendor call being made now. */

@@ -1,8 +1,20 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Provider } from '../model/session.ts';
 import { emitUpstreamEvent, type RateBudgetFallback } from './events.ts';
-import { type Priority, RATE_WINDOW_MS, type RateBudget, rateLimitFor, type Spend } from './rateLimit.ts';
+import {
+  COMPETITION_WINDOW_MS,
+  type Priority,
+  RATE_WINDOW_MS,
+  type RateBudget,
+  rateLimitFor,
+  type Spend,
+} from './rateLimit.ts';
+
+/** A credential's name in Redis keys and sets: a hash, so no key or set names a caller. */
+function credentialHash(credential: string): string {
+  return createHash('sha256').update(credential, 'utf8').digest('base64url').slice(0, 22);
+}
 
 /**
  * One provider's rate budget shared by every replica through Redis, with this replica's own budget as the
@@ -15,6 +27,10 @@ import { type Priority, RATE_WINDOW_MS, type RateBudget, rateLimitFor, type Spen
  * The local budget records every request this replica sends, and the requests it decided alone while Redis was
  * away are added to the shared log with the next answer: one replica never spends more than the figure, however
  * its Redis calls time out.
+ *
+ * Fair shares (rateLimit.ts) are kept in the same script: KEYS[3] holds the credentials that asked in the competition
+ * window (scored by when), KEYS[2] the caller's own log; while several compete, a caller at `perMinute / n` is refused
+ * (the third answer, 1, says so) before the shared log is touched. Credentials are named by a hash, never in clear.
  */
 const SLIDING_LOG = `
 local now = tonumber(ARGV[1])
@@ -25,27 +41,54 @@ end
 local window = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
 local id = ARGV[4]
+local perMinute = tonumber(ARGV[5])
+local credential = ARGV[6]
+local competition = tonumber(ARGV[7])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-for i = 5, #ARGV do
+for i = 8, #ARGV do
   local at = now - tonumber(ARGV[i])
   if at > now - window then redis.call('ZADD', KEYS[1], at, id .. ':' .. i) end
+end
+if #ARGV > 7 then redis.call('PEXPIRE', KEYS[1], math.ceil(window)) end
+if credential ~= '' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - competition)
+  redis.call('ZADD', KEYS[3], now, credential)
+  redis.call('PEXPIRE', KEYS[3], math.ceil(competition))
+  local competing = redis.call('ZCARD', KEYS[3])
+  if competing > 1 then
+    local share = math.max(1, math.floor(perMinute / competing))
+    redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+    local mine = redis.call('ZCARD', KEYS[2])
+    if mine >= share then
+      local edge = redis.call('ZRANGE', KEYS[2], mine - share, mine - share, 'WITHSCORES')
+      return {0, math.ceil(tonumber(edge[2]) + window - now), 1}
+    end
+  end
 end
 local count = redis.call('ZCARD', KEYS[1])
 if count < limit then
   redis.call('ZADD', KEYS[1], now, id)
   redis.call('PEXPIRE', KEYS[1], math.ceil(window))
-  return {1, 0}
+  if credential ~= '' then
+    redis.call('ZADD', KEYS[2], now, id)
+    redis.call('PEXPIRE', KEYS[2], math.ceil(window))
+  end
+  return {1, 0, 0}
 end
-if #ARGV > 4 then redis.call('PEXPIRE', KEYS[1], math.ceil(window)) end
 local edge = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
-return {0, math.ceil(tonumber(edge[2]) + window - now)}
+return {0, math.ceil(tonumber(edge[2]) + window - now), 0}
 `;
 
 /** The ioredis command the script is registered as, on the process's one connection. */
 const COMMAND = 'verigateRateBudget';
 
 type WithLog = Redis & {
-  [COMMAND](key: string, ...args: Array<string | number>): Promise<[number, number]>;
+  [COMMAND](
+    log: string,
+    credentialLog: string,
+    competitors: string,
+    ...args: Array<string | number>
+  ): Promise<[number, number, number]>;
 };
 
 /**
@@ -53,7 +96,7 @@ type WithLog = Redis & {
  * one is a single EVALSHA rather than a NOSCRIPT miss and a second round trip inside the timeout.
  */
 function defineSlidingLog(redis: Redis): void {
-  redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: SLIDING_LOG });
+  redis.defineCommand(COMMAND, { numberOfKeys: 3, lua: SLIDING_LOG });
   const load = () => {
     redis.script('LOAD', SLIDING_LOG).catch(() => {
       // Not loaded now: the first call loads it (ioredis falls back to EVAL).
@@ -105,24 +148,33 @@ export class SharedRateBudget {
     this.#now = options.now;
   }
 
-  /** Takes a token from the shared budget, or from the local one when Redis cannot say within the timeout. */
-  async take(priority: Priority = 'user'): Promise<Spend> {
-    if (this.#redis.status !== 'ready' || Date.now() < this.#askAgainAt) return this.#fallBack('unavailable', priority);
+  /**
+   * Takes a token from the shared budget for `credential` (null: no caller's work), or from the local one when Redis
+   * cannot say within the timeout.
+   */
+  async take(priority: Priority = 'user', credential: string | null = null): Promise<Spend> {
+    if (this.#redis.status !== 'ready' || Date.now() < this.#askAgainAt) {
+      return this.#fallBack('unavailable', priority, credential);
+    }
     const unshared = this.#unshared;
-    const asked = await this.#ask(priority, unshared);
+    const asked = await this.#ask(priority, credential, unshared);
     if (typeof asked === 'string') {
       this.#askAgainAt = Date.now() + this.#localForMs;
-      return this.#fallBack(asked, priority);
+      return this.#fallBack(asked, priority, credential);
     }
     // In the shared log now (a timed-out call may have added them too: counted twice, never missed).
     this.#unshared = this.#unshared.slice(unshared.length);
     this.#report(true);
     // Kept in step, so that if Redis goes away the local budget starts from what this replica already spent.
-    if (asked.ok) this.#local.record();
+    if (asked.ok) this.#local.record(credential);
     return asked;
   }
 
-  async #ask(priority: Priority, unshared: readonly number[]): Promise<Spend | RateBudgetFallback> {
+  async #ask(
+    priority: Priority,
+    credential: string | null,
+    unshared: readonly number[],
+  ): Promise<Spend | RateBudgetFallback> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.#timeoutMs);
@@ -133,9 +185,18 @@ export class SharedRateBudget {
     this.#sequence += 1;
     const id = `${this.#replica}:${this.#sequence}`;
     const limit = rateLimitFor(this.#perMinute, priority);
-    const answer = this.#redis[COMMAND](this.#key, now, RATE_WINDOW_MS, limit, id, ...ages).then(
-      ([ok, waitMs]): Spend =>
-        ok === 1 ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) },
+    const named = credential === null ? '' : credentialHash(credential);
+    const keys = [this.#key, `${this.#key}:credential:${named || '-'}`, `${this.#key}:competitors`] as const;
+    const args = [now, RATE_WINDOW_MS, limit, id, this.#perMinute, named, COMPETITION_WINDOW_MS, ...ages];
+    const answer = this.#redis[COMMAND](...keys, ...args).then(
+      ([ok, waitMs, share]): Spend =>
+        ok === 1
+          ? { ok: true }
+          : {
+              ok: false,
+              retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+              ...(share === 1 ? { share: true as const } : {}),
+            },
       (): 'error' => 'error',
     );
     try {
@@ -145,10 +206,10 @@ export class SharedRateBudget {
     }
   }
 
-  #fallBack(reason: RateBudgetFallback, priority: Priority): Spend {
+  #fallBack(reason: RateBudgetFallback, priority: Priority, credential: string | null): Spend {
     this.#report(false);
     emitUpstreamEvent({ type: 'rate_budget_fallback', provider: this.#provider, reason });
-    const spent = this.#local.take(priority);
+    const spent = this.#local.take(priority, credential);
     if (spent.ok) {
       this.#unshared.push(this.#now?.() ?? Date.now());
       // At most a window's worth is owed: older ones no longer count anyway.

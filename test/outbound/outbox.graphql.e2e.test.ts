@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../src/events/cursor.ts';
 import { FULL_KEY, type GraphQLBody, startTestGateway, type TestGateway } from '../support/gateway.ts';
-import { outboundEnv, startReceiver, type TestReceiver } from '../support/receiver.ts';
+import { type Answer, outboundEnv, startReceiver, type TestReceiver } from '../support/receiver.ts';
 import { waitFor } from '../support/webhooks.ts';
 
 /** The outbox's GraphQL fields over HTTP: whole responses, bad input, scopes. */
@@ -59,6 +59,12 @@ describe('the outbox over GraphQL', () => {
   let receiver: TestReceiver;
   let tg: TestGateway;
   const admin = (query: string, variables: Record<string, unknown> = {}) => tg.query(query, variables, ADMIN_KEY);
+  /** One series of the gateway's /metrics (0 when absent). */
+  const metric = async (series: string): Promise<number> => {
+    const text = await (await request(tg.gateway.url.replace(/graphql$/, 'metrics'))).body.text();
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  };
 
   beforeAll(async () => {
     receiver = await startReceiver();
@@ -150,6 +156,53 @@ describe('the outbox over GraphQL', () => {
     const again = await admin(REDELIVER, { id });
     expect(again.body).toEqual({ data: { redeliverWebhook: testDelivery({ id, lastStatusCode: 200 }) } });
     expect(await waitFor(() => receiver.events.filter((e) => e.id === id).length === 2)).toBe(true);
+  });
+
+  it('lets a redelivery win over the attempt in flight it raced: the older attempt’s late outcome is not recorded', async () => {
+    // The first attempt of the next test event is held at the receiver until the redelivery is recorded.
+    let firstArrived: (id: string) => void = () => {};
+    const arrived = new Promise<string>((resolve) => {
+      firstArrived = resolve;
+    });
+    let releaseFirst: (answer: Answer) => void = () => {};
+    const held = new Promise<Answer>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const heldIds = new Set<string>();
+    receiver.answer = (event, attempt) => {
+      if (attempt !== 1 || event.body.type !== 'verification.test' || heldIds.size > 0) return { status: 200 };
+      heldIds.add(event.id);
+      firstArrived(event.id);
+      return held;
+    };
+    try {
+      const id = sentId((await admin(SEND_TEST, { endpoint: 'backend' })).body);
+      expect(await arrived).toBe(id);
+      // The redelivery takes the row from the attempt in flight: pending, a fresh schedule.
+      expect((await admin(REDELIVER, { id })).body).toEqual({ data: { redeliverWebhook: testDelivery({ id }) } });
+      // Its attempt goes out at once (the old lease no longer holds the row) and is answered 200.
+      expect(await waitFor(() => receiver.events.some((e) => e.id === id))).toBe(true);
+      const superseded = 'verigate_outbound_deliveries_total{endpoint="backend",outcome="superseded"}';
+      const before = await metric(superseded);
+      // Now the first attempt's answer comes back, a 500, late: it must not turn the delivered row back to pending.
+      releaseFirst({ status: 500 });
+      expect(await waitFor(async () => (await metric(superseded)) === before + 1)).toBe(true);
+      const { body } = await admin(DELIVERIES, { endpoint: 'backend', first: 1 });
+      expect(body).toEqual({
+        data: {
+          webhookDeliveries: {
+            edges: [{ cursor: CURSOR, node: delivered(id) }],
+            pageInfo: { hasNextPage: true, endCursor: CURSOR },
+          },
+        },
+      });
+      expect(receiver.attempts.filter((a) => a.id === id)).toEqual([
+        { id, status: 200 },
+        { id, status: 500 },
+      ]);
+    } finally {
+      receiver.answer = () => ({ status: 200 });
+    }
   });
 
   it('answers NOT_FOUND for a delivery id it never issued', async () => {

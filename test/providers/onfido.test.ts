@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { loadConfig } from '../../src/config/index.ts';
 import type { ProviderMode } from '../../src/config/providerMode.ts';
 import { noChecks } from '../../src/model/checks.ts';
 import { type OnfidoLive, type OnfidoWebhookConfig, onfidoConfig } from '../../src/providers/onfido/config.ts';
@@ -672,8 +673,12 @@ describe('Onfido configuration section', () => {
     });
   });
 
-  it('documents 400 requests per minute and every variable in its docs rows', () => {
-    expect(onfidoConfig.documentedRatePerMinute).toBe(400);
+  it('says its rate limit is not documented, keeps 400 a minute as the default, and documents every variable', () => {
+    expect(onfidoConfig.documentedRatePerMinute).toBeNull();
+    expect(onfidoConfig.defaultRatePerMinute).toBe(400);
+    const live = { ONFIDO_API_TOKEN: 'api_live.x' };
+    expect(loadConfig(live).upstream.ratePerMinute.onfido).toBe(400);
+    expect(loadConfig({ ...live, ONFIDO_RATE_LIMIT_PER_MINUTE: '120' }).upstream.ratePerMinute.onfido).toBe(120);
     expect(onfidoConfig.docs.flatMap((d) => d.names).sort()).toEqual(Object.keys(onfidoConfig.env).sort());
   });
 });

@@ -22,8 +22,8 @@ export interface TestReceiver {
   attempts: Array<{ id: string; status: number | 'hang' }>;
   /** Attempts whose signature did not verify (answered 401). */
   unverified: number;
-  /** Decides the answer to each verified attempt (default 200). */
-  answer: (event: ReceivedEvent, attempt: number) => Answer;
+  /** Decides the answer to each verified attempt (default 200); a promise holds the answer until it settles. */
+  answer: (event: ReceivedEvent, attempt: number) => Answer | Promise<Answer>;
   close(): Promise<void>;
 }
 
@@ -55,7 +55,7 @@ export async function startReceiver(secret = RECEIVER_SECRET): Promise<TestRecei
     }
     const attempt = (seen.get(event.id) ?? 0) + 1;
     seen.set(event.id, attempt);
-    const answer = receiver.answer(event, attempt);
+    const answer = await receiver.answer(event, attempt);
     receiver.attempts.push({ id: event.id, status: answer === 'hang' ? 'hang' : answer.status });
     if (answer === 'hang') return;
     if (answer.status >= 200 && answer.status < 300) receiver.events.push(event);

@@ -36,6 +36,34 @@ describe('rate budget', () => {
     expect(budget.take()).toEqual({ ok: true });
   });
 
+  it('lets a credential alone spend the whole budget, and holds each of several competing credentials to its share', () => {
+    let now = 0;
+    const budget = new RateBudget({ perMinute: 6, now: () => now });
+    const takes = (credential: string, n: number) =>
+      Array.from({ length: n }, () => budget.take('user', credential).ok);
+    expect(takes('a', 3)).toEqual([true, true, true]);
+    now = 1_000;
+    // b competes now: a (3 of its share of 3) is refused, b may spend its own 3.
+    expect(budget.take('user', 'b')).toEqual({ ok: true });
+    expect(budget.take('user', 'a')).toEqual({ ok: false, retryAfterSeconds: 59, share: true });
+    expect(takes('b', 3)).toEqual([true, true, false]);
+    // A credential's calls leave the window like any: a is answered again once its first ones are a minute old.
+    now = 60_000;
+    expect(budget.take('user', 'a')).toEqual({ ok: true });
+    // Work of no caller (null) spends the budget without a share.
+    now = 61_000;
+    expect(budget.take('user', null)).toEqual({ ok: true });
+  });
+
+  it('stops counting a credential as competing ten minutes after its last call', () => {
+    let now = 0;
+    const budget = new RateBudget({ perMinute: 4, now: () => now });
+    budget.take('user', 'b');
+    now = 600_001;
+    const a = Array.from({ length: 4 }, () => budget.take('user', 'a').ok);
+    expect(a).toEqual([true, true, true, true]);
+  });
+
   it('keeps the last fifth of the window for user reads: background work stops short of it', () => {
     let now = 0;
     const budget = new RateBudget({ perMinute: 10, now: () => now });

@@ -4,7 +4,12 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createRedis } from '../../src/cache/redisClient.ts';
 import type { Simulator } from '../../src/sandbox/server.ts';
-import { onUpstreamEvent, type UpstreamEvent } from '../../src/upstream/events.ts';
+import {
+  newOperationScope,
+  onUpstreamEvent,
+  runInOperationScope,
+  type UpstreamEvent,
+} from '../../src/upstream/events.ts';
 import { RateBudget } from '../../src/upstream/rateLimit.ts';
 import { SharedRateBudget } from '../../src/upstream/sharedRateBudget.ts';
 import { describeWithRedis, startTestRedis, type TestRedis } from '../support/redis.ts';
@@ -123,6 +128,32 @@ describeWithRedis('rate budget shared through Redis', () => {
       { type: 'rate_budget_mode', provider: 'VERIFA', shared: true },
       { type: 'rate_budget_mode', provider: 'VERIFA', shared: true },
     ]);
+  });
+
+  it('gives each credential its fair share across replicas: the one over its share is refused, the other still answered', async () => {
+    const a = await replica();
+    const b = await replica();
+    const as = <T>(credential: string, call: () => Promise<T>): Promise<T> =>
+      runInOperationScope({ ...newOperationScope(), credential }, call);
+    // Both credentials call: two compete, so each may spend half of the 4.
+    expect((await as('key-a', a.call)).status).toBe(200);
+    expect((await as('key-b', b.call)).status).toBe(200);
+    expect((await as('key-a', a.call)).status).toBe(200);
+    const share = {
+      message: expect.stringMatching(/^Your credential has spent its share of Verigate's request budget for Verifa/),
+      extensions: { code: 'UPSTREAM_RATE_LIMITED', provider: 'VERIFA', retryAfterSeconds: expect.any(Number) },
+    };
+    await expect(as('key-a', a.call)).rejects.toMatchObject(share);
+    await expect(as('key-a', b.call)).rejects.toMatchObject(share);
+    expect((await as('key-b', a.call)).status).toBe(200);
+    expect(sim.requestCount()).toBe(BUDGET);
+    expect(events.filter((e) => e.type === 'rejected')).toEqual([
+      { type: 'rejected', provider: 'VERIFA', reason: 'credential_share' },
+      { type: 'rejected', provider: 'VERIFA', reason: 'credential_share' },
+    ]);
+    // Redis names no credential: they are hashed.
+    expect((await admin.keys('*')).join(' ')).not.toMatch(/key-a|key-b/);
+    expect(JSON.stringify(await admin.zrange('verigate:ratelog:VERIFA:competitors', 0, -1))).not.toMatch(/key-/);
   });
 
   it('decides locally when Redis stalls, starting from what this replica already spent, without asking again at once', async () => {

@@ -1,6 +1,8 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import { type DocumentNode, GraphQLError, type GraphQLSchema, Kind } from 'graphql';
+import type { ApolloServerPlugin, GraphQLRequest } from '@apollo/server';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, Kind, type OperationDefinitionNode } from 'graphql';
 import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { providerModules } from '../../providers/registry.ts';
+import { type CallsPerSession, estimateUpstreamCalls } from './upstreamCalls.ts';
 
 /** What one session fetch adds to an operation's cost: an upstream call is worth many resolved fields. */
 export const SESSION_FETCH_COST = 20;
@@ -49,56 +51,85 @@ function memoKey(variables: Record<string, unknown> | undefined): string | null 
   }
 }
 
-const rejection = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+const rejection = (message: string, extra: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...extra, http: { status: 400 } } });
+
+/** Each registered provider's `callsPerSession` (1 where unset). */
+const registeredCallsPerSession = (): CallsPerSession => {
+  const calls = new Map(providerModules().map((m) => [m.provider, m.callsPerSession ?? 1]));
+  return (provider) => calls.get(provider) ?? 1;
+};
+
+/** The refusal of an operation that would make more vendor calls than one request may. */
+function tooManyUpstreamCalls(calls: number, sessions: number, max: number): GraphQLError {
+  return rejection(
+    `This operation could make ${calls} vendor calls (${sessions} distinct sessions); one request may make at most ` +
+      `${max} (GRAPHQL_MAX_UPSTREAM_CALLS). Ask for fewer sessions per request.`,
+    { upstreamCalls: calls, maxUpstreamCalls: max },
+  );
+}
 
 /**
- * Refuses an operation whose estimated cost is over `maxCost`, once its variables are known and before it
- * executes (graphql-query-complexity, run when Apollo has resolved the operation).
+ * Refuses an operation whose estimated cost is over `maxCost`, or whose vendor calls are over `maxUpstreamCalls`,
+ * once its variables are known and before it executes (graphql-query-complexity, run when Apollo has resolved the
+ * operation; upstreamCalls.ts for the calls).
  */
-export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
+export function costLimitPlugin(
+  schema: GraphQLSchema,
+  maxCost: number,
+  maxUpstreamCalls: number,
+  callsPerSession: CallsPerSession = registeredCallsPerSession(),
+): ApolloServerPlugin {
   const estimators = [sessionFetchEstimator, simpleEstimator({ defaultComplexity: 1 })];
   // The estimate is a pure function of the document, operation name and variables, and Apollo hands back the same
   // DocumentNode for the same query text: remember it (it was 5 % of CPU per request in the benchmark profile).
   const memo = new WeakMap<DocumentNode, Map<string, number>>();
+  /** The operation's cost, remembered per document and variables; null when execution will refuse the variables. */
+  const estimateCost = (request: GraphQLRequest, document: DocumentNode, operation: OperationDefinitionNode) => {
+    const variables = operation.variableDefinitions?.length ? memoKey(request.variables) : '';
+    const key =
+      variables !== null && variables.length <= 4_096 ? `${request.operationName ?? ''}\u0000${variables}` : null;
+    let known = memo.get(document);
+    const remembered = key === null ? undefined : known?.get(key);
+    if (remembered !== undefined) return remembered;
+    let cost: number;
+    try {
+      cost = getComplexity({
+        schema,
+        estimators,
+        query: document,
+        variables: request.variables ?? {},
+        operationName: request.operationName ?? undefined,
+        maxQueryNodes: 10_000,
+      });
+    } catch (error) {
+      // Variables that do not coerce are reported by execution itself, as BAD_USER_INPUT, before any resolver.
+      if (error instanceof GraphQLError && error.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION) return null;
+      throw rejection(`The operation's cost cannot be estimated: ${String((error as Error).message)}`);
+    }
+    if (key !== null) {
+      if (!known) {
+        known = new Map();
+        memo.set(document, known);
+      }
+      if (known.size >= 256) known.clear();
+      known.set(key, cost);
+    }
+    return cost;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operation }) {
           if (!operation) return;
-          const variables = operation.variableDefinitions?.length ? memoKey(request.variables) : '';
-          const key =
-            variables !== null && variables.length <= 4_096 ? `${request.operationName ?? ''}\u0000${variables}` : null;
-          let known = memo.get(document);
-          const remembered = key === null ? undefined : known?.get(key);
-          if (remembered !== undefined) {
-            if (remembered > maxCost) throw rejection(`Cost limit of ${maxCost} exceeded, found ${remembered}.`);
-            return;
-          }
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              estimators,
-              query: document,
-              variables: request.variables ?? {},
-              operationName: request.operationName ?? undefined,
-              maxQueryNodes: 10_000,
-            });
-          } catch (error) {
-            // Variables that do not coerce are reported by execution itself, as BAD_USER_INPUT, before any resolver.
-            if (error instanceof GraphQLError && error.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION) return;
-            throw rejection(`The operation's cost cannot be estimated: ${String((error as Error).message)}`);
-          }
-          if (key !== null) {
-            if (!known) {
-              known = new Map();
-              memo.set(document, known);
-            }
-            if (known.size >= 256) known.clear();
-            known.set(key, cost);
-          }
+          const cost = estimateCost(request, document, operation);
+          if (cost === null) return;
           if (cost > maxCost) throw rejection(`Cost limit of ${maxCost} exceeded, found ${cost}.`);
+          // Not memoised: the ids decide it (the cost memo blanks strings).
+          const upstream = estimateUpstreamCalls(document, operation, request.variables ?? {}, callsPerSession);
+          if (upstream.calls > maxUpstreamCalls) {
+            throw tooManyUpstreamCalls(upstream.calls, upstream.sessions, maxUpstreamCalls);
+          }
         },
       };
     },

@@ -43,7 +43,7 @@ export function operationLimits(schema: GraphQLSchema, limits: GraphQLLimits): O
   }).protect();
   return {
     // The armor protections in use are all validation rules (its plugins are the ones turned off above).
-    plugins: [costLimitPlugin(schema, limits.maxCost)],
+    plugins: [costLimitPlugin(schema, limits.maxCost, limits.maxUpstreamCalls)],
     validationRules: [knownOperationTypeRule, ...armor.validationRules, maxRootFieldsRule(limits.maxRootFields)],
     subscriptionValidationRules: [
       subscriptionsOnlyRule,

@@ -15,6 +15,8 @@ export const sumsubModule: ProviderModule<SumsubLive, SumsubWebhookConfig> = {
   config: sumsubConfig,
   statusTables: [sumsubReviewStatus],
   scenarios: SUMSUB_SCENARIOS.map(({ id, description }) => ({ id, description })),
+  // The applicant, then its step breakdown (`requiredIdDocsStatus`) when `reference` or `metadata` is selected.
+  callsPerSession: 2,
   async startSandbox(options) {
     const simulator = await startSumsubSimulator({ webhook: options.webhook, timelineStepMs: options.timelineStepMs });
     return {

@@ -16,6 +16,8 @@ export const verifaModule: ProviderModule<VerifaLive, VerifaWebhookConfig> = {
   contract: verifaContract,
   statusTables: [verifaResultStatus, verifaSessionStatus],
   scenarios: VERIFA_SCENARIOS,
+  // The result, then the session itself when there is no result yet (or no such session).
+  callsPerSession: 2,
   async startSandbox(options) {
     const simulator = await startVerifaSimulator({
       webhook: options.webhook,
