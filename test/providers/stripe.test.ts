@@ -234,7 +234,7 @@ describe('Stripe adapter against its simulator', () => {
           outcome: 'verified',
           fullNameMatch: null,
           dateOfBirthMatch: null,
-          identificationNumberMatch: 'match',
+          identificationNumberMatch: 'full_match',
         },
       ],
     });

@@ -294,7 +294,7 @@ function databaseCheck(reportId: string, n: ReportIdNumber): DatabaseCheck {
         fullNameMatch: null,
         dateOfBirthMatch: null,
         identificationNumberMatch:
-          code === 'id_number_mismatch' ? 'no_match' : n.status === 'verified' ? 'match' : null,
+          code === 'id_number_mismatch' ? 'no_match' : n.status === 'verified' ? 'full_match' : null,
       },
     ],
   };
