@@ -323,7 +323,8 @@ export const STRIPE_SCENARIOS: readonly StripeScenario[] = [
   },
   {
     id: 'vs_Missing',
-    description: '404 resource_missing (NOT_FOUND)',
+    description:
+      '404 resource_missing (NOT_FOUND), as for any id not here; sessions created with POST /v1/identity/verification_sessions answer until the simulator stops, their `url` its hosted page (/hosted/<id>)',
     behaviour: stripeError(404, {
       type: 'invalid_request_error',
       code: 'resource_missing',
@@ -359,7 +360,7 @@ export const STRIPE_SCENARIOS: readonly StripeScenario[] = [
   },
   {
     id: 'vs_InvalidShape',
-    description: 'a 200 whose session has no status (UPSTREAM_BAD_RESPONSE)',
+    description: 'a 200 whose session’s status is a number (UPSTREAM_BAD_RESPONSE)',
     behaviour: {
       kind: 'raw',
       status: 200,
