@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serveHostedPage } from '../../../sandbox/hostedPage.ts';
 import {
-  minuteWindow,
   pathSegments,
   type Simulator,
   sendJson,
@@ -21,8 +20,6 @@ import { StripeTimelines } from './webhookSender.ts';
 
 /** The key the simulator accepts: a test-mode secret key, as Stripe's sandboxes issue (`sk_test_…`). */
 export const STRIPE_SANDBOX_SECRET_KEY = 'sk_test_verigateSimulatorKey';
-/** Test mode: 25 operations per second (docs.stripe.com/rate-limits). */
-const RATE_LIMIT_PER_MINUTE = 25 * 60;
 const STRIPE_VERSION = /^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/;
 const MAX_FORM_BYTES = 16 * 1024;
 
@@ -49,7 +46,6 @@ export async function startStripeSimulator(
   const created = new Map<string, StripeObject>();
   /** Idempotency-Key → the create's parameters digest and its answer (Stripe keeps keys 24 h). */
   const idempotent = new Map<string, { digest: string; session: StripeObject }>();
-  const countRequest = minuteWindow();
   let origin = '';
 
   const simulator = await startSimulator(async (req, res, url) => {
@@ -77,13 +73,6 @@ export async function startStripeSimulator(
       'stripe-version': typeof version === 'string' ? version : STRIPE_API_VERSION,
     };
     const fail: Fail = (status, error, extra = {}) => sendJson(res, status, { error }, { ...headers, ...extra });
-    const { used } = countRequest(Date.now());
-    if (used > RATE_LIMIT_PER_MINUTE)
-      return fail(
-        429,
-        { type: 'invalid_request_error', code: 'rate_limit', message: 'Request rate limit exceeded.' },
-        { 'retry-after': '1' },
-      );
     const auth = req.headers.authorization;
     if (auth !== `Bearer ${secretKey}`)
       return fail(401, {
