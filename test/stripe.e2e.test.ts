@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../src/graphql/ids.ts';
 import type { StripeWebhookConfig } from '../src/providers/stripe/config.ts';
 import { FIXTURE_SESSION_ID } from '../src/providers/stripe/sandbox/scenarios.ts';
+import { STRIPE_SANDBOX_SECRET_KEY, startStripeSimulator } from '../src/providers/stripe/sandbox/simulator.ts';
 import { stripeEventBody } from '../src/providers/stripe/sandbox/webhookSender.ts';
+import type { RunningSimulator } from '../src/providers/types.ts';
 import { FULL_KEY, READ_ONLY_KEY, startTestGateway, type TestGateway } from './support/gateway.ts';
 import { outboundEnv, startReceiver, type TestReceiver } from './support/receiver.ts';
 import { overSse } from './support/subscriptions.ts';
@@ -464,5 +466,68 @@ describe('a timed Stripe session followed, recorded and sent on', () => {
         }),
       })),
     );
+  });
+});
+
+describe('Stripe configured live (a Stripe API at STRIPE_BASE_URL, a test-mode key)', () => {
+  const WEBHOOK_SECRET = 'whsec_live_configured_for_tests';
+  let server: RunningSimulator;
+  let tg: TestGateway;
+  beforeAll(async () => {
+    server = await startStripeSimulator();
+    tg = await startTestGateway(
+      {
+        STRIPE_SECRET_KEY: STRIPE_SANDBOX_SECRET_KEY,
+        STRIPE_BASE_URL: server.url,
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        ...CACHED,
+      },
+      { refresher: { minIntervalMs: 50, backoffMs: 50 } },
+    );
+  });
+  afterAll(async () => {
+    await tg?.close();
+    await server?.close();
+  });
+
+  it('reports it configured and not sandboxed, while a test-mode key’s sessions are sandbox data', async () => {
+    const { body } = await tg.query('{ providers { provider configured sandbox } }');
+    expect(((body.data?.providers ?? []) as Array<{ provider: string }>).find((p) => p.provider === 'STRIPE')).toEqual({
+      provider: 'STRIPE',
+      configured: true,
+      sandbox: false,
+    });
+    expect(tg.config.webhooks.stripe).toEqual({ secret: WEBHOOK_SECRET, sandbox: false });
+    expect((await tg.query(SUMMARY, { id: 'vs_DocumentExpired' })).body).toEqual(
+      summary(
+        'vs_DocumentExpired',
+        'RESUBMISSION_REQUESTED',
+        'requires_input',
+        'document_expired',
+        'The document is expired.',
+      ),
+    );
+  });
+
+  it('refreshes a cached session for a delivery stripe-node signed with the configured secret', async () => {
+    const ID = 'vs_Processing';
+    expect((await tg.query(STATUS, { id: ID })).body).toEqual({
+      data: {
+        session: { providerSessionId: ID, status: 'IN_PROGRESS', providerStatus: 'processing', isTerminal: false },
+      },
+    });
+    const before = server.requestCount(`/verification_sessions/${ID}`);
+    const body = stripeEventBody('identity.verification_session.processing', {
+      id: ID,
+      object: 'identity.verification_session',
+    });
+    const header = stripe.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
+    expect(
+      await postWebhook(originOf(tg.gateway.url), 'stripe', { body, headers: { 'stripe-signature': header } }),
+    ).toEqual({
+      status: 200,
+      body: { received: true },
+    });
+    expect(await waitFor(() => server.requestCount(`/verification_sessions/${ID}`) === before + 1)).toBe(true);
   });
 });

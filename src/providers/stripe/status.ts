@@ -14,7 +14,7 @@ export const stripeSessionStatus: StatusTable = {
     {
       value: 'requires_input/last_error',
       status: 'RESUBMISSION_REQUESTED',
-      note: 'a check failed and the user may try again in the same session; `reasonCode` is `last_error.code`',
+      note: 'a check failed and the user may try again in the same session; `reasonCode` is `last_error.code`, `providerStatus` stays `requires_input`',
     },
     { value: 'processing', status: 'IN_PROGRESS', note: 'Stripe is checking what the user submitted' },
     { value: 'verified', status: 'APPROVED' },
