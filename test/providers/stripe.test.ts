@@ -695,6 +695,45 @@ describe('Stripe’s start flow on the simulator', () => {
     const a = await adapter.fetchSession(abandoned.providerSessionId);
     expect([a.status, a.reasonCode, a.declineReasons]).toEqual(['ABANDONED', null, []]);
   });
+  it('cancels and redacts as the integration’s API does, each with its event, and refuses them in the wrong status', async () => {
+    events.length = 0;
+    const action = async (id: string, what: 'cancel' | 'redact') => {
+      const res = await request(`${sim.url}/v1/identity/verification_sessions/${id}/${what}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${STRIPE_SANDBOX_SECRET_KEY}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+      });
+      return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+    };
+    const started = await adapter.startSession(startRequest({ idempotencyKey: 'idem-start-5' }));
+    expect((await action(started.providerSessionId, 'cancel')).body.status).toBe('canceled');
+    expect(await action(started.providerSessionId, 'cancel')).toEqual({
+      status: 400,
+      body: {
+        error: {
+          type: 'invalid_request_error',
+          message: 'Only a VerificationSession in requires_input status can be canceled.',
+        },
+      },
+    });
+    expect((await action('vs_Verified', 'redact')).body.redaction).toEqual({ status: 'redacted' });
+    const redacted = await adapter.fetchSession('vs_Verified');
+    expect([redacted.status, redacted.sensitiveDataExpired, redacted.applicant, redacted.kyc?.documentNumber]).toEqual([
+      'APPROVED',
+      true,
+      null,
+      null,
+    ]);
+    expect((await action('vs_Processing', 'redact')).status).toBe(400);
+    expect((await action('vs_Nothing', 'cancel')).status).toBe(404);
+    expect(await received(3)).toEqual([
+      ['identity.verification_session.created', 'requires_input'],
+      ['identity.verification_session.canceled', 'canceled'],
+      ['identity.verification_session.redacted', 'verified'],
+    ]);
+  });
 });
 
 describe('Stripe webhook verifier', () => {

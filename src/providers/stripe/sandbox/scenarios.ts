@@ -152,7 +152,8 @@ const timelineId = 'vs_Timeline';
 export const STRIPE_SCENARIOS: readonly StripeScenario[] = [
   {
     id: 'vs_Verified',
-    description: 'verified: document and selfie checks passed, verified outputs (Jenny Rosen)',
+    description:
+      'verified: document and selfie checks passed, verified outputs (Jenny Rosen); `POST /v1/identity/verification_sessions/vs_Verified/redact` redacts it, firing `identity.verification_session.redacted`',
     behaviour: { kind: 'session', session: verified('vs_Verified') },
   },
   {
@@ -162,7 +163,8 @@ export const STRIPE_SCENARIOS: readonly StripeScenario[] = [
   },
   {
     id: 'vs_RequiresInput',
-    description: 'requires_input without last_error: created, the user has not submitted yet (NOT_STARTED)',
+    description:
+      'requires_input without last_error: created, the user has not submitted yet (NOT_STARTED); `…/vs_RequiresInput/cancel` cancels it, firing `identity.verification_session.canceled`',
     behaviour: { kind: 'session', session: session('vs_RequiresInput', 'requires_input') },
   },
   {

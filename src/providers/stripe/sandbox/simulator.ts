@@ -15,20 +15,35 @@ import type { SandboxOptions } from '../../types.ts';
 import { STRIPE_API_VERSION, type StripeLive, type StripeWebhookConfig } from '../config.ts';
 import { expandedSession, expandParams } from './expand.ts';
 import { STRIPE_SCENARIOS, type StripeObject, type StripeScenario, type StripeStaticBehaviour } from './scenarios.ts';
-import { createdSession, HOSTED_REASONS, moved, paramsDigest, parseCreate } from './started.ts';
-import { StripeTimelines } from './webhookSender.ts';
+import {
+  canceledSession,
+  createdSession,
+  HOSTED_REASONS,
+  moved,
+  paramsDigest,
+  parseCreate,
+  redactedSession,
+} from './started.ts';
+import { StripeTimelines, sessionOf } from './webhookSender.ts';
 
 /** The key the simulator accepts: a test-mode secret key, as Stripe's sandboxes issue (`sk_test_…`). */
 export const STRIPE_SANDBOX_SECRET_KEY = 'sk_test_verigateSimulatorKey';
 const STRIPE_VERSION = /^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/;
 const MAX_FORM_BYTES = 16 * 1024;
+const missing = {
+  type: 'invalid_request_error',
+  code: 'resource_missing',
+  param: 'id',
+  message: 'No such verification session.',
+};
 
 type Fail = (status: number, error: StripeObject, headers?: Record<string, string>) => void;
 
 /**
  * A Stripe API on loopback, for Identity: `Authorization: Bearer` with a test-mode secret key, `Stripe-Version`
  * checked and echoed, `Request-Id` on every answer, errors as `{ error: { type, code, param, message } }`, `expand[]`
- * applied as Stripe does, form-encoded creates with `Idempotency-Key`, and the hosted page (`/hosted/<id>`) that
+ * applied as Stripe does, form-encoded creates with `Idempotency-Key`, `…/{id}/cancel` and `…/{id}/redact` (the
+ * integration's own controls, each firing its event), and the hosted page (`/hosted/<id>`) that
  * moves a created session and fires its signed `identity.verification_session.*` event.
  */
 export async function startStripeSimulator(
@@ -47,6 +62,11 @@ export async function startStripeSimulator(
   /** Idempotency-Key → the create's parameters digest and its answer (Stripe keeps keys 24 h). */
   const idempotent = new Map<string, { digest: string; session: StripeObject }>();
   let origin = '';
+  /** A scenario's session as it stands now, to act on (cancel, redact): from then on it answers instead of the scenario. */
+  const sessionOfScenario = (id: string): StripeObject | null => {
+    const scenario = scenarios.get(id);
+    return scenario ? sessionOf(timelines.current(id, scenario.behaviour)) : null;
+  };
 
   const simulator = await startSimulator(async (req, res, url) => {
     const hosted = await serveHostedPage(req, res, url, {
@@ -83,8 +103,14 @@ export async function startStripeSimulator(
       return fail(400, { type: 'invalid_request_error', message: 'Invalid Stripe API version.' });
 
     const segments = pathSegments(url.pathname);
-    const [v1, identity, sessions, id, ...rest] = segments ?? [];
-    if (v1 !== 'v1' || identity !== 'identity' || sessions !== 'verification_sessions' || rest.length > 0)
+    const [v1, identity, sessions, id, action, ...rest] = segments ?? [];
+    if (
+      v1 !== 'v1' ||
+      identity !== 'identity' ||
+      sessions !== 'verification_sessions' ||
+      rest.length > 0 ||
+      (action !== undefined && action !== 'cancel' && action !== 'redact')
+    )
       return fail(404, { type: 'invalid_request_error', message: 'Unrecognized request URL.' });
 
     if (id === undefined) {
@@ -109,18 +135,22 @@ export async function startStripeSimulator(
       return sendJson(res, 200, session, headers);
     }
 
-    if (req.method !== 'GET') return fail(405, { type: 'invalid_request_error', message: 'Method not allowed.' });
     const expand = expandParams(url.searchParams);
+    if (action !== undefined) {
+      if (req.method !== 'POST') return fail(405, { type: 'invalid_request_error', message: 'Method not allowed.' });
+      const current = created.get(id) ?? sessionOfScenario(id);
+      if (!current) return fail(404, missing);
+      const next = action === 'cancel' ? canceledSession(current) : redactedSession(current);
+      if ('error' in next) return fail(400, next.error);
+      created.set(id, next.session);
+      timelines.send(next.event, next.session);
+      return sendJson(res, 200, expandedSession(next.session, expand), headers);
+    }
+    if (req.method !== 'GET') return fail(405, { type: 'invalid_request_error', message: 'Method not allowed.' });
     const stored = created.get(id);
     if (stored) return sendJson(res, 200, expandedSession(stored, expand), headers);
     const scenario = scenarios.get(id);
-    if (!scenario)
-      return fail(404, {
-        type: 'invalid_request_error',
-        code: 'resource_missing',
-        param: 'id',
-        message: 'No such verification session.',
-      });
+    if (!scenario) return fail(404, missing);
     return serve(timelines.current(scenario.id, scenario.behaviour), expand, res, headers, fail);
   }, options.port);
   origin = simulator.url;

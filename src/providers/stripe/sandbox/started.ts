@@ -125,3 +125,76 @@ export function moved(current: StripeObject, action: HostedAction): { session: S
       return { event: 'identity.verification_session.canceled', session: { ...base, status: 'canceled' } };
   }
 }
+
+/** A Stripe error for an action the session's status does not allow. */
+type ActionResult = { session: StripeObject; event: string } | { error: { type: string; message: string } };
+
+/** `POST …/{id}/cancel`: only a session in `requires_input` can be canceled (docs.stripe.com/api/identity/verification_sessions/cancel). */
+export function canceledSession(current: StripeObject): ActionResult {
+  if (current.status !== 'requires_input')
+    return {
+      error: {
+        type: 'invalid_request_error',
+        message: 'Only a VerificationSession in requires_input status can be canceled.',
+      },
+    };
+  return {
+    event: 'identity.verification_session.canceled',
+    session: { ...current, status: 'canceled', client_secret: null, url: null },
+  };
+}
+
+const REDACTED = '[redacted]';
+
+/**
+ * `POST …/{id}/redact`: a `requires_input` or `verified` session's personal data is replaced and `redaction.status`
+ * becomes `redacted` (Stripe goes through `processing` first; the sandbox redacts at once).
+ */
+export function redactedSession(current: StripeObject): ActionResult {
+  if (current.status !== 'requires_input' && current.status !== 'verified')
+    return {
+      error: {
+        type: 'invalid_request_error',
+        message: 'Only a VerificationSession in requires_input or verified status can be redacted.',
+      },
+    };
+  const outputs = current.verified_outputs as StripeObject | null | undefined;
+  const report = current.last_verification_report as StripeObject | string | null | undefined;
+  const document = typeof report === 'object' && report ? (report.document as StripeObject | undefined) : undefined;
+  const redactedDocument = document && {
+    ...document,
+    first_name: REDACTED,
+    last_name: REDACTED,
+    number: REDACTED,
+    dob: null,
+    address: null,
+    sex: REDACTED,
+    unparsed_place_of_birth: REDACTED,
+  };
+  return {
+    event: 'identity.verification_session.redacted',
+    session: {
+      ...current,
+      client_reference_id: REDACTED,
+      client_secret: null,
+      url: null,
+      redaction: { status: 'redacted' },
+      provided_details: null,
+      verified_outputs: outputs && {
+        ...outputs,
+        first_name: REDACTED,
+        last_name: REDACTED,
+        dob: null,
+        address: null,
+        email: outputs.email === null ? null : REDACTED,
+        phone: outputs.phone === null ? null : REDACTED,
+        sex: REDACTED,
+        unparsed_place_of_birth: REDACTED,
+      },
+      last_verification_report:
+        typeof report === 'object' && report
+          ? { ...report, ...(redactedDocument ? { document: redactedDocument } : {}) }
+          : report,
+    },
+  };
+}
