@@ -576,6 +576,31 @@ describe('Stripe adapter requests', () => {
     });
     answer = { status: 401, body: { error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } } };
     expect((await failure(adapter.startSession(startRequest()))).code).toBe('UPSTREAM_AUTH_FAILED');
+    answer = {
+      status: 404,
+      body: {
+        error: {
+          type: 'invalid_request_error',
+          code: 'resource_missing',
+          param: 'verification_flow',
+          message: "No such verification flow: 'vf_1AbC'",
+        },
+      },
+    };
+    expect((await failure(adapter.startSession(startRequest({ flow: 'vf_1AbC' })))).message).toBe(
+      "Stripe refused the verification's input (resource_missing, parameter verification_flow).",
+    );
+    answer = {
+      status: 429,
+      body: { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests' } },
+    };
+    expect(await failure(adapter.startSession(startRequest()))).toEqual({
+      code: 'UPSTREAM_RATE_LIMITED',
+      message: 'Stripe is rate limiting Verigate; retry in 1 s.',
+      extensions: { code: 'UPSTREAM_RATE_LIMITED', provider: 'STRIPE', retryAfterSeconds: 1 },
+    });
+    answer = { status: 500, body: { error: { type: 'api_error', message: 'Something went wrong' } } };
+    expect((await failure(adapter.startSession(startRequest()))).code).toBe('UPSTREAM_UNAVAILABLE');
   });
 });
 

@@ -75,7 +75,7 @@ export class StripeAdapter implements ProviderAdapter {
         parseUpstreamJson('STRIPE', stripeVerificationSession, res, 'verification session'),
         this.#sandboxData,
       );
-    throw this.#errorFor(res);
+    throw readError(res);
   }
 
   /**
@@ -107,7 +107,7 @@ export class StripeAdapter implements ProviderAdapter {
       body: form.toString(),
       signal,
     });
-    if (res.status !== 200) throw this.#errorFor(res, true);
+    if (res.status !== 200) throw startError(res);
     const created = parseUpstreamJson('STRIPE', stripeCreatedSession, res, 'created verification session');
     // Stripe documents the url's 48 h and the client secret's 24 h but sends no instant: expiresAt stays null.
     return {
@@ -121,33 +121,38 @@ export class StripeAdapter implements ProviderAdapter {
   close(): Promise<void> {
     return this.#http.close();
   }
+}
 
-  /**
-   * Stripe's `{ error: { type, code, param, message } }`: 404 `resource_missing` is an unknown session; a 4xx
-   * `invalid_request_error` (or `idempotency_error`) on a create is the caller's input, named by code and parameter
-   * only — Stripe's message may quote the values sent.
-   */
-  #errorFor(res: UpstreamResponse, creating = false): GatewayError {
-    const error = errorBody(res);
-    if (res.status === 404 && !creating) return upstreamError.notFound('STRIPE');
-    if (res.status === 429) return upstreamError.rateLimited('STRIPE', parseRetryAfter(res.headers['retry-after'], 1));
-    const inputError = error?.type === 'invalid_request_error' || error?.type === 'idempotency_error';
-    if (creating && res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403 && inputError) {
-      const named = [error?.code, error?.param ? `parameter ${error.param}` : null].filter(Boolean).join(', ');
-      return upstreamError.badInput(
-        `Stripe refused the verification's input${named ? ` (${named})` : ''}.`.slice(0, 300),
-        'STRIPE',
-      );
-    }
-    if (res.status === 400) {
-      logger.warn({ provider: 'STRIPE', status: 400, code: error?.code ?? null }, 'provider rejected the request');
-      return upstreamError.badResponse(
-        'STRIPE',
-        `it rejected the request (HTTP 400${error?.code ? `, ${error.code}` : ''})`,
-      );
-    }
-    return statusError('STRIPE', res);
+/** Stripe answers 429 without `Retry-After` as a rule; its limits are per second, so a second is the wait. */
+const rateLimited = (res: UpstreamResponse) =>
+  upstreamError.rateLimited('STRIPE', parseRetryAfter(res.headers['retry-after'], 1));
+
+/** A read's failure (Stripe's `{ error: { type, code, param, message } }`): 404 `resource_missing` is an unknown session. */
+function readError(res: UpstreamResponse): GatewayError {
+  if (res.status === 404) return upstreamError.notFound('STRIPE');
+  if (res.status === 429) return rateLimited(res);
+  if (res.status === 400) {
+    // A 400 to a read is Verigate's request (an expand or a Stripe-Version Stripe no longer takes), not the caller's.
+    const code = errorBody(res)?.code ?? null;
+    logger.warn({ provider: 'STRIPE', status: 400, code }, 'provider rejected the request');
+    return upstreamError.badResponse('STRIPE', `it rejected the request (HTTP 400${code ? `, ${code}` : ''})`);
   }
+  return statusError('STRIPE', res);
+}
+
+/**
+ * A create's failure: a 4xx `invalid_request_error` or `idempotency_error` (credentials and rate limits apart) is about
+ * the caller's input, and is named by Stripe's code and parameter only — Stripe's message may quote the values sent.
+ */
+function startError(res: UpstreamResponse): GatewayError {
+  const error = errorBody(res);
+  if (res.status === 429) return rateLimited(res);
+  const aboutInput = error?.type === 'invalid_request_error' || error?.type === 'idempotency_error';
+  if (aboutInput && res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403) {
+    const named = [error?.code, error?.param ? `parameter ${error.param}` : null].filter(Boolean).join(', ');
+    return upstreamError.badInput(`Stripe refused the verification's input${named ? ` (${named})` : ''}.`, 'STRIPE');
+  }
+  return statusError('STRIPE', res);
 }
 
 /** The error body when there is one Verigate can read (codes and parameter names are Stripe's vocabulary, safe to log). */
