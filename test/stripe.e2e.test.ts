@@ -123,7 +123,7 @@ describe('Stripe Identity through the gateway', () => {
       'vs_Redacted',
       summary('vs_Redacted', 'APPROVED', 'verified', null, null, {
         sensitiveDataExpired: true,
-        reference: '[redacted]',
+        reference: null,
       }),
     ],
     ['vs_Unknown', summary('vs_Unknown', 'UNKNOWN', 'requires_review')],

@@ -357,6 +357,8 @@ describe('Stripe adapter against its simulator', () => {
       expirationDate: '2030-12-01',
     });
     expect(s.checks.documents[0]?.kyc).toEqual(s.kyc);
+    // `[redacted]` is Stripe's placeholder, not a value; the document images' File ids go with the images.
+    expect([s.reference, s.metadata?.document_files]).toEqual([null, []]);
   });
 
   it('maps a status Stripe adds later to UNKNOWN with its word, never an error', async () => {

@@ -65,15 +65,15 @@ export function normalizeStripeSession(vs: StripeVerificationSession, sandbox: b
     location: null,
     warnings: report ? warningsOf(report) : [],
     reviews: [],
-    reference: text(vs.client_reference_id),
+    reference: value(vs.client_reference_id),
     metadata: {
-      type: text(vs.type),
-      verification_flow: text(vs.verification_flow),
+      type: value(vs.type),
+      verification_flow: value(vs.verification_flow),
       livemode: vs.livemode ?? null,
       last_verification_report:
         report?.id ?? (typeof vs.last_verification_report === 'string' ? vs.last_verification_report : null),
-      redaction: text(vs.redaction?.status),
-      related_customer: text(vs.related_customer),
+      redaction: value(vs.redaction?.status),
+      related_customer: value(vs.related_customer),
       metadata: vs.metadata ?? null,
       options: vs.options ?? null,
       document_files: report?.document?.files ?? [],
@@ -102,8 +102,8 @@ export function normalizeStripeSession(vs: StripeVerificationSession, sandbox: b
 
 /** `last_error` counts only with a code: the documented example sends `{ code: null, reason: null }` for none. */
 function errorOf(error: StripeError): { code: string; reason: string | null } | null {
-  const code = text(error?.code);
-  return code === null ? null : { code, reason: text(error?.reason) };
+  const code = value(error?.code);
+  return code === null ? null : { code, reason: value(error?.reason) };
 }
 
 /**
@@ -138,27 +138,30 @@ function dateOf(d: StripeDate): string | null {
 function addressOf(a: StripeAddress): Address | null {
   if (!a) return null;
   return nonEmpty<Address>({
-    line1: text(a.line1),
-    line2: text(a.line2),
-    city: text(a.city),
-    state: text(a.state),
-    postalCode: text(a.postal_code),
-    country: text(a.country),
+    line1: value(a.line1),
+    line2: value(a.line2),
+    city: value(a.city),
+    state: value(a.state),
+    postalCode: value(a.postal_code),
+    country: value(a.country),
     formatted: null,
   });
 }
 
-/** Stripe masks a redacted sex as `[redacted]`. */
-function sexOf(value: string | null | undefined): string | null {
-  const sex = text(value);
-  return sex === '[redacted]' ? null : sex;
+/**
+ * A string as Stripe sends it, null when empty or `[redacted]`: Stripe's placeholder for a value it has redacted (and
+ * for a sex it will not show) is no value.
+ */
+function value(raw: string | null | undefined): string | null {
+  const v = text(raw);
+  return v === '[redacted]' ? null : v;
 }
 
 function checkStatus(raw: string | null | undefined): {
   status: VerificationStatus | null;
   providerStatus: string | null;
 } {
-  const providerStatus = text(raw);
+  const providerStatus = value(raw);
   return { status: providerStatus === null ? null : mapStatus(stripeCheckStatus, providerStatus), providerStatus };
 }
 
@@ -166,14 +169,14 @@ function applicantOf(vs: StripeVerificationSession): Applicant | null {
   const v = vs.verified_outputs;
   if (!v) return null;
   return nonEmpty<Applicant>({
-    firstName: text(v.first_name),
-    lastName: text(v.last_name),
-    fullName: joinName(v.first_name, v.last_name),
+    firstName: value(v.first_name),
+    lastName: value(v.last_name),
+    fullName: joinName(value(v.first_name), value(v.last_name)),
     dateOfBirth: dateOf(v.dob),
-    email: text(v.email),
-    phone: text(v.phone),
+    email: value(v.email),
+    phone: value(v.phone),
     nationality: null,
-    gender: sexOf(v.sex),
+    gender: value(v.sex),
     address: addressOf(v.address),
   });
 }
@@ -206,23 +209,23 @@ function documentCheck(reportId: string, d: ReportDocument): DocumentCheck {
   const kyc: Kyc = {
     status,
     providerStatus,
-    documentType: text(d.type),
-    documentNumber: text(d.number),
+    documentType: value(d.type),
+    documentNumber: value(d.number),
     personalNumber: null,
-    issuingCountry: text(d.issuing_country),
+    issuingCountry: value(d.issuing_country),
     issuingCountryName: null,
     issuingState: null,
     dateOfIssue: dateOf(d.issued_date),
     expirationDate: dateOf(d.expiration_date),
-    firstName: text(d.first_name),
+    firstName: value(d.first_name),
     middleName: null,
-    lastName: text(d.last_name),
-    fullName: joinName(d.first_name, d.last_name),
+    lastName: value(d.last_name),
+    fullName: joinName(value(d.first_name), value(d.last_name)),
     dateOfBirth: dateOf(d.dob),
     age: null,
-    gender: sexOf(d.sex),
+    gender: value(d.sex),
     nationality: null,
-    placeOfBirth: text(d.unparsed_place_of_birth),
+    placeOfBirth: value(d.unparsed_place_of_birth),
     address: addressOf(d.address),
     nfcVerified: null,
     service: null,
@@ -236,7 +239,7 @@ function documentCheck(reportId: string, d: ReportDocument): DocumentCheck {
     status,
     providerStatus,
     warnings: warningOf(reportId, 'document', d.error),
-    documentSubtype: text(d.type),
+    documentSubtype: value(d.type),
     kyc,
   };
 }
@@ -277,7 +280,7 @@ function faceOf(report: Report | null): Face | null {
 type ReportIdNumber = NonNullable<Report['id_number']>;
 
 function databaseCheck(reportId: string, n: ReportIdNumber): DatabaseCheck {
-  const type = text(n.id_number_type);
+  const type = value(n.id_number_type);
   const code = errorOf(n.error)?.code ?? null;
   return {
     nodeId: reportId,
@@ -290,7 +293,7 @@ function databaseCheck(reportId: string, n: ReportIdNumber): DatabaseCheck {
       {
         serviceId: null,
         serviceName: 'id_number',
-        outcome: text(n.status),
+        outcome: value(n.status),
         fullNameMatch: null,
         dateOfBirthMatch: null,
         identificationNumberMatch:
@@ -307,7 +310,7 @@ function emailCheck(reportId: string, e: ReportEmail): EmailCheck {
     nodeId: reportId,
     ...checkStatus(e.status),
     warnings: warningOf(reportId, 'email', e.error),
-    email: text(e.email),
+    email: value(e.email),
     breached: null,
     breaches: [],
     disposable: null,
@@ -324,7 +327,7 @@ function phoneCheck(reportId: string, p: ReportPhone): PhoneCheck {
     nodeId: reportId,
     ...checkStatus(p.status),
     warnings: warningOf(reportId, 'phone', p.error),
-    phoneNumber: text(p.phone),
+    phoneNumber: value(p.phone),
     countryCode: null,
     countryName: null,
     carrierName: null,
@@ -356,6 +359,8 @@ function withoutPersonalData(session: Session): Session {
     };
   return {
     ...session,
+    // The document images' File ids go with the images Stripe deleted.
+    metadata: session.metadata && { ...session.metadata, document_files: [] },
     applicant: null,
     kyc: kycOf(session.kyc),
     emailVerification: session.emailVerification && { ...session.emailVerification, email: null },
