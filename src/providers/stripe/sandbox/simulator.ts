@@ -68,6 +68,30 @@ export async function startStripeSimulator(
     return scenario ? sessionOf(timelines.current(id, scenario.behaviour)) : null;
   };
 
+  /** `POST /v1/identity/verification_sessions`: the same Idempotency-Key answers its first session again. */
+  const create = async (req: IncomingMessage, res: ServerResponse, headers: Record<string, string>, fail: Fail) => {
+    if (req.method !== 'POST') return fail(405, { type: 'invalid_request_error', message: 'Method not allowed.' });
+    const form = await readForm(req);
+    if (!form) return fail(400, { type: 'invalid_request_error', message: 'Invalid request body.' });
+    const key = req.headers['idempotency-key'];
+    const digest = paramsDigest(form);
+    const earlier = typeof key === 'string' ? idempotent.get(key) : undefined;
+    if (earlier && earlier.digest !== digest)
+      return fail(400, {
+        type: 'idempotency_error',
+        message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+      });
+    if (earlier) return sendJson(res, 200, earlier.session, { ...headers, 'idempotent-replayed': 'true' });
+    const parsed = parseCreate(form);
+    if (!parsed.ok) return fail(400, parsed.error);
+    const session = createdSession(parsed.params, origin);
+    created.set(String(session.id), session);
+    const answer = expandedSession(session, expandParams(form));
+    if (typeof key === 'string') idempotent.set(key, { digest, session: answer });
+    timelines.send('identity.verification_session.created', session);
+    return sendJson(res, 200, answer, headers);
+  };
+
   const simulator = await startSimulator(async (req, res, url) => {
     const hosted = await serveHostedPage(req, res, url, {
       label: 'Stripe Identity',
@@ -113,27 +137,7 @@ export async function startStripeSimulator(
     )
       return fail(404, { type: 'invalid_request_error', message: 'Unrecognized request URL.' });
 
-    if (id === undefined) {
-      if (req.method !== 'POST') return fail(405, { type: 'invalid_request_error', message: 'Method not allowed.' });
-      const form = await readForm(req);
-      if (!form) return fail(400, { type: 'invalid_request_error', message: 'Invalid request body.' });
-      const key = req.headers['idempotency-key'];
-      const digest = paramsDigest(form);
-      const earlier = typeof key === 'string' ? idempotent.get(key) : undefined;
-      if (earlier && earlier.digest !== digest)
-        return fail(400, {
-          type: 'idempotency_error',
-          message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.',
-        });
-      if (earlier) return sendJson(res, 200, earlier.session, { ...headers, 'idempotent-replayed': 'true' });
-      const parsed = parseCreate(form);
-      if (!parsed.ok) return fail(400, parsed.error);
-      const session = createdSession(parsed.params, origin);
-      created.set(String(session.id), session);
-      if (typeof key === 'string') idempotent.set(key, { digest, session });
-      timelines.send('identity.verification_session.created', session);
-      return sendJson(res, 200, session, headers);
-    }
+    if (id === undefined) return create(req, res, headers, fail);
 
     const expand = expandParams(url.searchParams);
     if (action !== undefined) {
