@@ -18,6 +18,7 @@ import { DIDIT_SANDBOX_API_KEY, DIDIT_SANDBOX_CLIENT_SECRET } from '../src/provi
 import { providerModules } from '../src/providers/index.ts';
 import { ONFIDO_SANDBOX_API_TOKEN } from '../src/providers/onfido/sandbox/simulator.ts';
 import { PERSONA_SANDBOX_API_KEY } from '../src/providers/persona/sandbox/simulator.ts';
+import { STRIPE_SANDBOX_SECRET_KEY } from '../src/providers/stripe/sandbox/simulator.ts';
 import { SUMSUB_SANDBOX_APP_TOKEN, SUMSUB_SANDBOX_SECRET_KEY } from '../src/providers/sumsub/sandbox/simulator.ts';
 import { VERATAD_SANDBOX_CLIENT_SECRET } from '../src/providers/veratad/sandbox/simulator.ts';
 import { VERIFA_SANDBOX_API_KEY } from '../src/providers/verifa/sandbox/simulator.ts';
@@ -43,6 +44,7 @@ const SECRETS = [
   PERSONA_SANDBOX_API_KEY,
   SUMSUB_SANDBOX_APP_TOKEN,
   SUMSUB_SANDBOX_SECRET_KEY,
+  STRIPE_SANDBOX_SECRET_KEY,
 ];
 /** Personal fields the schema does not mask (names are shown to `sessions:read`) but logs must never carry. */
 const NAME_FIELDS = new Set(['firstName', 'middleName', 'lastName', 'fullName', 'placeOfBirth', 'caption', 'names']);

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { providerModules } from '../../src/providers/registry.ts';
 
 /** Builds the playground bundle unless it is up to date (vitest can run without `npm test`'s pretest step). */
 export function ensurePlaygroundBuilt(): void {
@@ -8,15 +9,13 @@ export function ensurePlaygroundBuilt(): void {
   });
 }
 
-/** The playground's tabs on the full sandbox, in order: the timeline first, a session tab per provider, the watch. */
+/**
+ * The playground's tabs on the full sandbox, in order: the timeline first, a session tab per registered provider (in
+ * the registry's order, named as the playground names their operations), the watch.
+ */
 export const EXPECTED_TABS = [
   'SessionTimeline',
   'Providers',
-  'VeratadSession',
-  'DiditSession',
-  'VerifaSession',
-  'OnfidoSession',
-  'PersonaSession',
-  'SumsubSession',
+  ...providerModules().map((m) => `${m.provider.charAt(0)}${m.provider.slice(1).toLowerCase()}Session`),
   'WatchSession',
 ];

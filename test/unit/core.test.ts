@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.ts';
 import { fromGlobalId, toGlobalId } from '../../src/graphql/ids.ts';
 import { maskValue } from '../../src/graphql/pii.ts';
+import { providerModules } from '../../src/providers/registry.ts';
 import { parseRetryAfter } from '../../src/upstream/errors.ts';
 import { TokenCache } from '../../src/upstream/tokenCache.ts';
 
@@ -102,14 +103,9 @@ describe('cache and upstream config', () => {
   it('takes the vendors documented limits for live providers, none for simulators, and 0 as off', () => {
     const live = loadConfig({ VERIFA_BASE_URL: 'https://api.withverifa.com', VERIFA_API_KEY: 'vk_live_x' });
     // Only Verifa is live: every simulator has no budget unless one is set.
-    expect(live.upstream.ratePerMinute).toEqual({
-      veratad: null,
-      didit: null,
-      verifa: 300,
-      onfido: null,
-      persona: null,
-      sumsub: null,
-    });
+    expect(live.upstream.ratePerMinute).toEqual(
+      Object.fromEntries(providerModules().map((m) => [m.name, m.provider === 'VERIFA' ? 300 : null])),
+    );
     const didit = loadConfig({ DIDIT_BASE_URL: 'https://verification.didit.me', DIDIT_API_KEY: 'key' });
     expect(didit.upstream.ratePerMinute.didit).toBe(100);
     expect(loadConfig({ VERIFA_RATE_LIMIT_PER_MINUTE: '1000' }).upstream.ratePerMinute.verifa).toBe(1000);

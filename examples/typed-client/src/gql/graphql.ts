@@ -21,6 +21,8 @@ export type Provider =
   | 'ONFIDO'
   /** Persona (withpersona.com): an inquiry, by its id (`inq_…`). */
   | 'PERSONA'
+  /** Stripe Identity: a VerificationSession, by its id (`vs_…`). */
+  | 'STRIPE'
   /** Sumsub: an applicant (`GET /resources/applicants/{id}/one`), its review status and verdict. */
   | 'SUMSUB'
   /** Veratad VX (Verification Experience), Veratad Technologies' orchestrated verification journey. */
