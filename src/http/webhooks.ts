@@ -9,7 +9,7 @@ import type { SessionChanges } from '../sessions/changes.ts';
 import type { SessionRefresher } from '../sessions/refresher.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import { type ClaimResult, DELIVERY_LEASE_MS, type DeliveryLog, deliveryName, leaseToken } from '../webhooks/replay.ts';
-import type { ProviderWebhook } from '../webhooks/types.ts';
+import type { AnyProviderWebhook } from '../webhooks/types.ts';
 import { readRawBody, writeJson } from './respond.ts';
 import type { Route } from './route.ts';
 
@@ -45,7 +45,7 @@ export interface WebhooksDeps {
  * been recorded; a claim that failed or timed out is released, and lapses on its own if the release is lost.
  */
 export function webhooksRoute(deps: WebhooksDeps): Route {
-  const endpoints = new Map<string, ProviderWebhook>();
+  const endpoints = new Map<string, AnyProviderWebhook>();
   for (const module of providerModules()) {
     const settings = deps.config[module.name];
     if (module.webhook && settings) endpoints.set(`/webhooks/${module.name}`, module.webhook(settings));
@@ -59,7 +59,7 @@ export function webhooksRoute(deps: WebhooksDeps): Route {
 
 /** One delivery to a webhook endpoint: received, recorded, logged. */
 async function deliver(
-  webhook: ProviderWebhook,
+  webhook: AnyProviderWebhook,
   req: IncomingMessage,
   res: ServerResponse,
   deps: WebhooksDeps,
@@ -92,7 +92,7 @@ interface Received {
 }
 
 async function receive(
-  webhook: ProviderWebhook,
+  webhook: AnyProviderWebhook,
   req: IncomingMessage,
   res: ServerResponse,
   deps: WebhooksDeps,
@@ -111,7 +111,7 @@ async function receive(
     return { outcome: 'too_large', verified: false, reason: 'body_too_large' };
   }
   const now = Math.floor(Date.now() / 1000);
-  const verification = webhook.verify(req.headers, raw, now);
+  const verification = await webhook.verify(req.headers, raw, now);
   if (!verification.ok) {
     writeJson(res, 401, { error: 'unauthorized' });
     return { outcome: 'unauthorized', verified: false, reason: verification.reason };
