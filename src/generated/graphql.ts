@@ -693,6 +693,8 @@ export type Provider =
   | 'ONFIDO'
   /** Persona (withpersona.com): an inquiry, by its id (`inq_…`). */
   | 'PERSONA'
+  /** Plaid Identity Verification (plaid.com): an identity verification, by its id (`idv_…`). */
+  | 'PLAID'
   /** Sumsub: an applicant (`GET /resources/applicants/{id}/one`), its review status and verdict. */
   | 'SUMSUB'
   /** Veratad VX (Verification Experience), Veratad Technologies' orchestrated verification journey. */

@@ -1,6 +1,7 @@
 import { diditModule } from './didit/index.ts';
 import { onfidoModule } from './onfido/index.ts';
 import { personaModule } from './persona/index.ts';
+import { plaidModule } from './plaid/index.ts';
 import { sumsubModule } from './sumsub/index.ts';
 import type { ProviderModule } from './types.ts';
 import { veratadModule } from './veratad/index.ts';
@@ -19,6 +20,7 @@ const MODULES = [
   onfidoModule,
   personaModule,
   sumsubModule,
+  plaidModule,
 ];
 
 /** Every registered provider module, in the order above (the order of the enum, the docs and the playground). */
