@@ -18,5 +18,6 @@ export const EXPECTED_TABS = [
   'OnfidoSession',
   'PersonaSession',
   'SumsubSession',
+  'PlaidSession',
   'WatchSession',
 ];

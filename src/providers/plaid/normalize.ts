@@ -12,6 +12,7 @@ import {
   type Applicant,
   type Face,
   type Kyc,
+  type Location,
   noParts,
   type Session,
   type VerificationStatus,
@@ -240,6 +241,36 @@ function riskWarnings(r: PlaidRiskCheck, step: string | null | undefined): Warni
   return warnings;
 }
 
+/** The IP the person came from (`user.ip_address`) and what the risk check's first device says of it. */
+function locationOf(v: PlaidIdentityVerification): Location | null {
+  const address = text(v.user?.ip_address);
+  const device = v.risk_check?.devices?.[0];
+  if (address === null && !device) return null;
+  const proxy = device?.ip_proxy_type ?? null;
+  return {
+    status: null,
+    providerStatus: null,
+    ip: {
+      address,
+      country: null,
+      countryCode: null,
+      state: null,
+      city: null,
+      latitude: null,
+      longitude: null,
+      isp: null,
+      organization: null,
+      isVpnOrTor: proxy === null || proxy === 'no_data' ? null : proxy === 'tor' || proxy === 'vpn',
+      isDataCenter: null,
+      timeZone: null,
+      timeZoneOffset: text(device?.ip_timezone_offset),
+    },
+    device: null,
+    documentLocation: null,
+    distanceFromDocumentToIpKm: null,
+  };
+}
+
 /** Everything read that the unified model has no place for: the steps' own words, the template, other ids. */
 function metadata(v: PlaidIdentityVerification): Record<string, unknown> {
   const k = v.kyc_check;
@@ -333,6 +364,7 @@ export function normalizePlaidVerification(v: PlaidIdentityVerification, sandbox
     kyc,
     face,
     aml,
+    location: locationOf(v),
     warnings: riskWarnings(v.risk_check, riskStep),
     databaseValidation: database,
     checks: {

@@ -103,7 +103,12 @@ export const plaidRiskCheck = z
         top_level_domain_is_suspicious: word,
       })
       .nullish(),
-    devices: z.array(z.object({ ip_proxy_type: word, ip_spam_list_count: z.number().int().nullish() })).nullish(),
+    devices: z
+      .array(
+        z.object({ ip_proxy_type: word, ip_spam_list_count: z.number().int().nullish(), ip_timezone_offset: word }),
+      )
+      .max(50)
+      .nullish(),
     identity_abuse_signals: z
       .object({
         synthetic_identity: z.object({ score: z.number().nullish() }).nullish(),
