@@ -1,7 +1,11 @@
 import { createHash, createHmac, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PLAID_KEY_REFETCH_INTERVAL_MS, type PlaidKeyServer, type PlaidWebhookConfig } from '../../src/providers/plaid/config.ts';
+import {
+  PLAID_KEY_REFETCH_INTERVAL_MS,
+  type PlaidKeyServer,
+  type PlaidWebhookConfig,
+} from '../../src/providers/plaid/config.ts';
 import { plaidModule } from '../../src/providers/plaid/index.ts';
 import { PlaidKeyCache } from '../../src/providers/plaid/keys.ts';
 import {
