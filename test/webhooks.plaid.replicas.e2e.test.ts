@@ -130,5 +130,5 @@ describeWithRedis('Plaid webhooks on two replicas sharing Redis', () => {
     expect(sim.requestCount('/identity_verification/get')).toBe(reads);
     expect(b.logs.some((l) => l.includes('"webhook":"plaid"') && l.includes('"outcome":"duplicate"'))).toBe(true);
     expect(sim.requestCount('/webhook_verification_key/get')).toBe(2);
-  });
+  }, 30_000);
 });

@@ -109,6 +109,7 @@ describe('cache and upstream config', () => {
       onfido: null,
       persona: null,
       sumsub: null,
+      plaid: null,
     });
     const didit = loadConfig({ DIDIT_BASE_URL: 'https://verification.didit.me', DIDIT_API_KEY: 'key' });
     expect(didit.upstream.ratePerMinute.didit).toBe(100);
