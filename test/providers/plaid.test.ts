@@ -20,6 +20,23 @@ import { plaidWebhook, verifyPlaidWebhook } from '../../src/providers/plaid/webh
 import { mapStatus } from '../../src/providers/status.ts';
 
 const b64 = (v: string | Buffer) => Buffer.from(v).toString('base64url');
+const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+const sOf = (sig: Buffer) => BigInt(`0x${sig.subarray(32).toString('hex')}`);
+const withS = (sig: Buffer, s: bigint) =>
+  Buffer.concat([sig.subarray(0, 32), Buffer.from(s.toString(16).padStart(64, '0'), 'hex')]).toString('base64url');
+/** The JWS with its signature's `s` in low form (what the delivery id is computed over). */
+function lowS(jws: string): string {
+  const [h, p, sig] = jws.split('.') as [string, string, string];
+  const bytes = Buffer.from(sig, 'base64url');
+  const s = sOf(bytes);
+  return `${h}.${p}.${s > N / 2n ? withS(bytes, N - s) : sig}`;
+}
+/** The same JWS with `s` → `n - s`: a second valid ECDSA signature of the same input. */
+function highSTwin(jws: string): string {
+  const [h, p, sig] = jws.split('.') as [string, string, string];
+  const bytes = Buffer.from(sig, 'base64url');
+  return `${h}.${p}.${withS(bytes, N - sOf(bytes))}`;
+}
 
 describe('Plaid configuration section', () => {
   const section = plaidModule.config;
@@ -213,8 +230,9 @@ describe('Plaid webhook signatures', () => {
   it('verifies the simulator’s JWT with the key fetched by kid, once, and names the delivery by what was signed', async () => {
     const keys = new PlaidKeyCache(server(), () => 5_000);
     const delivery = signPlaidDelivery(sim.signer, body);
-    const [h, p] = token(delivery).split('.') as [string, string];
-    const id = `jws=${createHash('sha256').update(`${h}.${p}`).digest('hex')}`;
+    const id = `jws=${createHash('sha256')
+      .update(lowS(token(delivery)))
+      .digest('hex')}`;
     sim.resetCount();
     expect(await verifyPlaidWebhook(token(delivery), Buffer.from(body), keys, now())).toEqual({
       ok: true,
@@ -225,6 +243,22 @@ describe('Plaid webhook signatures', () => {
       await verifyPlaidWebhook(token(signPlaidDelivery(sim.signer, body)), Buffer.from(body), keys, now()),
     ).toMatchObject({ ok: true });
     expect(keyFetches()).toBe(1);
+  });
+
+  it('names two signings of one payload apart, and a signature turned into its high-S twin as the same delivery', async () => {
+    const keys = new PlaidKeyCache(server(), () => 5_000);
+    const iat = now();
+    const first = token(signPlaidDelivery(sim.signer, body, iat));
+    const second = token(signPlaidDelivery(sim.signer, body, iat));
+    const twin = highSTwin(first);
+    const ids = await Promise.all(
+      [first, second, twin].map(async (t) => {
+        const v = await verifyPlaidWebhook(t, Buffer.from(body), keys, now());
+        return v.ok ? v.deliveryId : v.reason;
+      }),
+    );
+    expect(ids[0]).not.toBe(ids[1]);
+    expect(ids[2]).toBe(ids[0]);
   });
 
   it('refuses alg none, HS256 with the public key as its secret, a changed body and a stale iat, fetching no key', async () => {
@@ -281,6 +315,25 @@ describe('Plaid webhook signatures', () => {
     ).toMatchObject({
       ok: true,
     });
+  });
+
+  it('lets one delivery wait for the next fetch slot: a genuine new key right after a made-up kid verifies', async () => {
+    const keys = new PlaidKeyCache(server(), () => 300);
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const madeUp = token(signPlaidDelivery({ kid: 'made-up-kid', privateKey, publicKey }, body));
+    const rotated = sim.addKey(null);
+    sim.resetCount();
+    expect(await verifyPlaidWebhook(madeUp, Buffer.from(body), keys, now())).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    const another = token(signPlaidDelivery({ kid: 'another-made-up-kid', privateKey, publicKey }, body));
+    const [genuine, refused] = await Promise.all([
+      verifyPlaidWebhook(token(signPlaidDelivery(rotated, body)), Buffer.from(body), keys, now()),
+      verifyPlaidWebhook(another, Buffer.from(body), keys, now()),
+    ]);
+    expect([genuine.ok, refused]).toEqual([true, { ok: false, reason: 'bad_signature' }]);
+    expect(keyFetches()).toBe(2);
   });
 
   it('fetches at most one unknown kid per interval, however many arrive at once', async () => {

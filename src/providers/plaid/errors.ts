@@ -54,10 +54,14 @@ function logged(res: UpstreamResponse, error: PlaidError | null, call: string): 
   );
 }
 
-/** A failed `/identity_verification/get`: an unknown id (`NOT_FOUND`, 404 or 400) is NOT_FOUND. */
+/**
+ * A failed `/identity_verification/get`: an unknown id (`NOT_FOUND`, 404 or 400) is NOT_FOUND; so is `INVALID_FIELD`,
+ * since the id is the request's only field and Verigate has checked its form: Plaid does not know it.
+ */
 export function plaidGetError(res: UpstreamResponse): GatewayError {
   const error = readPlaidError(res);
-  if (error?.error_code === 'NOT_FOUND' || res.status === 404) return upstreamError.notFound('PLAID');
+  const code = error?.error_code;
+  if (code === 'NOT_FOUND' || code === 'INVALID_FIELD' || res.status === 404) return upstreamError.notFound('PLAID');
   logged(res, error, 'identity_verification/get');
   return commonError(res, error) ?? statusError('PLAID', res, PLAID_RETRY_AFTER_SECONDS);
 }

@@ -8,7 +8,8 @@ import { plaidVerificationKey } from './payload.ts';
  * The keys Plaid signs webhooks with, fetched by `kid` from `POST /webhook_verification_key/get` (body `{ client_id,
  * secret, key_id }`, WebhookVerificationKeyGetRequest) and cached. A kid not in the cache is fetched at most once per
  * `intervalMs` on this replica, whatever the kid: a sender making up kids costs Plaid one call per interval, and
- * every other unknown kid meanwhile is refused (Plaid retries a refused delivery). A cached key is fetched again
+ * every other unknown kid meanwhile is refused (Plaid retries a refused delivery). The credentials go in the body, as
+ * the request schema has them, and in the headers, as every other call sends them. A cached key is fetched again
  * after `REFRESH_MS`, so a key Plaid has since expired is seen as such.
  */
 export interface PlaidKey {
@@ -26,6 +27,10 @@ const REFRESH_MS = 10 * 60_000;
 const MAX_KEYS = 32;
 const MAX_KEY_BODY_BYTES = 16 * 1024;
 const FETCH_TIMEOUT_MS = 5_000;
+/** The longest a delivery waits for the next fetch slot. */
+const MAX_WAIT_MS = 5_000;
+
+const delay = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
 export class PlaidKeyCache {
   readonly #server: PlaidKeyServer;
@@ -39,22 +44,30 @@ export class PlaidKeyCache {
     this.#intervalMs = intervalMs;
   }
 
-  /** The key for `kid`, or null: unknown to Plaid, unreachable, or not fetched because the interval has not passed. */
+  /**
+   * The key for `kid`, or null: unknown to Plaid, unreachable, or not fetched because this replica's fetch slot is
+   * taken. The next slot (one `intervalMs` after the last fetch) may be reserved by one caller that waits for it, up to
+   * `MAX_WAIT_MS`: a genuine new key right after a made-up one is verified a few seconds late, not refused, while every
+   * other caller meanwhile is refused at once, so fetches stay at one per interval.
+   */
   async get(kid: string, now = Date.now()): Promise<PlaidKey | null> {
     const hit = this.#keys.get(kid);
     if (hit && now - hit.fetchedAt < REFRESH_MS) return hit;
     const pending = this.#inflight.get(kid);
     if (pending) return pending;
-    if (now - this.#lastFetchAt < this.#intervalMs()) return hit ?? null;
-    this.#lastFetchAt = now;
-    const fetching = this.#fetch(kid)
+    const interval = this.#intervalMs();
+    const slot = Math.max(now, this.#lastFetchAt + interval);
+    if (slot - now > Math.min(MAX_WAIT_MS, interval)) return hit ?? null;
+    this.#lastFetchAt = slot;
+    const fetching = delay(slot - now)
+      .then(() => this.#fetch(kid))
       .then((key) => {
         if (key === 'unreachable') return hit ?? null;
         if (key === null) {
           this.#keys.delete(kid);
           return null;
         }
-        this.#remember({ ...key, fetchedAt: now });
+        this.#remember({ ...key, fetchedAt: slot });
         return key;
       })
       .finally(() => this.#inflight.delete(kid));
@@ -75,7 +88,13 @@ export class PlaidKeyCache {
     try {
       const res = await request(`${baseUrl.replace(/\/$/, '')}/webhook_verification_key/get`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'plaid-version': PLAID_API_VERSION },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'plaid-client-id': clientId,
+          'plaid-secret': secret,
+          'plaid-version': PLAID_API_VERSION,
+        },
         body: JSON.stringify({ client_id: clientId, secret, key_id: kid }),
         headersTimeout: FETCH_TIMEOUT_MS,
         bodyTimeout: FETCH_TIMEOUT_MS,

@@ -36,7 +36,7 @@ export const plaidSteps = z.record(z.string(), z.string().max(64).nullable()).nu
 /** `DocumentaryVerificationDocument`: one submission, its extracted data and analysis. */
 export const plaidDocument = z.object({
   status: word,
-  attempt: z.number().int().nullish(),
+  attempt: z.number().nullish(),
   images: z
     .object({ original_front: str, original_back: str, cropped_front: str, cropped_back: str, face: str })
     .nullish(),
@@ -69,7 +69,7 @@ export type PlaidDocument = z.infer<typeof plaidDocument>;
 /** `SelfieCheckSelfie`. */
 export const plaidSelfie = z.object({
   status: word,
-  attempt: z.number().int().nullish(),
+  attempt: z.number().nullish(),
   capture: z.object({ image_url: str, video_url: str }).nullish(),
   analysis: z.object({ document_comparison: word, liveness_check: word }).nullish(),
 });
@@ -98,15 +98,13 @@ export const plaidRiskCheck = z
     email: z
       .object({
         is_deliverable: word,
-        breach_count: z.number().int().nullish(),
+        breach_count: z.number().nullish(),
         domain_is_disposable: word,
         top_level_domain_is_suspicious: word,
       })
       .nullish(),
     devices: z
-      .array(
-        z.object({ ip_proxy_type: word, ip_spam_list_count: z.number().int().nullish(), ip_timezone_offset: word }),
-      )
+      .array(z.object({ ip_proxy_type: word, ip_spam_list_count: z.number().nullish(), ip_timezone_offset: word }))
       .max(50)
       .nullish(),
     identity_abuse_signals: z
@@ -129,7 +127,7 @@ export const plaidIdentityVerification = z.object({
   completed_at: str,
   previous_attempt_id: str,
   shareable_url: str,
-  template: z.object({ id: str, version: z.number().int().nullish() }).nullish(),
+  template: z.object({ id: str, version: z.number().nullish() }).nullish(),
   user: plaidUser,
   status: z.string().min(1).max(64),
   steps: plaidSteps,

@@ -21,7 +21,7 @@ const KID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The claims Verigate reads; read before any key is used (cheap refusals first), trusted only once verified. */
 const plaidClaims = z.object({
-  iat: z.number().int(),
+  iat: z.number(),
   request_body_sha256: z.string().regex(/^[0-9a-fA-F]{64}$/),
 });
 
@@ -39,8 +39,10 @@ function unverifiedClaims(token: string): z.infer<typeof plaidClaims> | null {
 /**
  * In order: `alg` exactly `ES256` (none, HS256 and the rest refused before any key is used or fetched), `iat` within
  * 5 minutes, the body's hash, then the key by `kid` (refused when Plaid marks it expired) and the signature. The
- * delivery id is the digest of the signing input (header and payload, which binds the body's hash): a replay with its
- * ECDSA signature re-encoded (`s` → `n - s` also verifies) is still the same delivery.
+ * delivery id is the digest of the whole JWS (its payload binds the body's hash). The signature is part of it because
+ * Plaid's payload is only `iat` and the hash: two status changes of one verification within a second sign the same
+ * payload, and only their (randomised) ECDSA signatures tell them apart. It is taken in its low-S form, so a replay
+ * with `s` turned into `n - s` (which verifies too) is still the same delivery.
  */
 export async function verifyPlaidWebhook(
   token: string,
@@ -71,9 +73,23 @@ export async function verifyPlaidWebhook(
   } catch {
     return { ok: false, reason: 'bad_signature' };
   }
-  const [h, p] = token.split('.') as [string, string];
-  const signed = createHash('sha256').update(`${h}.${p}`).digest('hex');
+  const [h, p, sig] = token.split('.') as [string, string, string];
+  const signed = createHash('sha256')
+    .update(`${h}.${p}.${lowS(sig)}`)
+    .digest('hex');
   return { ok: true, deliveryId: `jws=${signed}`, scheme: 'ES256' };
+}
+
+/** The order of P-256 (SEC 2): `s` and `n - s` both verify, so the id takes the smaller. */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/** A verified ES256 signature (`r || s`, 32 bytes each) as base64url with `s` in its low form. */
+function lowS(signature: string): string {
+  const bytes = Buffer.from(signature, 'base64url');
+  const s = BigInt(`0x${bytes.subarray(32).toString('hex')}`);
+  if (s <= P256_N / 2n) return bytes.toString('base64url');
+  const low = Buffer.from((P256_N - s).toString(16).padStart(64, '0'), 'hex');
+  return Buffer.concat([bytes.subarray(0, 32), low]).toString('base64url');
 }
 
 const CODES = new Set(['STATUS_UPDATED', 'STEP_UPDATED', 'RETRIED']);
