@@ -1,6 +1,7 @@
 import { createHash, createHmac, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { PlaidAdapter } from '../../src/providers/plaid/client.ts';
 import {
   PLAID_KEY_REFETCH_INTERVAL_MS,
   type PlaidKeyServer,
@@ -354,5 +355,35 @@ describe('Plaid webhook signatures', () => {
       reason: 'bad_signature',
     });
     expect(keyFetches()).toBe(1);
+  });
+});
+
+describe('Plaid simulator credentials', () => {
+  let sim: PlaidSimulator;
+  beforeAll(async () => {
+    sim = await startPlaidSimulator({ timelineStepMs: 60_000 });
+  });
+  afterAll(() => sim?.close());
+  const adapter = (secret: string) =>
+    new PlaidAdapter(
+      { baseUrl: sim.url, clientId: PLAID_SANDBOX_CLIENT_ID, secret, environment: 'production' },
+      { sandbox: false },
+    );
+
+  it('answers HTTP 400 INVALID_API_KEYS to a wrong secret, which is UPSTREAM_AUTH_FAILED', async () => {
+    const wrong = adapter('not-the-secret');
+    await expect(wrong.fetchSession('idv_52xR9LKo77r1Np')).rejects.toMatchObject({
+      code: 'UPSTREAM_AUTH_FAILED',
+      message: "Plaid rejected Verigate's credentials (HTTP 400).",
+    });
+    await wrong.close();
+  });
+
+  it('reads a production verification as not sandbox data, and an unknown id as NOT_FOUND', async () => {
+    const right = adapter(PLAID_SANDBOX_SECRET);
+    expect((await right.fetchSession('idv_52xR9LKo77r1Np')).sandbox).toBe(false);
+    await expect(right.fetchSession('idv_NoSuchOne')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(right.fetchSession('idv_UnknownId')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await right.close();
   });
 });
