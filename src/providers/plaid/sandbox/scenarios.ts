@@ -130,7 +130,8 @@ export const PLAID_SCENARIOS: readonly PlaidScenario[] = [
   },
   {
     id: 'idv_Processing',
-    description: '`active` with every step the person takes done, screening still running → IN_PROGRESS (Plaid’s turn)',
+    description:
+      '`active` with every step run and none of them the person’s: Plaid is finishing it → IN_PROGRESS (Plaid’s turn)',
     behaviour: {
       kind: 'verification',
       body: verification('idv_Processing', 'active', { watchlist_screening: 'not_applicable', risk_check: 'success' }),
