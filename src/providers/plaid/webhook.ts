@@ -17,7 +17,8 @@ import { plaidWebhookBody } from './payload.ts';
 export const PLAID_VERIFICATION_HEADER = 'plaid-verification';
 export const PLAID_TOLERANCE_SECONDS = 300;
 const MAX_JWT_LENGTH = 4_096;
-const KID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Any printable ASCII word: a kid only ever travels inside a JSON body, and Plaid's are UUIDs. */
+const KID = /^[\x21-\x7e]{1,128}$/;
 
 /** The claims Verigate reads; read before any key is used (cheap refusals first), trusted only once verified. */
 const plaidClaims = z.object({
