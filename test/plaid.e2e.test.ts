@@ -531,6 +531,15 @@ describe('Plaid on its sandbox', () => {
     expect((await adapter?.fetchSession('idv_Processing'))?.turn).toBe('VENDOR');
   });
 
+  it('retries a read that Plaid answered 503 once, as a GET would be: /identity_verification/get changes nothing', async () => {
+    sim.faults.inject({ kind: 'status', status: 503 }, { times: 1, path: '/identity_verification/get' });
+    const before = reads();
+    expect((await tg.query(STATUS, { id: 'idv_Canceled' })).body).toEqual(
+      status('idv_Canceled', 'ABANDONED', 'canceled'),
+    );
+    expect(reads()).toBe(before + 2);
+  });
+
   it('refreshes a cached session when the simulator’s signed webhooks arrive', async () => {
     expect((await tg.query(STATUS, { id: 'idv_Timed' })).body).toEqual(status('idv_Timed', 'IN_PROGRESS', 'active'));
     expect(await waitFor(() => (sim.webhooks?.delivered() ?? 0) >= 2, 10_000)).toBe(true);

@@ -51,7 +51,7 @@ export class PlaidAdapter implements ProviderAdapter {
 
   async fetchSession(id: string, signal?: AbortSignal): Promise<Session> {
     const body = JSON.stringify({ identity_verification_id: id });
-    const res = await this.#post('/identity_verification/get', body, signal);
+    const res = await this.#post('/identity_verification/get', body, signal, true);
     if (res.status !== 200) throw plaidGetError(res);
     const verification = parseUpstreamJson('PLAID', plaidIdentityVerification, res, 'identity verification');
     return normalizePlaidVerification(verification, this.#sandboxData);
@@ -89,8 +89,9 @@ export class PlaidAdapter implements ProviderAdapter {
     return this.#http.close();
   }
 
-  #post(path: string, body: string, signal?: AbortSignal) {
-    return this.#http.request({ method: 'POST', path, headers: this.#headers, body, signal });
+  /** `readOnly`: a POST that changes nothing at Plaid, so a 5xx or 429 is retried as a GET would be. */
+  #post(path: string, body: string, signal?: AbortSignal, readOnly = false) {
+    return this.#http.request({ method: 'POST', path, headers: this.#headers, body, signal, readOnly });
   }
 }
 
