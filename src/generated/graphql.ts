@@ -698,6 +698,8 @@ export type Provider =
   | 'ONFIDO'
   /** Persona (withpersona.com): an inquiry, by its id (`inq_…`). */
   | 'PERSONA'
+  /** Plaid Identity Verification (plaid.com): an identity verification, by its id (`idv_…`). */
+  | 'PLAID'
   /** Stripe Identity: a VerificationSession, by its id (`vs_…`). */
   | 'STRIPE'
   /** Sumsub: an applicant (`GET /resources/applicants/{id}/one`), its review status and verdict. */

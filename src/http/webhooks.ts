@@ -10,7 +10,7 @@ import { providerModules } from '../providers/registry.ts';
 import type { SessionChanges } from '../sessions/changes.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import { type ClaimResult, DELIVERY_LEASE_MS, type DeliveryLog, deliveryName, leaseToken } from '../webhooks/replay.ts';
-import type { ProviderWebhook } from '../webhooks/types.ts';
+import type { AnyProviderWebhook } from '../webhooks/types.ts';
 import { readRawBody, writeJson } from './respond.ts';
 import type { Route } from './route.ts';
 
@@ -56,7 +56,7 @@ export const INBOX_DEADLINE_MS = 2_000;
  * the replay log (webhooks/replay.ts) is a fast pre-check in front of it, marked done only once the row is committed.
  */
 export function webhooksRoute(deps: WebhooksDeps): Route {
-  const endpoints = new Map<string, ProviderWebhook>();
+  const endpoints = new Map<string, AnyProviderWebhook>();
   for (const module of providerModules()) {
     const settings = deps.config[module.name];
     if (module.webhook && settings) endpoints.set(`/webhooks/${module.name}`, module.webhook(settings));
@@ -70,7 +70,7 @@ export function webhooksRoute(deps: WebhooksDeps): Route {
 
 /** One delivery to a webhook endpoint: received, recorded, logged. */
 async function deliver(
-  webhook: ProviderWebhook,
+  webhook: AnyProviderWebhook,
   req: IncomingMessage,
   res: ServerResponse,
   deps: WebhooksDeps,
@@ -103,7 +103,7 @@ interface Received {
 }
 
 async function receive(
-  webhook: ProviderWebhook,
+  webhook: AnyProviderWebhook,
   req: IncomingMessage,
   res: ServerResponse,
   deps: WebhooksDeps,
@@ -122,7 +122,7 @@ async function receive(
     return { outcome: 'too_large', verified: false, reason: 'body_too_large' };
   }
   const now = Math.floor(Date.now() / 1000);
-  const verification = webhook.verify(req.headers, raw, now);
+  const verification = await webhook.verify(req.headers, raw, now);
   if (!verification.ok) {
     writeJson(res, 401, { error: 'unauthorized' });
     return { outcome: 'unauthorized', verified: false, reason: verification.reason };

@@ -1,6 +1,7 @@
 import { diditModule } from './didit/index.ts';
 import { onfidoModule } from './onfido/index.ts';
 import { personaModule } from './persona/index.ts';
+import { plaidModule } from './plaid/index.ts';
 import { stripeModule } from './stripe/index.ts';
 import { sumsubModule } from './sumsub/index.ts';
 import type { ProviderModule } from './types.ts';
@@ -21,6 +22,7 @@ const MODULES = [
   personaModule,
   sumsubModule,
   stripeModule,
+  plaidModule,
 ];
 
 /** Every registered provider module, in the order above (the order of the enum, the docs and the playground). */

@@ -4,7 +4,7 @@ import type { Provider, Session, SessionDetails } from '../model/session.ts';
 import type { FaultInjector } from '../sandbox/server.ts';
 import type { SimulatorWebhooks, TimelinePace } from '../sandbox/webhooks.ts';
 import type { UpstreamHttpOptions } from '../upstream/http.ts';
-import type { ProviderWebhook } from '../webhooks/types.ts';
+import type { AnyProviderWebhook } from '../webhooks/types.ts';
 import type { DeclineTable } from './declines.ts';
 import type { StartedSession, StartSessionRequest } from './start.ts';
 import type { StatusTable } from './status.ts';
@@ -136,7 +136,7 @@ export interface ProviderModule<Live = unknown, Hook = unknown> {
   /** `http` carries the provider's shared resilience policy: pass it to every pool the adapter opens. */
   createAdapter(live: Live, options: { sandbox: boolean; http: UpstreamHttpOptions }): ProviderAdapter;
   /** The inbound webhook dialect, built from this provider's webhook settings; absent: no webhooks. */
-  webhook?(config: Hook): ProviderWebhook;
+  webhook?(config: Hook): AnyProviderWebhook;
   /** The shared contract suite's handles on this vendor's sandbox. */
   readonly contract: SandboxContract<Hook>;
 }

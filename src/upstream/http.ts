@@ -57,6 +57,8 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /** A POST that only reads (Plaid's `/identity_verification/get`): retried as a GET is. */
+  readOnly?: boolean;
 }
 
 /**
@@ -90,7 +92,8 @@ export class UpstreamHttp {
     const totalMs = this.#options.timeouts.totalMs;
     const deadline = AbortSignal.timeout(totalMs);
     const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
-    return this.#policy.execute(req.method ?? 'GET', Date.now() + totalMs, () => this.#attempt(req, signal, deadline));
+    const retriedAs = req.readOnly ? 'GET' : (req.method ?? 'GET');
+    return this.#policy.execute(retriedAs, Date.now() + totalMs, () => this.#attempt(req, signal, deadline));
   }
 
   async #attempt(

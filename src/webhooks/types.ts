@@ -49,3 +49,13 @@ export interface ProviderWebhook {
   /** Reads a verified body (already JSON-parsed). */
   read(body: unknown, nowSeconds: number): WebhookReading;
 }
+
+/**
+ * A dialect whose check needs I/O before it can answer (Plaid fetches its signing key by `kid`): the route awaits it.
+ */
+export interface AsyncProviderWebhook extends Omit<ProviderWebhook, 'verify'> {
+  verify(headers: IncomingHttpHeaders, rawBody: Buffer, nowSeconds: number): Promise<Verification>;
+}
+
+/** Either kind of dialect, as the route holds them. */
+export type AnyProviderWebhook = ProviderWebhook | AsyncProviderWebhook;
