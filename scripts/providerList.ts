@@ -1,7 +1,8 @@
 /**
  * The texts derived from the provider registry (src/providers/registry.ts): the model's `PROVIDERS` list and
- * labels (src/generated/providers.ts), the schema's `Provider` enum (schema/provider-enum.graphql) and the README's
- * provider environment rows. `npm run docs` writes them; `npm test` fails while they are stale.
+ * labels (src/generated/providers.ts), the schema's `Provider` enum (schema/provider-enum.graphql), the README's
+ * provider environment rows and mode rule, deploy/.env.example's vendor variables and package.json's description.
+ * `npm run docs` writes them; `npm test` fails while they are stale.
  */
 import { rateLimitName } from '../src/config/providers.ts';
 import { providerModules } from '../src/providers/registry.ts';
@@ -44,6 +45,73 @@ export function providerEnumText(): string {
 
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
+/** "Veratad VX, Didit and Sumsub": the vendors as people call them, in the registry's order. */
+export function vendorList(): string {
+  const labels = providerModules().map((m) => m.label);
+  return labels.length < 2 ? labels.join('') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
+}
+
+/**
+ * When a provider is live, sandboxed or off: one rule, true for every provider (each `config.mode` follows it; the
+ * config tests check it per module), said in the README and in deploy/.env.example.
+ */
+export const MODE_RULE =
+  'A provider is **live** once its base URL or any of its credentials is set: then all of its credentials are required, and its base URL too unless it has a default (a vendor with a public API, as its description says), and anything missing stops the start, named. With neither set, it runs on its **sandbox** simulator, or is **off** with `NODE_ENV=production`. `npm start` prints each provider’s mode.';
+
+/** package.json's description: the vendors named from the registry. */
+export function packageDescription(): string {
+  return `One GraphQL API over identity-verification (KYC) providers: ${vendorList()}.`;
+}
+
+/** package.json with its description derived, formatted as npm writes it. */
+export function packageJsonText(before: string): string {
+  const pkg = JSON.parse(before) as Record<string, unknown>;
+  pkg.description = packageDescription();
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+/** Markdown as a plain comment: links become their text, emphasis goes. */
+const plain = (markdown: string) =>
+  markdown
+    .replaceAll(/\[([^\]]+)\]\(#[^)]+\)/g, '$1 in the README')
+    .replaceAll('**', '')
+    .replaceAll('*', '');
+
+/** `text` as `# ` comment lines of at most `width` characters. */
+function comment(text: string, prefix = '# ', width = 116): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line !== '' && prefix.length + line.length + 1 + word.length > width) {
+      lines.push(`${prefix}${line}`);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(`${prefix}${line}`);
+  return lines;
+}
+
+/** deploy/.env.example's vendor section: every provider's variables, commented out, each row's meaning above them. */
+export function envExampleVendors(): string {
+  const lines: string[] = [...comment(`Vendors. ${plain(MODE_RULE)}`)];
+  for (const m of providerModules()) {
+    lines.push('', `# ${m.label} (provider ${m.provider})`);
+    for (const doc of m.config.docs) {
+      lines.push(...comment(plain(doc.meaning), '#   '));
+      lines.push(...doc.names.map((n) => `# ${n}=`));
+    }
+    const documented = m.config.documentedRatePerMinute;
+    lines.push(
+      ...comment(
+        `Verigate's own budget of calls a minute to ${m.label} (default when live: ${documented === null ? 'none, as none is documented' : `${documented}, the vendor's documented limit`}; 0: none)`,
+        '#   ',
+      ),
+      `# ${rateLimitName(m)}=`,
+    );
+  }
+  return lines.join('\n');
+}
+
 /** The README's environment-table rows of every provider: its own variables, then its request budget. */
 export function providerEnvRows(): string {
   const rows: string[] = ['| variable | meaning |', '|---|---|'];
@@ -61,5 +129,5 @@ export function providerEnvRows(): string {
         ', ',
       )} | Verigate's own request budget per provider: at most this many calls in any 60 s window (all of them may go at once; then a call waits for the oldest one to leave the window); past it Verigate answers \`UPSTREAM_RATE_LIMITED\` itself, \`retryAfterSeconds\` saying when a call leaves the window. Background work (webhook refreshes, subscription pollers) stops short of the last fifth of the window, which only user reads may spend. Defaults for live providers follow the vendors' documented limits: ${budgets.join(', ')}. \`0\` turns a budget off; simulators have none unless set. With \`REDIS_URL\` the figure is the budget of the whole deployment, shared by every replica (see *Scaling past one machine*). |`,
   );
-  return rows.join('\n');
+  return [...rows, '', MODE_RULE].join('\n');
 }
