@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { providerModules } from '../src/providers/index.ts';
+import { errorsDoc } from './errorsDoc.ts';
 import {
   envExampleVendors,
   packageJsonText,
@@ -46,6 +47,7 @@ const files: Array<[string, (text: string) => string]> = [
   ['src/generated/providers.ts', () => providersModuleText()],
   ['schema/provider-enum.graphql', () => providerEnumText()],
   ['docs/status-mapping.md', () => statusMappingDoc()],
+  ['docs/errors.md', () => errorsDoc()],
   ['deploy/.env.example', (text) => replaceBetween(text, 'vendors', envExampleVendors(), false)],
   ['package.json', (text) => packageJsonText(text)],
 ];

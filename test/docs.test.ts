@@ -18,11 +18,19 @@ describe('README', () => {
       'npm install && npm start',
       'npm test',
       '## An example query',
+      '## What `npm test` needs',
       '## Environment variables',
       '## Sandbox scenarios',
     ];
     const positions = order.map((s) => readme.indexOf(s));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it('says how long npm test takes, and lists every script a contributor runs among the other scripts', () => {
+    expect(readme).toMatch(/npm test .*about \d+ min on 2 cores/);
+    const other = readme.slice(readme.indexOf('Other scripts:'));
+    for (const script of ['codegen', 'docs', 'typecheck', 'lint', 'format', 'build', 'playground:build'])
+      expect(other).toContain(`\`npm run ${script}\``);
   });
 });
