@@ -34,3 +34,33 @@ describe('README', () => {
       expect(other).toContain(`\`npm run ${script}\``);
   });
 });
+
+describe('the template vendor (src/providers/_template)', () => {
+  it('is not registered: no public enum value, no README rows; the contract suite registers it for its run only', () => {
+    expect(providerModules().map((m) => m.name)).not.toContain('template');
+    const enumFile = readFileSync(new URL('../schema/provider-enum.graphql', import.meta.url), 'utf8');
+    expect(enumFile).not.toContain('TEMPLATE');
+    expect(readFileSync(new URL('../README.md', import.meta.url), 'utf8')).not.toContain('TEMPLATE_BASE_URL');
+  });
+});
+
+describe('package.json', () => {
+  it('names every registered vendor in its description', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      description: string;
+    };
+    for (const m of providerModules()) expect(pkg.description).toContain(m.label);
+  });
+});
+
+describe('docs/adding-a-provider.md', () => {
+  const guide = readFileSync(new URL('../docs/adding-a-provider.md', import.meta.url), 'utf8');
+
+  it('states the scenarios the contract suite requires, the template to copy, a vendor without webhooks, and lint', () => {
+    for (const handle of ['statusScenarios', 'unknownStatus', 'unavailableId', 'notFoundId', 'piiId', 'malformedIds'])
+      expect(guide).toContain(`| \`${handle}\` |`);
+    expect(guide).toContain('src/providers/_template/');
+    expect(guide).toContain('## A vendor without webhooks');
+    expect(guide).toContain('`npm run lint`');
+  });
+});
