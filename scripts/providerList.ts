@@ -43,7 +43,7 @@ export function vendorList(): string {
  * config tests check it per module), said in the README and in deploy/.env.example.
  */
 export const MODE_RULE =
-  'A provider is **live** once its base URL or any of its credentials is set: then all of its credentials are required, and its base URL too unless it has a default (a vendor with a public API, as its description says), and anything missing stops the start, named. With neither set, it runs on its **sandbox** simulator, or is **off** with `NODE_ENV=production`. `npm start` prints each provider’s mode.';
+  'A provider is **live** once its base URL or any of its credentials is set (then all of its credentials are required, and its base URL too unless it has a default, as a vendor with a public API does; a missing one stops the start, naming it), and otherwise runs on its **sandbox** simulator, or is **off** with `NODE_ENV=production`. `npm start` prints each provider’s mode.';
 
 /** package.json's description: the vendors named from the registry. */
 export function packageDescription(): string {
