@@ -116,5 +116,5 @@ export function providerEnvRows(): string {
         ', ',
       )} | Verigate's own request budget per provider: at most this many calls in any 60 s window (all of them may go at once; then a call waits for the oldest one to leave the window); past it Verigate answers \`UPSTREAM_RATE_LIMITED\` itself, \`retryAfterSeconds\` saying when a call leaves the window. Background work (webhook refreshes, subscription pollers) stops short of the last fifth of the window, which only user reads may spend. Defaults for live providers follow the vendors' documented limits: ${budgets.join(', ')}. \`0\` turns a budget off; simulators have none unless set. With \`REDIS_URL\` the figure is the budget of the whole deployment, shared by every replica (see *Scaling past one machine*). |`,
   );
-  return [...rows, '', MODE_RULE].join('\n');
+  return [...rows, '', ...comment(MODE_RULE, '')].join('\n');
 }
