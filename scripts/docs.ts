@@ -1,12 +1,19 @@
 /**
  * Regenerates the texts the code owns: the README's sandbox scenario table and provider environment rows,
- * docs/status-mapping.md, and what the provider registry derives (the model's provider list, the schema's
- * `Provider` enum).
+ * docs/status-mapping.md, docs/errors.md, and what the provider registry derives (the model's provider list, the
+ * schema's `Provider` enum, deploy/.env.example's vendor variables, package.json's description).
  * `npm run docs` writes them; `npm run docs -- --check` fails when they are stale (run by `npm test`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { providerModules } from '../src/providers/index.ts';
-import { providerEnumText, providerEnvRows, providersModuleText } from './providerList.ts';
+import { errorsDoc } from './errorsDoc.ts';
+import {
+  envExampleVendors,
+  packageJsonText,
+  providerEnumText,
+  providerEnvRows,
+  providersModuleText,
+} from './providerList.ts';
 import { statusMappingDoc } from './statusMapping.ts';
 
 const check = process.argv.includes('--check');
@@ -22,9 +29,10 @@ function scenarioTable(): string {
   return lines.join('\n');
 }
 
-function replaceBetween(text: string, name: string, content: string): string {
-  const start = `<!-- ${name}:start -->`;
-  const end = `<!-- ${name}:end -->`;
+/** Replaces what lies between two marker lines: `<!-- name:start -->` in Markdown, `# name:start` elsewhere. */
+function replaceBetween(text: string, name: string, content: string, markdown = true): string {
+  const start = markdown ? `<!-- ${name}:start -->` : `# ${name}:start`;
+  const end = markdown ? `<!-- ${name}:end -->` : `# ${name}:end`;
   const a = text.indexOf(start);
   const b = text.indexOf(end);
   if (a < 0 || b < a) throw new Error(`markers ${start} ... ${end} not found`);
@@ -39,6 +47,9 @@ const files: Array<[string, (text: string) => string]> = [
   ['src/generated/providers.ts', () => providersModuleText()],
   ['schema/provider-enum.graphql', () => providerEnumText()],
   ['docs/status-mapping.md', () => statusMappingDoc()],
+  ['docs/errors.md', () => errorsDoc()],
+  ['deploy/.env.example', (text) => replaceBetween(text, 'vendors', envExampleVendors(), false)],
+  ['package.json', (text) => packageJsonText(text)],
 ];
 
 let stale = 0;

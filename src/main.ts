@@ -1,6 +1,8 @@
-import { ConfigError, loadConfig } from './config/index.ts';
+import { loadEnvFile } from './config/envFile.ts';
+import { type Config, ConfigError, loadConfig } from './config/index.ts';
 import { logger } from './logger.ts';
-import { startGateway } from './server.ts';
+import { type Gateway, startGateway } from './server.ts';
+import { listenProblem, providerModeLines, runModes } from './startup.ts';
 
 /** Past the announce delay and the drain timeout, closing Apollo, Redis and the pools gets this long, ms. */
 const HARD_STOP_GRACE_MS = 5_000;
@@ -10,9 +12,11 @@ const HARD_STOP_GRACE_MS = 5_000;
  */
 const SANDBOX_PACE = { stepMs: 3_500, restartAfterMs: 30_000 };
 
-/** Entry point: validate config, start providers (simulators for sandboxed ones), serve, drain on signals. */
+/** Entry point: read `.env`, validate config, start providers (simulators for sandboxed ones), serve, drain on signals. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  // Before anything reads the environment; what the environment already holds wins over the file.
+  const envFile = loadEnvFile(process.env);
+  let config: Config;
   try {
     config = loadConfig(process.env);
   } catch (error) {
@@ -23,11 +27,34 @@ async function main(): Promise<void> {
     throw error;
   }
   logger.level = config.logLevel;
+  // Names only: a value in .env may be a secret.
+  if (envFile) logger.info(envFile, `read ${envFile.file} (the environment's own values win)`);
 
-  const gateway = await startGateway(config, { timelineStepMs: SANDBOX_PACE });
+  let gateway: Gateway;
+  try {
+    gateway = await startGateway(config, { timelineStepMs: SANDBOX_PACE });
+  } catch (error) {
+    const problem = listenProblem(error, config.port);
+    if (problem === null) throw error;
+    logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'failed to start');
+    process.stderr.write(`\n${problem}\n`);
+    process.exit(1);
+  }
+  handleSignals(gateway, config);
+  announce(gateway, config);
+}
+
+/**
+ * SIGTERM or SIGINT drains (SHUTDOWN_DELAY_SECONDS, then the in-flight requests); a second one exits at once, so a
+ * Ctrl-C pressed twice never waits.
+ */
+function handleSignals(gateway: Gateway, config: Config): void {
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal; exiting now');
+      process.exit(1);
+    }
     stopping = true;
     const { shutdownDelayMs, drainTimeoutMs } = config.server;
     logger.info({ signal, announceMs: shutdownDelayMs, drainTimeoutMs }, 'draining');
@@ -53,24 +80,29 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
 
-  const sandboxed = gateway.registry.sandboxed();
+/** The start line (JSON), and for a person at a terminal each provider's mode and the development key. */
+function announce(gateway: Gateway, config: Config): void {
   const info = gateway.registry.info();
+  const modes = runModes(info);
+  const named = (mode: string) => modes.filter((m) => m.mode === mode).map((m) => m.provider);
   logger.info(
     {
       url: gateway.url,
       address: gateway.address,
       playground: config.playground.enabled ? gateway.url.replace(/graphql$/, 'playground') : null,
-      sandboxed,
-      live: info.filter((p) => p.configured && !p.sandbox).map((p) => p.provider),
-      off: info.filter((p) => !p.configured).map((p) => p.provider),
+      sandboxed: named('sandbox'),
+      live: named('live'),
+      off: named('off'),
     },
-    sandboxed.length > 0 ? `Verigate listening; sandboxed providers: ${sandboxed.join(', ')}` : 'Verigate listening',
+    `Verigate listening; providers: ${modes.map((m) => `${m.provider} ${m.mode}`).join(', ')}`,
   );
   if (gateway.devKey) {
     // The one place a key is printed: a throwaway development key, to the terminal, outside production only.
     process.stdout.write(
-      `\nVerigate is running on the sandbox at ${gateway.url}\nDevelopment API key (all scopes, valid until this process exits):\n\n  Authorization: Bearer ${gateway.devKey}\n\n`,
+      `\nVerigate is running at ${gateway.url}, with these providers:\n\n${providerModeLines(info)}\n\n` +
+        `Development API key (all scopes, valid until this process exits):\n\n  Authorization: Bearer ${gateway.devKey}\n\n`,
     );
     if (config.playground.enabled) {
       const playground = gateway.url.replace(/graphql$/, 'playground');

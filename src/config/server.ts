@@ -16,7 +16,10 @@ export interface ServerConfig {
   requestTimeoutMs: number;
   /** After the first 5 s, a request body still arriving must average at least this many bytes a second; 0: no floor. */
   bodyMinBytesPerSecond: number;
-  /** After SIGTERM, /readyz answers 503 this long while requests are still served, so balancers stop routing, ms. */
+  /**
+   * After SIGTERM or SIGINT, /readyz answers 503 this long while requests are still served, so balancers stop
+   * routing, ms. 5 s by default in production only: outside it there is no balancer to tell, so Ctrl-C stops at once.
+   */
   shutdownDelayMs: number;
   /** Then in-flight requests get this long to finish before their connections are closed and the process exits, ms. */
   drainTimeoutMs: number;
@@ -42,7 +45,13 @@ export const serverEnv = {
   HTTP_MAX_CONNECTIONS: limit(16, 1_000_000, 10_000),
   HTTP_REQUEST_TIMEOUT_SECONDS: limit(10, 3_600, 30),
   HTTP_BODY_MIN_BYTES_PER_SECOND: limit(0, 1_000_000_000, 1_024),
-  SHUTDOWN_DELAY_SECONDS: limit(0, 300, 5),
+  // Unset: 5 in production, 0 elsewhere (serverConfig).
+  SHUTDOWN_DELAY_SECONDS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 and 300')
+    .max(300, 'must be between 0 and 300')
+    .optional(),
   SHUTDOWN_TIMEOUT_SECONDS: limit(1, 600, 10),
   PLAYGROUND_ENABLED: optionalText.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()),
 };
@@ -54,7 +63,7 @@ export function serverConfig(env: EnvOf<typeof serverEnv>): ServerConfig {
     maxConnections: env.HTTP_MAX_CONNECTIONS,
     requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
     bodyMinBytesPerSecond: env.HTTP_BODY_MIN_BYTES_PER_SECOND,
-    shutdownDelayMs: env.SHUTDOWN_DELAY_SECONDS * 1000,
+    shutdownDelayMs: (env.SHUTDOWN_DELAY_SECONDS ?? (env.NODE_ENV === 'production' ? 5 : 0)) * 1000,
     drainTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
 }

@@ -1,28 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { CLIENT_ERROR_CODES } from '../errorCodes.ts';
 import { logger } from '../logger.ts';
-import { SUBSCRIPTION_CODES } from '../subscriptions/errors.ts';
-import { APQ_REFUSAL_CODES } from './plugins/apqAdmission.ts';
-
-/** Error codes whose messages are written for clients; anything else is reported as an internal error. */
-const CLIENT_CODES = new Set([
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'UPSTREAM_AUTH_FAILED',
-  'UPSTREAM_RATE_LIMITED',
-  'UPSTREAM_UNAVAILABLE',
-  'UPSTREAM_BAD_RESPONSE',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'PERSISTED_QUERY_NOT_IN_LIST',
-  ...APQ_REFUSAL_CODES,
-  ...SUBSCRIPTION_CODES,
-]);
 
 /** The refusal of an introspection query where introspection is off (production, `GRAPHQL_INTROSPECTION=false`). */
 export const INTROSPECTION_DISABLED = 'GraphQL introspection is disabled on this gateway.';
@@ -36,7 +14,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (code === 'INTERNAL_SERVER_ERROR' && status !== undefined && status >= 400 && status < 500) {
     return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
   }
-  if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+  if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
     const { http: _http, stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
     // Apollo's own wording tells clients to "pass introspection: true to ApolloServer": not a knob they have.
     const message =

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Provider } from '../model/session.ts';
-import { loadPlaygroundAssets, type PlaygroundAsset } from './assets.ts';
+import { loadPlaygroundAssets, PLAYGROUND_BUILD_DIR, type PlaygroundAsset } from './assets.ts';
 import { exampleOperations } from './examples.ts';
 import type { PlaygroundConfig } from './protocol.ts';
 
@@ -17,7 +17,14 @@ export interface PlaygroundOptions {
   devKey: string | null;
   /** Providers served by their simulators; each gets a tab built from its scenario catalogue. */
   sandboxed: readonly Provider[];
+  /** Where the built bundle is (default: build/playground/, where `npm run playground:build` writes it). */
+  buildDir?: string;
 }
+
+/** The answer while the bundle is missing: how to build it, from where, and that no restart is needed. */
+export const PLAYGROUND_NOT_BUILT =
+  'The playground is not built. In the repository, run `npm run playground:build` (npm install, npm start and ' +
+  'npm test build it too), then reload this page: the gateway picks it up without a restart.\n';
 
 /**
  * Scripts, styles, workers, fonts and requests: only from this origin. Styles also allow inline because Monaco
@@ -46,11 +53,15 @@ const SECURITY_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
-let cached: Map<string, PlaygroundAsset> | null = null;
+const cached = new Map<string, Map<string, PlaygroundAsset>>();
 
-function assets(): Map<string, PlaygroundAsset> | null {
-  cached ??= loadPlaygroundAssets();
-  return cached;
+/** The bundle, read once it exists (a missing one is looked for again on the next request). */
+function assets(dir: string): Map<string, PlaygroundAsset> | null {
+  const known = cached.get(dir);
+  if (known) return known;
+  const loaded = loadPlaygroundAssets(dir);
+  if (loaded) cached.set(dir, loaded);
+  return loaded;
 }
 
 /** True when the request is a browser asking for a page rather than a GraphQL client asking for JSON. */
@@ -149,9 +160,9 @@ export function servePlayground(
     return true;
   }
 
-  const built = assets();
+  const built = assets(options.buildDir ?? PLAYGROUND_BUILD_DIR);
   if (!built) {
-    sendText(res, 503, 'The playground is not built. Run `npm run playground:build` (npm install does it too).\n');
+    sendText(res, 503, PLAYGROUND_NOT_BUILT);
     return true;
   }
   const key = isPage || isGraphQLPage ? 'index.html' : path.slice('/playground/'.length);

@@ -143,10 +143,16 @@ export interface ProviderModule<Live = unknown, Hook = unknown> {
 
 /**
  * What the shared provider contract suite (test/providers/contract.test.ts) needs to drive one vendor's sandbox: the
- * simulator's scenario ids for each case and a way to sign a webhook delivery as the vendor does. Exported by the
- * module (`ProviderModule.contract`), built from its own sandbox catalogue so the two cannot drift.
+ * simulator's scenario ids for each case and, for a vendor with webhooks, a way to sign a delivery as the vendor
+ * does. Exported by the module (`ProviderModule.contract`), built from its own sandbox catalogue so the two cannot
+ * drift. A vendor without webhooks (`Hook` = `never`, no `ProviderModule.webhook`) leaves the webhook handles out,
+ * and the suite skips its webhook cases (src/providers/_template is one).
  */
-export interface SandboxContract<Hook = unknown> {
+export type SandboxContract<Hook = unknown> = SandboxScenarios &
+  ([Hook] extends [never] ? Partial<WebhookContract<Hook>> : WebhookContract<Hook>);
+
+/** The scenario ids every vendor's sandbox gives the suite. */
+export interface SandboxScenarios {
   /** A well-formed id the simulator answers "no such session" for (→ `NOT_FOUND`). */
   notFoundId: string;
   /** A scenario the vendor answers with a 5xx (→ `UPSTREAM_UNAVAILABLE`). */
@@ -162,6 +168,10 @@ export interface SandboxContract<Hook = unknown> {
   unknownStatus: { id: string; providerStatus: string };
   /** A scenario with an applicant's name, date of birth and a document number (masked without `pii:read`). */
   piiId: string;
+}
+
+/** How the suite signs a webhook delivery as the vendor does. */
+export interface WebhookContract<Hook> {
   /** Whether the vendor's signature covers a timestamp (then a delivery signed an hour ago is refused as stale). */
   signsTimestamp: boolean;
   /** False where the sandbox's scheme authenticates the sender but not the body (VX Basic): no tampering check. */

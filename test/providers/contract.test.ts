@@ -1,16 +1,36 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Provider } from '../../src/model/session.ts';
 import { providerModules } from '../../src/providers/registry.ts';
 import { mapStatus } from '../../src/providers/status.ts';
-import type { ProviderModule } from '../../src/providers/types.ts';
+import type { ProviderModule, WebhookContract } from '../../src/providers/types.ts';
 import { READ_ONLY_KEY, startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { originOf, postWebhook, waitFor } from '../support/webhooks.ts';
 
 /**
  * The shared provider contract: every registered provider module passes the same suite against its own sandbox,
  * through a real gateway over HTTP. A new vendor gets it by exporting a `contract` (docs/adding-a-provider.md).
+ *
+ * The template vendor (src/providers/_template, the folder a new vendor copies) is registered here, for this run
+ * only, beside the registry's modules: the gateway, its config and its schema's `Provider` enum (built from the
+ * registry) all see it, so it passes the very suite a copy of it must pass, and never reaches the public enum.
  */
+vi.mock('../../src/providers/registry.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/providers/registry.ts')>();
+  const { templateModule } = await import('../../src/providers/_template/index.ts');
+  const modules = [...actual.providerModules(), templateModule as unknown as ProviderModule];
+  return { providerModules: () => modules };
+});
+// The template's module needs the model, which needs this list: only its config (no such import) is read here. Its
+// label is the module's (the NOT_FOUND case compares the two).
+vi.mock('../../src/generated/providers.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/generated/providers.ts')>();
+  const { TEMPLATE_PROVIDER } = await import('../../src/providers/_template/config.ts');
+  return {
+    PROVIDERS: [...actual.PROVIDERS, TEMPLATE_PROVIDER],
+    PROVIDER_LABELS: { ...actual.PROVIDER_LABELS, [TEMPLATE_PROVIDER]: 'Template vendor' },
+  };
+});
 
 const STATUS_QUERY = `query ($provider: Provider!, $id: String!) {
   session(provider: $provider, id: $id) { provider providerSessionId status providerStatus isTerminal }
@@ -146,10 +166,15 @@ describe.each(providerModules().map((m) => [m.provider, m] as const))('provider 
     }
   });
 
+  it('has the webhook handles exactly when it has webhooks', () => {
+    const handles = [contract.signedWebhook, contract.signsTimestamp].map((h) => h !== undefined);
+    expect(handles).toEqual(module.webhook === undefined ? [false, false] : [true, true]);
+  });
+
   describe.runIf(module.webhook !== undefined)('webhooks', () => {
-    const hook = () => tg.config.webhooks[module.name] as never;
+    const hook = () => tg.config.webhooks[module.name];
     const signed = (now = Math.floor(Date.now() / 1000)) =>
-      (module as ProviderModule<unknown, never>).contract.signedWebhook(hook(), contract.piiId, now);
+      (contract as WebhookContract<unknown>).signedWebhook(hook(), contract.piiId, now);
     const post = (delivery: { body: string; headers: Record<string, string> }) =>
       postWebhook(originOf(tg.gateway.url), module.name, delivery);
 
