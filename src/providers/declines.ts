@@ -90,3 +90,20 @@ export function declineReasons(signals: readonly DeclineSignal[]): DeclineReason
   }
   return bySeverity(reasons);
 }
+
+/**
+ * Vendor text for the end user that is not tied to one code (Sumsub `moderationComment`, Verifa `rejection_reason`):
+ * on the first (most severe) reason, unless a reason already has its own.
+ */
+export function withUserMessage(reasons: readonly DeclineReason[], message: string | null): DeclineReason[] {
+  const out = [...reasons];
+  const first = out[0];
+  if (message === null || first === undefined || out.some((r) => r.userMessage !== null)) return out;
+  out[0] = { ...first, userMessage: message };
+  return out;
+}
+
+/** A session's `declineReasons` part: absent when there are none, so a session without reasons reads as before. */
+export function declinesPart(reasons: readonly DeclineReason[]): { declineReasons?: DeclineReason[] } {
+  return reasons.length > 0 ? { declineReasons: [...reasons] } : {};
+}
