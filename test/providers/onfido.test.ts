@@ -206,7 +206,7 @@ describe('Onfido adapter on its simulator', () => {
     expect(await adapter.fetchSession(id(4))).toEqual(
       session(id(4), 'IN_REVIEW', 'review', {
         reasonCode: 'document_caution',
-        // The breakdown entry first (a document reason), then the workflow's own word (OTHER, its word kept).
+        // The flagged breakdown entry; the workflow's own word (`document_caution`) adds nothing a report does not say.
         declineReasons: [
           {
             category: 'DOCUMENT_EXPIRED',
@@ -214,14 +214,6 @@ describe('Onfido adapter on its simulator', () => {
             retryScope: 'NEW_SESSION',
             vendorSignal: false,
             providerCode: 'data_validation.document_expiration',
-            userMessage: null,
-          },
-          {
-            category: 'OTHER',
-            retryable: false,
-            retryScope: 'NONE',
-            vendorSignal: false,
-            providerCode: 'document_caution',
             userMessage: null,
           },
         ],
@@ -324,14 +316,6 @@ describe('Onfido adapter on its simulator', () => {
             retryScope: 'NONE',
             vendorSignal: false,
             providerCode: 'politically_exposed_person',
-            userMessage: null,
-          },
-          {
-            category: 'OTHER',
-            retryable: false,
-            retryScope: 'NONE',
-            vendorSignal: false,
-            providerCode: 'watchlist_pep_match',
             userMessage: null,
           },
         ],

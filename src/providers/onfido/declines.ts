@@ -147,8 +147,8 @@ export const onfidoWatchlistBreakdown: DeclineTable = {
 
 /**
  * A run's `reasons` are words your workflow's designer configures (definitions.yaml: "Configurable when creating the
- * Workflow version"): Onfido has no list, so each is OTHER with its word kept; a run in `error` is PROVIDER_ERROR
- * with its `error.type` as the code.
+ * Workflow version"): Onfido has no list, so each is OTHER with its word kept (USER_FLOW_INCOMPLETE for an abandoned
+ * run), and only where no report says why; a run in `error` is PROVIDER_ERROR with its `error.type` as the code.
  */
 export const onfidoWorkflowReasons: DeclineTable = {
   provider: 'ONFIDO',
@@ -199,7 +199,7 @@ function breakdownSignals(
 /** Runs whose reports and reasons say why they did not pass; an approved run's `reasons` are no decline. */
 const DECIDED_AGAINST = new Set(['declined', 'review', 'abandoned', 'error']);
 
-/** Every reason of a run's reports, then its own `reasons` (or its error), most severe first. */
+/** Every reason of a run's reports (or its error), else its own `reasons`; most severe first. */
 export function onfidoDeclineReasons(run: OnfidoWorkflowRun, output: RunOutput): DeclineReason[] {
   if (!DECIDED_AGAINST.has(run.status ?? '')) return [];
   const signals: DeclineSignal[] = [
@@ -215,9 +215,13 @@ export function onfidoDeclineReasons(run: OnfidoWorkflowRun, output: RunOutput):
   if (run.status === 'error') {
     signals.push({ table: onfidoWorkflowReasons, code: errorType ?? 'error', category: 'PROVIDER_ERROR' });
   }
-  for (const reason of run.reasons ?? []) {
-    const code = text(reason);
-    if (code !== null) signals.push({ table: onfidoWorkflowReasons, code, category: 'OTHER' });
+  // The run's own words only say why where no report does: an abandoned run's are the person's unfinished flow.
+  const category = run.status === 'abandoned' ? 'USER_FLOW_INCOMPLETE' : 'OTHER';
+  if (signals.length === 0 || run.status === 'abandoned') {
+    for (const reason of run.reasons ?? []) {
+      const code = text(reason);
+      if (code !== null) signals.push({ table: onfidoWorkflowReasons, code, category });
+    }
   }
   return declineReasons(signals);
 }
