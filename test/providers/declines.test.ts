@@ -94,7 +94,8 @@ describe.each(modules)('decline tables: %s', (provider, module) => {
 });
 
 /** DESIGN §8's pinned mappings: [provider, code, category, retry scope where the vendor's list fixes it]. */
-const PINNED: ReadonlyArray<[Provider, string, DeclineCategory, ('SAME_SESSION' | 'NONE')?]> = [
+// Providers as strings: STRIPE's rows apply once its module is registered (added on another branch).
+const PINNED: ReadonlyArray<[string, string, DeclineCategory, ('SAME_SESSION' | 'NONE')?]> = [
   ['SUMSUB', 'EXPIRATION_DATE', 'DOCUMENT_EXPIRED'],
   ['SUMSUB', 'FORGERY', 'DOCUMENT_TAMPERED'],
   ['SUMSUB', 'SELFIE_MISMATCH', 'FACE_MISMATCH'],
@@ -131,7 +132,7 @@ const PINNED: ReadonlyArray<[Provider, string, DeclineCategory, ('SAME_SESSION' 
   ['STRIPE', 'consent_declined', 'USER_FLOW_INCOMPLETE'],
   ['STRIPE', 'abandoned', 'USER_FLOW_INCOMPLETE'],
 ];
-const registered = new Set(providerModules().map((m) => m.provider));
+const registered = new Set<string>(providerModules().map((m) => m.provider));
 
 describe('pinned mappings (DESIGN §8)', () => {
   it.each(PINNED.filter(([p]) => registered.has(p)))('%s %s → %s', (provider, code, category, retry) => {
@@ -301,7 +302,7 @@ const r = (
 });
 
 /** Declined and retry scenarios of each vendor, answered whole. */
-const SCENARIOS: ReadonlyArray<[Provider, string, Answer]> = [
+const SCENARIOS: ReadonlyArray<[string, string, Answer]> = [
   [
     'SUMSUB',
     'sbxredretry0000000000000',
