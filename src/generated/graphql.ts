@@ -1018,6 +1018,8 @@ export type SessionEvent = {
   __typename?: 'SessionEvent';
   /** When Verigate observed the change; for a `PROVIDER` entry, when the vendor says it happened. */
   at: Scalars['DateTime']['output'];
+  /** The categories of `Session.declineReasons` then, most severe first; empty when there were none (and for entries recorded before Verigate kept them). */
+  declineCategories: Array<DeclineCategory>;
   /** The unified status of the previous entry; null for the first. */
   previousStatus?: Maybe<VerificationStatus>;
   /** The provider that ran the session. */
@@ -1041,6 +1043,8 @@ export type SessionEvent = {
   source: SessionEventSource;
   /** The unified status from this entry on. */
   status: VerificationStatus;
+  /** What the person should do next from this entry on, as `Session.userAction` was then; null for entries recorded before Verigate kept it. */
+  userAction?: Maybe<UserAction>;
 };
 
 /** A page of timeline entries (a Relay connection). */
@@ -1899,6 +1903,7 @@ export type SessionChecksResolvers<ContextType = GatewayContext, ParentType exte
 
 export type SessionEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionEvent'] = ResolversParentTypes['SessionEvent']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  declineCategories?: Resolver<Array<ResolversTypes['DeclineCategory']>, ParentType, ContextType>;
   previousStatus?: Resolver<Maybe<ResolversTypes['VerificationStatus']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   providerSessionId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1909,6 +1914,7 @@ export type SessionEventResolvers<ContextType = GatewayContext, ParentType exten
   session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['SessionEventSource'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['VerificationStatus'], ParentType, ContextType>;
+  userAction?: Resolver<Maybe<ResolversTypes['UserAction']>, ParentType, ContextType>;
 };
 
 export type SessionEventConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionEventConnection'] = ResolversParentTypes['SessionEventConnection']> = {
