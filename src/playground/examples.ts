@@ -12,6 +12,14 @@ const SESSION_SELECTION = `    id
     providerStatus
     isTerminal
     reasonCode
+    userAction
+    declineReasons {
+      category
+      retryable
+      retryScope
+      providerCode
+      userMessage
+    }
     createdAt
     sandbox
     applicant {

@@ -454,6 +454,15 @@ const SCENARIOS: ReadonlyArray<[string, string, Answer]> = [
   ],
   [
     'VERATAD',
+    '0e1a7ad0-0000-4000-8000-000000000021',
+    {
+      status: 'DECLINED',
+      userAction: 'CONTACT_SUPPORT',
+      declineReasons: [r('FACE_MISMATCH', 'SELFIE MATCH FAILED', 'NONE')],
+    },
+  ],
+  [
+    'VERATAD',
     '0e1a7ad0-0000-4000-8000-000000000004',
     {
       status: 'ERROR',
