@@ -63,7 +63,10 @@ export function declineRow(table: DeclineTable, code: string): DeclineRow | null
 
 /** One signal → one unified reason: the vendor's retry signal first (on the session, then its list), else the default. */
 export function declineReason(signal: DeclineSignal): DeclineReason {
-  const row = declineRow(signal.table, signal.code);
+  // A signal that brings its own category (a vocabulary the vendor does not publish) is looked up without a warning.
+  const row = signal.category
+    ? (signal.table.rows.find((r) => r.code === signal.code) ?? null)
+    : declineRow(signal.table, signal.code);
   const category = signal.category ?? row?.category ?? 'OTHER';
   const vendorRetry = signal.retry ?? row?.retry;
   const retryScope = vendorRetry ?? defaultRetryScope(category);
