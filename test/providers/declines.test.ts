@@ -12,6 +12,11 @@ import {
 import type { AmlHit, Provider, VerificationStatus } from '../../src/model/session.ts';
 import { type DeclineTable, declineReason, declineReasons } from '../../src/providers/declines.ts';
 import { amlCategory } from '../../src/providers/didit/declines.ts';
+import { onfidoDeclineReasons } from '../../src/providers/onfido/declines.ts';
+import { readOutput } from '../../src/providers/onfido/output.ts';
+import { onfidoWorkflowRun } from '../../src/providers/onfido/payload.ts';
+import { personaDeclineReasons } from '../../src/providers/persona/declines.ts';
+import { personaGovernmentId } from '../../src/providers/persona/payload.ts';
 import { providerModules } from '../../src/providers/registry.ts';
 import { sumsubDeclineReasons, sumsubRejectLabels } from '../../src/providers/sumsub/declines.ts';
 import type { ProviderModule } from '../../src/providers/types.ts';
@@ -194,6 +199,84 @@ describe('Sumsub: the vendor’s retry signal first', () => {
       ['DOCUMENT_TAMPERED', 'SAME_SESSION', true],
     ]);
     expect(sumsubDeclineReasons({ reviewAnswer: 'GREEN', rejectLabels: ['FORGERY'] })).toEqual([]);
+  });
+});
+
+describe('Persona: requires_retry is the vendor’s signal', () => {
+  const governmentId = (status: string, checks: Array<[string, string]>) =>
+    personaGovernmentId.parse({
+      id: 'ver_test',
+      type: 'verification/government-id',
+      attributes: {
+        status,
+        'created-at': '2026-03-02T09:30:00.000Z',
+        checks: checks.map(([name, s]) => ({ name, status: s, reasons: [], requirement: 'required', metadata: {} })),
+      },
+    });
+  it('makes the failed checks of a verification that requires a retry retryable in the same inquiry', () => {
+    const reasons = personaDeclineReasons(
+      [
+        governmentId('requires_retry', [
+          ['id_blur_detection', 'failed'],
+          ['id_expired_detection', 'passed'],
+        ]),
+      ],
+      [],
+      [],
+    );
+    expect(reasons).toEqual([r('DOCUMENT_UNREADABLE', 'id_blur_detection', 'SAME_SESSION', true)]);
+  });
+  it('leaves a failed verification’s checks to their category’s default, a check Persona adds later OTHER', () => {
+    const reasons = personaDeclineReasons(
+      [
+        governmentId('failed', [
+          ['id_tamper_detection', 'failed'],
+          ['id_new_check_2027', 'failed'],
+        ]),
+      ],
+      [],
+      [],
+    );
+    expect(reasons).toEqual([
+      r('DOCUMENT_TAMPERED', 'id_tamper_detection', 'NONE'),
+      r('OTHER', 'id_new_check_2027', 'NONE'),
+    ]);
+  });
+});
+
+describe('Onfido: the deepest flagged breakdown says why', () => {
+  const runOf = (status: string, breakdown: Record<string, unknown>, reasons: string[] = []) =>
+    onfidoWorkflowRun.parse({
+      id: 'f0000000-0000-4000-8000-000000000001',
+      status,
+      reasons,
+      output: {
+        doc: { uuid: 'r1', name: 'document', result: 'consider', breakdown, properties: { document_type: 'passport' } },
+      },
+    });
+  it('reads a reason named in an entry’s properties, else the entry, else the group', () => {
+    const run = runOf('declined', {
+      image_integrity: {
+        result: 'consider',
+        breakdown: {
+          image_quality: { result: 'consider', properties: { blurred_photo: 'consider', dark_photo: null } },
+        },
+      },
+      visual_authenticity: { result: 'consider', breakdown: { fonts: { result: 'consider' } } },
+      police_record: { result: 'consider' },
+      age_validation: { result: 'clear' },
+    });
+    expect(onfidoDeclineReasons(run, readOutput(run.output))).toEqual([
+      r('DOCUMENT_TAMPERED', 'visual_authenticity.fonts', 'NONE'),
+      r('FRAUD_SUSPECTED', 'police_record', 'NONE'),
+      r('DOCUMENT_UNREADABLE', 'blurred_photo', 'NEW_SESSION'),
+    ]);
+  });
+  it('says nothing for an approved run, and uses the run’s own reasons only where no report says why', () => {
+    const clear = runOf('approved', { police_record: { result: 'consider' } }, ['all_clear']);
+    expect(onfidoDeclineReasons(clear, readOutput(clear.output))).toEqual([]);
+    const bare = runOf('declined', {}, ['custom_rule_hit']);
+    expect(onfidoDeclineReasons(bare, readOutput(bare.output))).toEqual([r('OTHER', 'custom_rule_hit', 'NONE')]);
   });
 });
 

@@ -42,6 +42,9 @@ export const veratadDetails: DeclineTable = {
 
 export const veratadDeclineTables: readonly DeclineTable[] = [veratadDetails];
 
+/** VX's word for a check that passed: never a reason, whatever the session's status. */
+const PASSED = 'ALL CHECKS PASSED';
+
 const NOT_PASSED: ReadonlySet<VerificationStatus> = new Set([
   'DECLINED',
   'IN_REVIEW',
@@ -57,10 +60,11 @@ export function veratadDeclineReasons(
 ): DeclineReason[] {
   const signals: DeclineSignal[] = [];
   const detail = text(dcamsDetail);
-  if (resultStatus !== 'PASS' && detail !== null) signals.push({ table: veratadDetails, code: detail });
+  if (resultStatus !== 'PASS' && detail !== null && detail !== PASSED)
+    signals.push({ table: veratadDetails, code: detail });
   for (const stop of journey?.stops ?? []) {
     const word = text(stop.detail);
-    if (word !== null && stop.status !== null && NOT_PASSED.has(stop.status)) {
+    if (word !== null && word !== PASSED && stop.status !== null && NOT_PASSED.has(stop.status)) {
       signals.push({ table: veratadDetails, code: word });
     }
   }
