@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DECLINE_CATEGORIES,
@@ -20,7 +21,7 @@ import { personaGovernmentId } from '../../src/providers/persona/payload.ts';
 import { providerModules } from '../../src/providers/registry.ts';
 import { sumsubDeclineReasons, sumsubRejectLabels } from '../../src/providers/sumsub/declines.ts';
 import type { ProviderModule } from '../../src/providers/types.ts';
-import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { FULL_KEY, startTestGateway, type TestGateway } from '../support/gateway.ts';
 
 /**
  * The decline contract (DESIGN §8 "Why a session was declined"), for every registered provider: its tables cover the
@@ -571,6 +572,29 @@ describe('over HTTP', () => {
       expect(body).toEqual({ data: { session: answer } });
     },
   );
+
+  it('pushes the reasons and the next step over a subscription like any other field', async () => {
+    const client = createClient({ url: tg.gateway.url, headers: { authorization: `Bearer ${FULL_KEY}` } });
+    const events = client.iterate({
+      query: `subscription { sessionUpdated(provider: SUMSUB, id: "sbxredfinal0000000000000") {
+        status userAction declineReasons { category retryScope providerCode } } }`,
+    });
+    const first = await events.next();
+    await events.return?.();
+    client.dispose();
+    expect(first.value).toEqual({
+      data: {
+        sessionUpdated: {
+          status: 'DECLINED',
+          userAction: 'CONTACT_SUPPORT',
+          declineReasons: [
+            { category: 'DOCUMENT_TAMPERED', retryScope: 'NONE', providerCode: 'FORGERY' },
+            { category: 'FRAUD_SUSPECTED', retryScope: 'NONE', providerCode: 'BLACKLIST' },
+          ],
+        },
+      },
+    });
+  });
 
   it('gives every provider a declined and a retryable scenario listed in its catalogue', () => {
     for (const provider of registered) {
