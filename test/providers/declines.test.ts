@@ -527,6 +527,7 @@ const SCENARIOS: ReadonlyArray<[string, string, Answer]> = [
       declineReasons: [r('DOCUMENT_EXPIRED', 'id_expired_detection', 'NEW_SESSION')],
     },
   ],
+  ['PERSONA', 'inq_RequiresRetry', { status: 'IN_PROGRESS', userAction: 'CONTINUE', declineReasons: [] }],
   [
     'VERATAD',
     '0e1a7ad0-0000-4000-8000-000000000001',

@@ -380,6 +380,16 @@ export const PERSONA_SCENARIOS: readonly PersonaScenario[] = [
     }),
   },
   {
+    id: 'inq_RequiresRetry',
+    description:
+      '`pending`: the government id `requires_retry` (`id_blur_detection` failed) → IN_PROGRESS, userAction CONTINUE: Persona’s own flow asks the person to retake the photo in this inquiry; declineReasons stay empty while IN_PROGRESS',
+    behaviour: full('inq_RequiresRetry', 'pending', {
+      govId: governmentId('ver_GovRetry', 'inq_RequiresRetry', 'requires_retry', {
+        checks: [check('id_blur_detection', 'failed', ['blurry']), check('id_expired_detection')],
+      }),
+    }),
+  },
+  {
     id: 'inq_NeedsReview',
     description:
       '`needs_review` (after `mark_for_review_inquiry`): the watchlist report has a sanctions match → IN_REVIEW',
