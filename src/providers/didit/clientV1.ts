@@ -5,7 +5,6 @@ import { parseUpstreamJson } from '../../upstream/parse.ts';
 import { TokenCache, type TokenGrant } from '../../upstream/tokenCache.ts';
 import type { ProviderAdapter } from '../types.ts';
 import type { DiditLive } from './config.ts';
-import { withDiditDeclines } from './declines.ts';
 import { normalizeDiditV1Decision } from './normalizeV1.ts';
 import { diditToken } from './payload.ts';
 import { diditV1Decision } from './payloadV1.ts';
@@ -66,9 +65,7 @@ export class DiditV1Adapter implements ProviderAdapter {
       res = await this.#get(path, token, signal);
     }
     if (res.status !== 200) throw diditError(res);
-    return withDiditDeclines(
-      normalizeDiditV1Decision(parseUpstreamJson('DIDIT', diditV1Decision, res, 'decision payload'), this.sandbox),
-    );
+    return normalizeDiditV1Decision(parseUpstreamJson('DIDIT', diditV1Decision, res, 'decision payload'), this.sandbox);
   }
 
   async close(): Promise<void> {

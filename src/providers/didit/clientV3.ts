@@ -3,7 +3,6 @@ import { DEFAULT_HTTP_OPTIONS, UpstreamHttp } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
 import type { ProviderAdapter } from '../types.ts';
 import type { DiditLive } from './config.ts';
-import { withDiditDeclines } from './declines.ts';
 import { normalizeDiditV3Decision } from './normalizeV3.ts';
 import { diditV3Decision } from './payloadV3.ts';
 import {
@@ -43,9 +42,7 @@ export class DiditV3Adapter implements ProviderAdapter {
   async fetchSession(id: string, signal?: AbortSignal): Promise<Session> {
     const res = await this.#api.request({ path: decisionPath('v3', id), headers: this.#headers, signal });
     if (res.status !== 200) throw diditError(res);
-    return withDiditDeclines(
-      normalizeDiditV3Decision(parseUpstreamJson('DIDIT', diditV3Decision, res, 'decision payload'), this.sandbox),
-    );
+    return normalizeDiditV3Decision(parseUpstreamJson('DIDIT', diditV3Decision, res, 'decision payload'), this.sandbox);
   }
 
   close(): Promise<void> {
