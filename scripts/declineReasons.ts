@@ -22,7 +22,7 @@ function table(t: DeclineTable): string[] {
   const lines = [`### ${cell(t.field)}`, '', `Source: ${cell(t.source)}.`, ''];
   if (t.rows.length === 0) {
     lines.push(
-      'The vendor publishes no list for this field: every code is `OTHER` (or as the note above says), kept in `providerCode`.',
+      'The vendor publishes no list for this field: each word is kept in `providerCode` and its category is the normaliser’s (`OTHER` unless the session says more, as its `declines.ts` documents).',
       '',
     );
     return lines;
