@@ -37,6 +37,8 @@ const observation = (): Observation => {
     reasonCode: null,
     redacted: false,
     vendorEventId: null,
+    userAction: 'WAIT',
+    declineCategories: [],
   };
 };
 

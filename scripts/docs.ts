@@ -1,11 +1,12 @@
 /**
  * Regenerates the texts the code owns: the README's sandbox scenario table and provider environment rows,
- * docs/status-mapping.md, docs/errors.md, and what the provider registry derives (the model's provider list, the
- * schema's `Provider` enum, deploy/.env.example's vendor variables, package.json's description).
+ * docs/status-mapping.md, docs/decline-reasons.md, docs/errors.md, and what the provider registry derives (the model's
+ * provider list, the schema's `Provider` enum, deploy/.env.example's vendor variables, package.json's description).
  * `npm run docs` writes them; `npm run docs -- --check` fails when they are stale (run by `npm test`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { providerModules } from '../src/providers/index.ts';
+import { declineReasonsDoc } from './declineReasons.ts';
 import { errorsDoc } from './errorsDoc.ts';
 import {
   envExampleVendors,
@@ -47,6 +48,7 @@ const files: Array<[string, (text: string) => string]> = [
   ['src/generated/providers.ts', () => providersModuleText()],
   ['schema/provider-enum.graphql', () => providerEnumText()],
   ['docs/status-mapping.md', () => statusMappingDoc()],
+  ['docs/decline-reasons.md', () => declineReasonsDoc()],
   ['docs/errors.md', () => errorsDoc()],
   ['deploy/.env.example', (text) => replaceBetween(text, 'vendors', envExampleVendors(), false)],
   ['package.json', (text) => packageJsonText(text)],

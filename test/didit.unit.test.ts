@@ -160,6 +160,17 @@ describe('normalizeDiditV1Decision', () => {
     expect(normalizeDiditV1Decision(documented, false)).toEqual({
       ...documentedSession('v1'),
       history: REVIEW_HISTORY,
+      declineReasons: [
+        // The AML hit is on a sanctions list: POSSIBLE_MATCH_FOUND by the hit's datasets (DESIGN §8).
+        {
+          category: 'SANCTIONS_MATCH',
+          retryable: false,
+          retryScope: 'NONE',
+          vendorSignal: false,
+          providerCode: 'POSSIBLE_MATCH_FOUND',
+          userMessage: null,
+        },
+      ],
     });
   });
 
@@ -223,7 +234,21 @@ describe('normalizeDiditV3Decision', () => {
     normalizeDiditV3Decision(diditV3Decision.parse({ ...minimal, ...payload }), sandbox);
 
   it('maps the documented session, described by v3, to the same unified session as v1 but for node ids and gender', () => {
-    expect(v3(DIDIT_V3_DOCUMENTED_DECISION)).toEqual({ ...documentedSession('v3'), history: REVIEW_HISTORY });
+    expect(v3(DIDIT_V3_DOCUMENTED_DECISION)).toEqual({
+      ...documentedSession('v3'),
+      history: REVIEW_HISTORY,
+      declineReasons: [
+        // The AML hit is on a sanctions list: POSSIBLE_MATCH_FOUND by the hit's datasets (DESIGN §8).
+        {
+          category: 'SANCTIONS_MATCH',
+          retryable: false,
+          retryScope: 'NONE',
+          vendorSignal: false,
+          providerCode: 'POSSIBLE_MATCH_FOUND',
+          userMessage: null,
+        },
+      ],
+    });
   });
 
   it('reads the official OpenAPI example', () => {

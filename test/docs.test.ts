@@ -64,3 +64,17 @@ describe('docs/adding-a-provider.md', () => {
     expect(guide).toContain('`npm run lint`');
   });
 });
+
+describe('docs/decline-reasons.md', () => {
+  const doc = readFileSync(new URL('../docs/decline-reasons.md', import.meta.url), 'utf8');
+
+  it('is what `npm run docs` writes from the decline tables today, with a row for every code of every provider', async () => {
+    const { declineReasonsDoc } = await import('../scripts/declineReasons.ts');
+    expect(doc).toBe(declineReasonsDoc());
+    for (const module of providerModules()) {
+      for (const table of module.declineTables ?? []) {
+        for (const row of table.rows) expect(doc).toContain(`| \`${row.code}\` | \`${row.category}\` |`);
+      }
+    }
+  });
+});

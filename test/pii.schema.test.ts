@@ -37,6 +37,9 @@ const NOT_PERSONAL = new Set([
   'DatabaseCheck.matchType',
   'DatabaseCheck.validationType',
   'DatabaseValidationResult.outcome',
+  // The vendor's decline code, and text the vendors document as meant for the person, with no personal data in it.
+  'DeclineReason.providerCode',
+  'DeclineReason.userMessage',
   'DatabaseValidationResult.serviceId',
   'DeviceInfo.brand',
   'DeviceInfo.browserFamily',

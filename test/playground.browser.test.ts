@@ -36,6 +36,8 @@ const VERIFA_EXAMPLE_RESULT = {
       providerStatus: 'needs_review',
       isTerminal: false,
       reasonCode: null,
+      userAction: 'WAIT',
+      declineReasons: [],
       createdAt: '2026-03-02T09:30:00.000Z',
       sandbox: true,
       applicant: { fullName: 'Jane Sample', dateOfBirth: '1991-04-12', nationality: 'US' },

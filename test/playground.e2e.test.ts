@@ -141,6 +141,8 @@ describe('the playground on the sandbox', () => {
               providerStatus: 'PENDING',
               isTerminal: false,
               reasonCode: 'MORE INFORMATION IS REQUIRED',
+              // VX is waiting for the person's one-time code.
+              userAction: 'CONTINUE',
             },
           },
         });

@@ -326,6 +326,21 @@ const SESSION_CASES: Array<[string, Json]> = [
     }),
   ],
   [
+    vxScenarioId(21),
+    jane(21, 'DECLINED', 'FAIL', {
+      reasonCode: 'SELFIE MATCH FAILED',
+      journey: journey(stop(T1, 'SDK_Scan', SCAN, 'DECLINED', 'FAIL', 'SELFIE MATCH FAILED')),
+      kyc: {
+        status: 'DECLINED',
+        providerStatus: 'FAIL',
+        ...JANE_LICENCE,
+        service: SCAN,
+        confirmation: '180700001',
+        issues: ['SELFIE MATCH FAILED'],
+      },
+    }),
+  ],
+  [
     vxScenarioId(2),
     jane(2, 'IN_REVIEW', 'PENDING', {
       reasonCode: 'TRANSACTION REQUIRES FURTHER ATTENTION',

@@ -645,6 +645,8 @@ describe('normalizeVeratadInProgress', () => {
       detail: 'Session result not found, but user started the process.',
     });
     expect(normalizeVeratadInProgress(body, '19fe3b9e-384e-41d1-bded-8de9ef3abacb', true)).toEqual({
+      // The user started and has steps left.
+      turn: 'USER',
       provider: 'VERATAD',
       providerSessionId: '19fe3b9e-384e-41d1-bded-8de9ef3abacb',
       status: 'IN_PROGRESS',

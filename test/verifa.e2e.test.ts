@@ -149,6 +149,20 @@ const RESULT_CASES: Array<[string, Record<string, unknown>]> = [
       face: withFace({ faceMatchScore: 0.31, faceMatchPassed: false }),
     }),
   ],
+  [
+    'ses_resubmission',
+    expectedResult('ses_resubmission', 'RESUBMISSION_REQUESTED', 'resubmission_required', {
+      reasonCode: 'document_unreadable',
+      reasonDescription: 'Please retake the photo of your document in better light.',
+    }),
+  ],
+  [
+    'ses_rejected_unknown_code',
+    expectedResult('ses_rejected_unknown_code', 'DECLINED', 'rejected', {
+      reasonCode: 'selfie_spoof_suspected',
+      reasonDescription: 'We could not verify your identity.',
+    }),
+  ],
   ['ses_result_declined', expectedResult('ses_result_declined', 'DECLINED', 'declined')],
   ['ses_result_failed', expectedResult('ses_result_failed', 'DECLINED', 'failed')],
   ['ses_result_passed', expectedResult('ses_result_passed', 'APPROVED', 'passed')],

@@ -1,3 +1,4 @@
+import { declineCategoriesOf, sessionUserAction, userActionFor } from '../model/declines.ts';
 import type { Session } from '../model/session.ts';
 import type { Observation, SessionEventSource } from './store.ts';
 
@@ -13,8 +14,8 @@ import type { Observation, SessionEventSource } from './store.ts';
  *   session's first observation the whole history goes in; later, only what the vendor reports since;
  * - the observed state comes last, and is no entry when the last history item already recorded it.
  *
- * A history item in the observed state carries its reason code (it may be the entry that records that state); the
- * others have none, and none carries personal data (no reviewer, no comment). History items are not redacted: the
+ * A history item in the observed state carries its reason code, next step and decline categories (it may be the entry
+ * that records that state); the others have none (their next step is their status's alone), and none carries personal data (no reviewer, no comment). History items are not redacted: the
  * vendors that report a history change no status once they have redacted a session, so the redaction is the
  * observed state's own entry, after them.
  */
@@ -29,19 +30,24 @@ export function observationsOf(session: Session, source: SessionEventSource, at:
     reasonCode: session.reasonCode,
     redacted: session.sensitiveDataExpired,
     vendorEventId: null,
+    userAction: sessionUserAction(session),
+    declineCategories: declineCategoriesOf(session),
   };
-  const history = (session.history ?? []).map(
-    (item): Observation => ({
+  const history = (session.history ?? []).map((item): Observation => {
+    const current = item.status === session.status && item.providerStatus === session.providerStatus;
+    return {
       ...observed,
       at: item.at,
       source: 'PROVIDER',
       status: item.status,
       providerStatus: item.providerStatus,
-      reasonCode:
-        item.status === session.status && item.providerStatus === session.providerStatus ? observed.reasonCode : null,
+      reasonCode: current ? observed.reasonCode : null,
       redacted: false,
       vendorEventId: item.vendorEventId,
-    }),
-  );
+      // An earlier state's history says only its status: the next step that implied, without reasons.
+      userAction: current ? observed.userAction : userActionFor(item.status, []),
+      declineCategories: current ? observed.declineCategories : [],
+    };
+  });
   return [...history, observed];
 }

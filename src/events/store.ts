@@ -1,3 +1,4 @@
+import type { DeclineCategory, UserAction } from '../model/declines.ts';
 import type { Provider, VerificationStatus } from '../model/session.ts';
 
 /**
@@ -28,6 +29,13 @@ export interface Observation {
   redacted: boolean;
   /** The vendor's own id of the event, where it has one; an entry per vendor event at most. */
   vendorEventId: string | null;
+  /**
+   * What the person should do next at the time (`Session.userAction`); null on entries from before migration 006.
+   * Not part of the append condition: a change is still one of (status, providerStatus, redacted).
+   */
+  userAction: UserAction | null;
+  /** The categories of `Session.declineReasons` at the time, most severe first; empty before migration 006. */
+  declineCategories: DeclineCategory[];
 }
 
 /** One entry of a session's timeline. */

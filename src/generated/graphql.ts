@@ -180,6 +180,73 @@ export type DatabaseValidationResult = {
   serviceName?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * Why a session was declined or sent back, in one vocabulary for every provider (each provider's codes and their
+ * category: docs/decline-reasons.md). Show the person the message that fits the category; keep `providerCode` for
+ * your support staff.
+ */
+export type DeclineCategory =
+  /** Data entered or found elsewhere does not match the document (name, date of birth, address). Show: "Your details do not match your document. Check what you entered." */
+  | 'DATA_MISMATCH'
+  /** The person's data could not be confirmed against a source (database, registry). Show: "We could not confirm your details. Check them, or try another document." */
+  | 'DATA_UNVERIFIED'
+  /** The identity document has expired. Show: "Your document has expired. Try again with a valid one." */
+  | 'DOCUMENT_EXPIRED'
+  /** A side, page or required document is missing. Show: "Part of your document is missing. Upload both sides (or every page asked for)." */
+  | 'DOCUMENT_INCOMPLETE'
+  /** A photo of a screen, a photocopy or a scan instead of the original. Show: "Use the original document, not a copy, scan or screenshot." */
+  | 'DOCUMENT_NOT_ORIGINAL'
+  /** The document looks forged or altered. Do not say so to the person: show "We could not verify you. Please contact support." */
+  | 'DOCUMENT_TAMPERED'
+  /** The document could not be read (blur, glare, low resolution, cropped). Show: "We could not read your document. Retake the photo in good light, the whole document in frame." */
+  | 'DOCUMENT_UNREADABLE'
+  /** This kind of document or issuing country is not accepted. Show: "This document is not accepted. Try another identity document." */
+  | 'DOCUMENT_UNSUPPORTED'
+  /** The person already has an account or verification (a duplicate). Show: "You may already have an account. Sign in or contact support." */
+  | 'DUPLICATE'
+  /** The face does not match the document's portrait. Show: "Your selfie did not match your document." Retry only where `retryable` says so. */
+  | 'FACE_MISMATCH'
+  /** Fraud suspected (blocklist, risk signals, a known bad device). Do not explain: show "We could not verify you. Please contact support." */
+  | 'FRAUD_SUSPECTED'
+  /** The liveness check failed or found a spoofing attempt. Show: "We could not confirm you were present." Retry only where `retryable` says so. */
+  | 'LIVENESS_FAILED'
+  /** A code Verigate does not map (yet), kept in `providerCode`. Show a generic message; `retryable` is false. */
+  | 'OTHER'
+  /** A politically-exposed-person or adverse-media match. Show: "We need to review your application. Please contact support." */
+  | 'PEP_OR_ADVERSE_MEDIA'
+  /** The vendor could not run a check (its outage or a technical failure). Show: "Something went wrong on our side. Try again." */
+  | 'PROVIDER_ERROR'
+  /** The person's country or region is not served. Show: "We cannot verify people from your region." */
+  | 'RESTRICTED_JURISDICTION'
+  /** A match on a sanctions list. Do not name the list: show "We could not verify you. Please contact support." */
+  | 'SANCTIONS_MATCH'
+  /** The selfie or video could not be used (face hidden, dark, several faces). Show: "Retake your selfie: face the camera in good light, nothing covering your face." */
+  | 'SELFIE_UNUSABLE'
+  /** The person is under the required age. Show: "You do not meet the age requirement." */
+  | 'UNDERAGE'
+  /** The person left the flow, declined consent or did not finish in time. Show: "You did not finish verifying. Start again when you are ready." */
+  | 'USER_FLOW_INCOMPLETE';
+
+/** One reason a session was declined or sent back. */
+export type DeclineReason = {
+  __typename?: 'DeclineReason';
+  /** The unified category: what to show the person. */
+  category: DeclineCategory;
+  /** The vendor's own code, unchanged (`EXPIRATION_DATE`, `document_unreadable`...): for support staff and logs, not for the person. */
+  providerCode: Scalars['String']['output'];
+  /** Where a retry happens; `NONE` exactly when `retryable` is false. */
+  retryScope: RetryScope;
+  /** May the person try again? The vendor's own signal when it gives one (see `vendorSignal`), else the category's default. */
+  retryable: Scalars['Boolean']['output'];
+  /**
+   * Vendor text documented as meant for the person (Sumsub `moderationComment`, Verifa `rejection_reason`), else null.
+   * Never a reviewer's internal note. The vendors document this text as holding no personal data.
+   */
+  userMessage?: Maybe<Scalars['String']['output']>;
+  /** True: the vendor said whether a retry is allowed (Sumsub `reviewRejectType`, Persona `requires_retry`...); false: the category's default. */
+  vendorSignal: Scalars['Boolean']['output'];
+};
+
 /** The device and browser the user ran the session on. */
 export type DeviceInfo = {
   __typename?: 'DeviceInfo';
@@ -791,6 +858,15 @@ export type QueryWebhookDeliveriesArgs = {
   status?: InputMaybe<WebhookDeliveryStatus>;
 };
 
+/** Where the person may try again. */
+export type RetryScope =
+  /** In a new session: start a new verification. */
+  | 'NEW_SESSION'
+  /** Not at all: `retryable` is false. */
+  | 'NONE'
+  /** In the same vendor session: send them back to the same flow (the vendor asked for a resubmission). */
+  | 'SAME_SESSION';
+
 /** One manual review decision on a session. */
 export type Review = {
   __typename?: 'Review';
@@ -828,6 +904,12 @@ export type Session = Node & {
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** The latest government-database validation; null where none ran. Every run is in `checks.databaseValidations`. */
   databaseValidation?: Maybe<DatabaseCheck>;
+  /**
+   * Why the session was declined or sent back, most severe first (fraud and compliance, then biometric, document,
+   * data, flow, provider, other). Never null; empty unless DECLINED, RESUBMISSION_REQUESTED, EXPIRED, ABANDONED, ERROR
+   * or IN_REVIEW with reasons. `reasonCode` stays the vendor's first code.
+   */
+  declineReasons: Array<DeclineReason>;
   /** The latest email verification; null where none ran. Every run is in `checks.emailVerifications`. */
   emailVerification?: Maybe<EmailCheck>;
   /**
@@ -891,6 +973,11 @@ export type Session = Node & {
   sensitiveDataExpired: Scalars['Boolean']['output'];
   /** The unified status. */
   status: VerificationStatus;
+  /**
+   * What the person should do next, from the status, the most severe reason (the vendor's retry signal first) and,
+   * for IN_PROGRESS, whether the person or the vendor has the next move.
+   */
+  userAction: UserAction;
   /** Risk signals raised during the session. Never null; may be empty. */
   warnings: Array<Warning>;
 };
@@ -944,6 +1031,8 @@ export type SessionEvent = {
   __typename?: 'SessionEvent';
   /** When Verigate observed the change; for a `PROVIDER` entry, when the vendor says it happened. */
   at: Scalars['DateTime']['output'];
+  /** The categories of `Session.declineReasons` then, most severe first; empty when there were none (and for entries recorded before Verigate kept them). */
+  declineCategories: Array<DeclineCategory>;
   /** The unified status of the previous entry; null for the first. */
   previousStatus?: Maybe<VerificationStatus>;
   /** The provider that ran the session. */
@@ -967,6 +1056,8 @@ export type SessionEvent = {
   source: SessionEventSource;
   /** The unified status from this entry on. */
   status: VerificationStatus;
+  /** What the person should do next from this entry on, as `Session.userAction` was then; null for entries recorded before Verigate kept it. */
+  userAction?: Maybe<UserAction>;
 };
 
 /** A page of timeline entries (a Relay connection). */
@@ -1050,6 +1141,21 @@ export type SubscriptionSessionUpdatedArgs = {
   provider: Provider;
   untilTerminal?: Scalars['Boolean']['input'];
 };
+
+/** What the person should do next: one value for a frontend to switch on. */
+export type UserAction =
+  /** Contact support: the person cannot retry on their own. Do not show why fraud or compliance reasons applied. */
+  | 'CONTACT_SUPPORT'
+  /** Continue the flow: the person has steps left (not started, or part way through). */
+  | 'CONTINUE'
+  /** Nothing: the session is approved. */
+  | 'NONE'
+  /** Try again in the same session: send the person back to the vendor's flow to redo what `declineReasons` says. */
+  | 'RETRY'
+  /** Start over: begin a new verification (the session expired, was abandoned, or must be redone from scratch). */
+  | 'START_OVER'
+  /** Wait: the vendor or a reviewer is checking. Show "We are checking your details" and listen for an update. */
+  | 'WAIT';
 
 /** One status vocabulary for every provider. The provider's own word is always kept beside it in `providerStatus`. */
 export type VerificationStatus =
@@ -1269,6 +1375,8 @@ export type ResolversTypes = {
   DatabaseValidationResult: ResolverTypeWrapper<DatabaseValidationResultModel>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeclineCategory: DeclineCategory;
+  DeclineReason: ResolverTypeWrapper<DeclineReason>;
   DeviceInfo: ResolverTypeWrapper<DeviceInfoModel>;
   DocumentCheck: ResolverTypeWrapper<DocumentCheckModel>;
   EmailBreach: ResolverTypeWrapper<EmailBreachModel>;
@@ -1298,6 +1406,7 @@ export type ResolversTypes = {
   Provider: Provider;
   ProviderInfo: ResolverTypeWrapper<ProviderInfoModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RetryScope: RetryScope;
   Review: ResolverTypeWrapper<ReviewModel>;
   Session: ResolverTypeWrapper<SessionModel>;
   SessionChecks: ResolverTypeWrapper<SessionChecksModel>;
@@ -1309,6 +1418,7 @@ export type ResolversTypes = {
   SessionEventSource: SessionEventSource;
   SessionRefInput: SessionRefInput;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  UserAction: UserAction;
   VerificationStatus: VerificationStatus;
   Warning: ResolverTypeWrapper<WarningModel>;
   WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryModel>;
@@ -1333,6 +1443,7 @@ export type ResolversParentTypes = {
   DatabaseValidationResult: DatabaseValidationResultModel;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DeclineReason: DeclineReason;
   DeviceInfo: DeviceInfoModel;
   DocumentCheck: DocumentCheckModel;
   EmailBreach: EmailBreachModel;
@@ -1465,6 +1576,15 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeclineReasonResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeclineReason'] = ResolversParentTypes['DeclineReason']> = {
+  category?: Resolver<ResolversTypes['DeclineCategory'], ParentType, ContextType>;
+  providerCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  retryScope?: Resolver<ResolversTypes['RetryScope'], ParentType, ContextType>;
+  retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vendorSignal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
 
 export type DeviceInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeviceInfo'] = ResolversParentTypes['DeviceInfo']> = {
   brand?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1753,6 +1873,7 @@ export type SessionResolvers<ContextType = GatewayContext, ParentType extends Re
   checks?: Resolver<ResolversTypes['SessionChecks'], ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   databaseValidation?: Resolver<Maybe<ResolversTypes['DatabaseCheck']>, ParentType, ContextType>;
+  declineReasons?: Resolver<Array<ResolversTypes['DeclineReason']>, ParentType, ContextType>;
   emailVerification?: Resolver<Maybe<ResolversTypes['EmailCheck']>, ParentType, ContextType>;
   events?: Resolver<ResolversTypes['SessionEventConnection'], ParentType, ContextType, RequireFields<SessionEventsArgs, 'first'>>;
   face?: Resolver<Maybe<ResolversTypes['Face']>, ParentType, ContextType>;
@@ -1775,6 +1896,7 @@ export type SessionResolvers<ContextType = GatewayContext, ParentType extends Re
   sandbox?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   sensitiveDataExpired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['VerificationStatus'], ParentType, ContextType>;
+  userAction?: Resolver<ResolversTypes['UserAction'], ParentType, ContextType>;
   warnings?: Resolver<Array<ResolversTypes['Warning']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1794,6 +1916,7 @@ export type SessionChecksResolvers<ContextType = GatewayContext, ParentType exte
 
 export type SessionEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionEvent'] = ResolversParentTypes['SessionEvent']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  declineCategories?: Resolver<Array<ResolversTypes['DeclineCategory']>, ParentType, ContextType>;
   previousStatus?: Resolver<Maybe<ResolversTypes['VerificationStatus']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   providerSessionId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1804,6 +1927,7 @@ export type SessionEventResolvers<ContextType = GatewayContext, ParentType exten
   session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['SessionEventSource'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['VerificationStatus'], ParentType, ContextType>;
+  userAction?: Resolver<Maybe<ResolversTypes['UserAction']>, ParentType, ContextType>;
 };
 
 export type SessionEventConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionEventConnection'] = ResolversParentTypes['SessionEventConnection']> = {
@@ -1875,6 +1999,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   DatabaseValidationResult?: DatabaseValidationResultResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DeclineReason?: DeclineReasonResolvers<ContextType>;
   DeviceInfo?: DeviceInfoResolvers<ContextType>;
   DocumentCheck?: DocumentCheckResolvers<ContextType>;
   EmailBreach?: EmailBreachResolvers<ContextType>;

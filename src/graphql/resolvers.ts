@@ -1,5 +1,6 @@
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/graphql.ts';
+import { sessionUserAction, shownDeclineReasons } from '../model/declines.ts';
 import type { Session } from '../model/session.ts';
 import { subscriptionExpired, subscriptionsOnlyOverStreams } from '../subscriptions/errors.ts';
 import type { FeedEvent } from '../subscriptions/feed.ts';
@@ -77,6 +78,8 @@ export const resolvers: Resolvers = {
     reference: (session, _args, ctx) => detail(session, 'reference', ctx),
     metadata: (session, _args, ctx) => detail(session, 'metadata', ctx),
     events: sessionEvents,
+    declineReasons: (session) => shownDeclineReasons(session),
+    userAction: (session) => sessionUserAction(session),
   },
   SessionEvent: sessionEventResolvers,
   WebhookDelivery: webhookDeliveryResolvers,

@@ -136,3 +136,35 @@ export function userActionFor(
       return first.retryScope === 'SAME_SESSION' ? 'RETRY' : 'START_OVER';
   }
 }
+
+/** The statuses whose reasons a session shows (DESIGN §8); any other status answers an empty list. */
+const STATUSES_WITH_REASONS: ReadonlySet<VerificationStatus> = new Set([
+  'DECLINED',
+  'RESUBMISSION_REQUESTED',
+  'EXPIRED',
+  'ABANDONED',
+  'ERROR',
+  'IN_REVIEW',
+]);
+
+/** What a session carries, as far as its reasons and next step go. */
+export interface DeclineView {
+  status: VerificationStatus;
+  declineReasons?: readonly DeclineReason[];
+  turn?: SessionTurn;
+}
+
+/** `Session.declineReasons`: never null, empty for a status that shows none (an approved session says nothing). */
+export function shownDeclineReasons(session: DeclineView): DeclineReason[] {
+  return STATUSES_WITH_REASONS.has(session.status) ? [...(session.declineReasons ?? [])] : [];
+}
+
+/** `Session.userAction`: `userActionFor` over the reasons the session shows. */
+export function sessionUserAction(session: DeclineView): UserAction {
+  return userActionFor(session.status, shownDeclineReasons(session), session.turn ?? null);
+}
+
+/** The categories of the reasons a session shows, most severe first, each once (timeline and outbound events). */
+export function declineCategoriesOf(session: DeclineView): DeclineCategory[] {
+  return [...new Set(shownDeclineReasons(session).map((r) => r.category))];
+}

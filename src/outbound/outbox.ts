@@ -41,7 +41,10 @@ export function deliveryId(endpoint: string, entry: Pick<SessionEvent, 'provider
   return `msg_${createHash('sha256').update(key, 'utf8').digest('base64url').slice(0, 27)}`;
 }
 
-/** The body of `verification.session.status_changed`: statuses and ids only, never personal data. */
+/**
+ * The body of `verification.session.status_changed`: statuses, ids, the next step and the decline categories only,
+ * never personal data (no vendor text, not even the user-safe `userMessage`).
+ */
 export function statusChangedBody(entry: SessionEvent, now: string): string {
   return JSON.stringify({
     type: 'verification.session.status_changed',
@@ -55,6 +58,9 @@ export function statusChangedBody(entry: SessionEvent, now: string): string {
       providerStatus: entry.providerStatus,
       isTerminal: TERMINAL_STATUSES.has(entry.status),
       reasonCode: entry.reasonCode,
+      // What the person does next and why, in the unified vocabulary (DESIGN §8); additive: older receivers ignore them.
+      userAction: entry.userAction,
+      declineCategories: entry.declineCategories,
       sequence: entry.sequence,
       occurredAt: entry.at,
     },

@@ -12,6 +12,14 @@ const SESSION_SELECTION = `    id
     providerStatus
     isTerminal
     reasonCode
+    userAction
+    declineReasons {
+      category
+      retryable
+      retryScope
+      providerCode
+      userMessage
+    }
     createdAt
     sandbox
     applicant {
@@ -130,6 +138,7 @@ export function watchOperation(sandboxed: readonly Provider[]): ExampleOperation
       '    providerStatus',
       '    isTerminal',
       '    reasonCode',
+      '    userAction',
       '  }',
       '}',
       '',
@@ -167,6 +176,8 @@ export function timelineOperation(sandboxed: readonly Provider[]): ExampleOperat
     '          status',
     '          providerStatus',
     '          reasonCode',
+    '          userAction',
+    '          declineCategories',
     '        }',
     '      }',
     '      pageInfo {',

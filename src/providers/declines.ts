@@ -63,7 +63,10 @@ export function declineRow(table: DeclineTable, code: string): DeclineRow | null
 
 /** One signal → one unified reason: the vendor's retry signal first (on the session, then its list), else the default. */
 export function declineReason(signal: DeclineSignal): DeclineReason {
-  const row = declineRow(signal.table, signal.code);
+  // A signal that brings its own category (a vocabulary the vendor does not publish) is looked up without a warning.
+  const row = signal.category
+    ? (signal.table.rows.find((r) => r.code === signal.code) ?? null)
+    : declineRow(signal.table, signal.code);
   const category = signal.category ?? row?.category ?? 'OTHER';
   const vendorRetry = signal.retry ?? row?.retry;
   const retryScope = vendorRetry ?? defaultRetryScope(category);
@@ -89,4 +92,21 @@ export function declineReasons(signals: readonly DeclineSignal[]): DeclineReason
     reasons.push(reason);
   }
   return bySeverity(reasons);
+}
+
+/**
+ * Vendor text for the end user that is not tied to one code (Sumsub `moderationComment`, Verifa `rejection_reason`):
+ * on the first (most severe) reason, unless a reason already has its own.
+ */
+export function withUserMessage(reasons: readonly DeclineReason[], message: string | null): DeclineReason[] {
+  const out = [...reasons];
+  const first = out[0];
+  if (message === null || first === undefined || out.some((r) => r.userMessage !== null)) return out;
+  out[0] = { ...first, userMessage: message };
+  return out;
+}
+
+/** A session's `declineReasons` part: absent when there are none, so a session without reasons reads as before. */
+export function declinesPart(reasons: readonly DeclineReason[]): { declineReasons?: DeclineReason[] } {
+  return reasons.length > 0 ? { declineReasons: [...reasons] } : {};
 }

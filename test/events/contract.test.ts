@@ -24,12 +24,17 @@ function seen(id: string, status: VerificationStatus, providerStatus: string, ex
     reasonCode: null,
     redacted: false,
     vendorEventId: null,
+    userAction: 'WAIT',
+    declineCategories: [],
     ...extra,
   } satisfies Observation;
 }
 
-/** What a test compares: everything but the store-wide id and the instant. */
-const shape = ({ id: _id, at: _at, ...rest }: SessionEvent) => rest;
+/**
+ * What a test compares: everything but the store-wide id and the instant, and the next step kept beside each entry
+ * (its own test below reads it back).
+ */
+const shape = ({ id: _id, at: _at, userAction: _u, declineCategories: _d, ...rest }: SessionEvent) => rest;
 
 const engines: Engine[] = ['sqlite', 'postgres'];
 
@@ -47,6 +52,25 @@ describe.each(engines)('EventStore on %s', (engine) => {
     if (skip) return;
     await store.close();
     await db.drop();
+  });
+
+  it.skipIf(skip)('keeps each entry’s userAction and declineCategories (most severe first) as appended', async () => {
+    const inserted = await store.append([
+      seen('ses_declines', 'DECLINED', 'rejected', {
+        userAction: 'CONTACT_SUPPORT',
+        declineCategories: ['SANCTIONS_MATCH', 'DOCUMENT_EXPIRED'],
+      }),
+      seen('ses_declines', 'APPROVED', 'approved', { userAction: 'NONE', declineCategories: [] }),
+      seen('ses_declines_before_006', 'IN_PROGRESS', 'processing', { userAction: null }),
+    ]);
+    const read = await store.sessionEvents({ provider: 'VERIFA', id: 'ses_declines' }, 0, 10);
+    const pick = (e: SessionEvent) => [e.providerSessionId, e.sequence, e.userAction, e.declineCategories];
+    expect(inserted.map(pick)).toEqual([
+      ['ses_declines', 1, 'CONTACT_SUPPORT', ['SANCTIONS_MATCH', 'DOCUMENT_EXPIRED']],
+      ['ses_declines', 2, 'NONE', []],
+      ['ses_declines_before_006', 1, null, []],
+    ]);
+    expect(read.map(pick)).toEqual(inserted.slice(0, 2).map(pick));
   });
 
   it.skipIf(skip)('appends a first observation as sequence 1, with no previous status', async () => {

@@ -50,6 +50,8 @@ describe('observationsOf', () => {
         providerStatus: 'In Review',
         reasonCode: null,
         vendorEventId: 'didit:review:2026-03-02T10:05:00.000Z',
+        userAction: 'WAIT',
+        declineCategories: [],
       },
       {
         ...common,
@@ -59,6 +61,9 @@ describe('observationsOf', () => {
         providerStatus: 'Declined',
         reasonCode: 'DOCUMENT_EXPIRED',
         vendorEventId: 'didit:review:2026-03-02T11:05:00.000Z',
+        // The observed state's own: this item may be the entry that records it.
+        userAction: 'CONTACT_SUPPORT',
+        declineCategories: [],
       },
       {
         ...common,
@@ -68,6 +73,8 @@ describe('observationsOf', () => {
         providerStatus: 'Declined',
         reasonCode: 'DOCUMENT_EXPIRED',
         vendorEventId: null,
+        userAction: 'CONTACT_SUPPORT',
+        declineCategories: [],
       },
     ]);
   });

@@ -326,6 +326,8 @@ describe('the timeline’s boundaries', () => {
               providerStatus: 'approved',
               reasonCode: null,
               redacted: false,
+              userAction: 'NONE',
+              declineCategories: [],
             },
           ],
           false,

@@ -47,7 +47,10 @@ function statusChanged(
   previousStatus: string | null,
   providerStatus: string,
   reasonCode: string | null = null,
+  declineCategories: string[] = [],
 ) {
+  // The next step as Session.userAction gives it for these Verifa sessions (DESIGN §8).
+  const userAction = status === 'APPROVED' ? 'NONE' : status === 'DECLINED' ? 'START_OVER' : 'WAIT';
   return {
     type: 'verification.session.status_changed',
     timestamp: ISO,
@@ -60,6 +63,8 @@ function statusChanged(
       providerStatus,
       isTerminal: ['APPROVED', 'DECLINED'].includes(status),
       reasonCode,
+      userAction,
+      declineCategories,
       sequence,
       occurredAt: ISO,
     },
@@ -138,7 +143,9 @@ describe.each(engines)('outbound webhooks on %s', (engine) => {
     // Per-session order held while the first was being retried: the decline came after the approval.
     expect(ofSession(receiver.events, 'ses_overturned').map((e) => e.body)).toEqual([
       statusChanged('ses_overturned', 1, 'APPROVED', null, 'approved'),
-      statusChanged('ses_overturned', 2, 'DECLINED', 'APPROVED', 'rejected', 'document_unreadable'),
+      statusChanged('ses_overturned', 2, 'DECLINED', 'APPROVED', 'rejected', 'document_unreadable', [
+        'DOCUMENT_UNREADABLE',
+      ]),
     ]);
     const page = await deliveries(tg, { endpoint: 'backend', status: 'DELIVERED', first: 100 });
     const nodes = edgesOf(page).map((e) => e.node);

@@ -207,6 +207,17 @@ describe('Onfido adapter on its simulator', () => {
     expect(await adapter.fetchSession(id(4))).toEqual(
       session(id(4), 'IN_REVIEW', 'review', {
         reasonCode: 'document_caution',
+        // The flagged breakdown entry; the workflow's own word (`document_caution`) adds nothing a report does not say.
+        declineReasons: [
+          {
+            category: 'DOCUMENT_EXPIRED',
+            retryable: true,
+            retryScope: 'NEW_SESSION',
+            vendorSignal: false,
+            providerCode: 'data_validation.document_expiration',
+            userMessage: null,
+          },
+        ],
         applicant: JANE,
         kyc,
         face: SDK_FACE,
@@ -299,6 +310,16 @@ describe('Onfido adapter on its simulator', () => {
     expect(s).toEqual(
       session(id(7), 'DECLINED', 'declined', {
         reasonCode: 'watchlist_pep_match',
+        declineReasons: [
+          {
+            category: 'PEP_OR_ADVERSE_MEDIA',
+            retryable: false,
+            retryScope: 'NONE',
+            vendorSignal: false,
+            providerCode: 'politically_exposed_person',
+            userMessage: null,
+          },
+        ],
         applicant: JANE,
         kyc: SDK_KYC,
         face: SDK_FACE,
@@ -355,6 +376,16 @@ describe('Onfido adapter on its simulator', () => {
     expect(await adapter.fetchSession(id(9))).toEqual(
       session(id(9), 'ERROR', 'error', {
         reasonCode: 'task_error',
+        declineReasons: [
+          {
+            category: 'PROVIDER_ERROR',
+            retryable: true,
+            retryScope: 'NEW_SESSION',
+            vendorSignal: false,
+            providerCode: 'task_error',
+            userMessage: null,
+          },
+        ],
         reasonDescription: 'A task of the workflow could not be completed.',
         metadata: metadata(id(9), {
           error: { type: 'task_error', message: 'A task of the workflow could not be completed.' },

@@ -183,6 +183,8 @@ describe('Persona adapter against its simulator', () => {
         emailVerifications: [],
         databaseValidations: [],
       },
+      // The inquiry is pending and its latest verification is not submitted: the person's move.
+      turn: 'USER',
     };
     expect(await adapter.fetchSession('inq_zEx4jL84ShbUyuwX6AzPSqt6')).toEqual(expected);
   });
@@ -258,6 +260,16 @@ describe('Persona adapter against its simulator', () => {
       isTerminal: true,
       reasonCode: 'selfie_id_comparison',
       reasonDescription: null,
+      declineReasons: [
+        {
+          category: 'FACE_MISMATCH',
+          retryable: false,
+          retryScope: 'NONE',
+          vendorSignal: false,
+          providerCode: 'selfie_id_comparison',
+          userMessage: null,
+        },
+      ],
       createdAt: '2026-03-02T09:30:00.000Z',
       sandbox: true,
       sensitiveDataExpired: false,

@@ -203,6 +203,26 @@ describe('Sumsub adapter against its simulator', () => {
         providerStatus: 'completed/RED/RETRY',
         isTerminal: false,
         reasonCode: 'UNSATISFACTORY_PHOTOS',
+        // Both labels retry in the same session (reviewRejectType RETRY); moderationComment, meant for the applicant,
+        // on the first.
+        declineReasons: [
+          {
+            category: 'DOCUMENT_UNREADABLE',
+            retryable: true,
+            retryScope: 'SAME_SESSION',
+            vendorSignal: true,
+            providerCode: 'UNSATISFACTORY_PHOTOS',
+            userMessage: 'We do not accept screenshots. Please upload an original photo.',
+          },
+          {
+            category: 'DOCUMENT_NOT_ORIGINAL',
+            retryable: true,
+            retryScope: 'SAME_SESSION',
+            vendorSignal: true,
+            providerCode: 'SCREENSHOTS',
+            userMessage: null,
+          },
+        ],
         reasonDescription: 'We do not accept screenshots. Please upload an original photo.',
         warnings: ['UNSATISFACTORY_PHOTOS', 'SCREENSHOTS'].map((risk) => ({
           feature: null,

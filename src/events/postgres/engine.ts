@@ -1,5 +1,7 @@
 import pg from 'pg';
+import type { UserAction } from '../../model/declines.ts';
 import type { Provider, VerificationStatus } from '../../model/session.ts';
+import { categoriesOf, categoriesText } from '../declineColumns.ts';
 import { LEDGER_DDL, pending, readMigrations } from '../migrate.ts';
 import type {
   AppendOptions,
@@ -27,8 +29,8 @@ const UNIQUE_VIOLATION = '23505';
 const APPEND = `
 INSERT INTO session_events
   (provider, provider_session_id, sequence, at, source, status, previous_status, provider_status, reason_code, vendor_event_id,
-   redacted)
-SELECT $1, $2, coalesce(l.sequence, 0) + 1, $3, $4, $5, l.status, $6, $7, $8::text, $9::boolean
+   redacted, user_action, decline_categories)
+SELECT $1, $2, coalesce(l.sequence, 0) + 1, $3, $4, $5, l.status, $6, $7, $8::text, $9::boolean, $10::text, $11::text
 FROM (SELECT 1) AS one
 LEFT JOIN (
   SELECT sequence, at, status, provider_status, redacted FROM session_events
@@ -102,6 +104,8 @@ export class PostgresEventStore implements EventStore {
           o.reasonCode,
           o.vendorEventId,
           o.redacted,
+          o.userAction,
+          categoriesText(o.declineCategories),
         ]);
         if (rows[0]) inserted.push(toEvent(rows[0]));
       }
@@ -223,5 +227,7 @@ function toEvent(row: Record<string, unknown>): SessionEvent {
     reasonCode: (row.reason_code ?? null) as string | null,
     vendorEventId: (row.vendor_event_id ?? null) as string | null,
     redacted: row.redacted === true,
+    userAction: (row.user_action ?? null) as UserAction | null,
+    declineCategories: categoriesOf(row.decline_categories),
   };
 }

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { UserAction } from '../../model/declines.ts';
 import type { Provider, VerificationStatus } from '../../model/session.ts';
+import { categoriesOf, categoriesText } from '../declineColumns.ts';
 import { LEDGER_DDL, pending, readMigrations } from '../migrate.ts';
 import type {
   AppendOptions,
@@ -24,9 +26,9 @@ const MIGRATIONS = new URL('./migrations/', import.meta.url);
 const APPEND = `
 INSERT INTO session_events
   (provider, provider_session_id, sequence, at, source, status, previous_status, provider_status, reason_code, vendor_event_id,
-   redacted)
+   redacted, user_action, decline_categories)
 SELECT :provider, :id, coalesce(l.sequence, 0) + 1, :at, :source, :status, l.status, :providerStatus, :reasonCode, :vendorEventId,
-  :redacted
+  :redacted, :userAction, :declineCategories
 FROM (SELECT 1) AS one
 LEFT JOIN (
   SELECT sequence, at, status, provider_status, redacted FROM session_events
@@ -213,6 +215,8 @@ function params(o: Observation): Record<string, SQLInputValue> {
     reasonCode: o.reasonCode,
     vendorEventId: o.vendorEventId,
     redacted: o.redacted ? 1 : 0, // SQLite has no boolean: 0 or 1
+    userAction: o.userAction,
+    declineCategories: categoriesText(o.declineCategories),
   };
 }
 
@@ -230,5 +234,7 @@ function toEvent(row: Record<string, SQLInputValue>): SessionEvent {
     reasonCode: (row.reason_code ?? null) as string | null,
     vendorEventId: (row.vendor_event_id ?? null) as string | null,
     redacted: Number(row.redacted) === 1,
+    userAction: (row.user_action ?? null) as UserAction | null,
+    declineCategories: categoriesOf(row.decline_categories),
   };
 }

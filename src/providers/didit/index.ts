@@ -2,6 +2,7 @@ import type { ProviderModule } from '../types.ts';
 import { DiditV1Adapter } from './clientV1.ts';
 import { DiditV3Adapter } from './clientV3.ts';
 import { type DiditLive, type DiditWebhookConfig, diditConfig } from './config.ts';
+import { diditDeclineTables } from './declines.ts';
 import { diditContract } from './sandbox/contract.ts';
 import { DIDIT_SCENARIOS } from './sandbox/scenarios.ts';
 import { DIDIT_SANDBOX_API_KEY, startDiditSimulator } from './sandbox/simulator.ts';
@@ -16,6 +17,7 @@ export const diditModule: ProviderModule<DiditLive, DiditWebhookConfig> = {
   config: diditConfig,
   contract: diditContract,
   statusTables: [diditSessionStatus, diditFeatureStatus],
+  declineTables: diditDeclineTables,
   scenarios: DIDIT_SCENARIOS,
   /** The sandbox speaks v3, the API a new Didit customer gets. */
   async startSandbox(options) {

@@ -2,6 +2,7 @@ import { type FaceMatchCheck, type LivenessCheck, type NodeWarning, noChecks } f
 import type { Face, Location, Session } from '../../model/session.ts';
 import { allNull, instant, text, unit } from '../../model/values.ts';
 import { isTerminal, mapStatus } from '../status.ts';
+import { withDiditDeclines } from './declines.ts';
 import {
   amlCheck,
   checkRun,
@@ -61,7 +62,7 @@ export function normalizeDiditV1Decision(decision: DiditV1Decision, sandbox: boo
   const kyc = document?.kyc ?? null;
   const none = noChecks();
 
-  return {
+  return withDiditDeclines({
     provider: 'DIDIT',
     providerSessionId: decision.session_id,
     status,
@@ -90,7 +91,7 @@ export function normalizeDiditV1Decision(decision: DiditV1Decision, sandbox: boo
       aml: aml ? [aml] : [],
       ip: ip ? [ip] : [],
     },
-  };
+  });
 }
 
 function v1Face(face: DiditV1Face): Face | null {

@@ -15,6 +15,7 @@ import type {
 import type { Face, Location, Session, VerificationStatus } from '../../model/session.ts';
 import { allNull, calendarDate, instant, joinName, text, unit } from '../../model/values.ts';
 import { isTerminal, mapStatus } from '../status.ts';
+import { withDiditDeclines } from './declines.ts';
 import {
   amlCheck,
   checkRun,
@@ -100,7 +101,7 @@ export function normalizeDiditV3Decision(decision: DiditV3Decision, sandboxFallb
   const phone = latest(checks.phoneVerifications);
   const email = latest(checks.emailVerifications);
   const expected = decision.expected_details;
-  return {
+  return withDiditDeclines({
     provider: 'DIDIT',
     providerSessionId: decision.session_id,
     status,
@@ -137,7 +138,7 @@ export function normalizeDiditV3Decision(decision: DiditV3Decision, sandboxFallb
     emailVerification: email,
     databaseValidation: latest(checks.databaseValidations),
     checks,
-  };
+  });
 }
 
 /** The latest run: Didit lists a feature's items in the order its nodes ran. */

@@ -1,6 +1,7 @@
 import type { ProviderModule } from '../types.ts';
 import { OnfidoAdapter } from './client.ts';
 import { type OnfidoLive, type OnfidoWebhookConfig, onfidoConfig } from './config.ts';
+import { onfidoDeclineTables } from './declines.ts';
 import { onfidoContract } from './sandbox/contract.ts';
 import { ONFIDO_SCENARIOS } from './sandbox/scenarios.ts';
 import { ONFIDO_API_VERSION_PATH, ONFIDO_SANDBOX_API_TOKEN, startOnfidoSimulator } from './sandbox/simulator.ts';
@@ -15,6 +16,7 @@ export const onfidoModule: ProviderModule<OnfidoLive, OnfidoWebhookConfig> = {
   config: onfidoConfig,
   contract: onfidoContract,
   statusTables: [onfidoWorkflowRunStatus, onfidoReportResult],
+  declineTables: onfidoDeclineTables,
   scenarios: ONFIDO_SCENARIOS,
   async startSandbox(options) {
     const simulator = await startOnfidoSimulator({

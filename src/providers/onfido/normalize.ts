@@ -3,7 +3,9 @@ import { noChecks } from '../../model/checks.ts';
 import { noParts, type Session, type Warning } from '../../model/session.ts';
 import { instant, text } from '../../model/values.ts';
 import { boundedJson } from '../../upstream/boundedJson.ts';
+import { declinesPart } from '../declines.ts';
 import { isTerminal, mapStatus } from '../status.ts';
+import { onfidoDeclineReasons, onfidoTurn } from './declines.ts';
 import { readOutput } from './output.ts';
 import type { OnfidoWorkflowRun } from './payload.ts';
 import {
@@ -42,6 +44,7 @@ export function normalizeOnfidoWorkflowRun(run: OnfidoWorkflowRun, sandbox: bool
     .map(({ nodeId: _, ...w }) => w);
   const firstReason = text(run.reasons?.find((r) => text(r) !== null));
   const failed = providerStatus === 'error';
+  const turn = onfidoTurn(run.status);
 
   return {
     provider: 'ONFIDO',
@@ -76,5 +79,7 @@ export function normalizeOnfidoWorkflowRun(run: OnfidoWorkflowRun, sandbox: bool
       updated_at: instant(run.updated_at),
       output: unmappedOutput.parse(output.rest) ?? null,
     },
+    ...declinesPart(onfidoDeclineReasons(run, output)),
+    ...(turn ? { turn } : {}),
   };
 }

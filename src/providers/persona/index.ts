@@ -1,6 +1,7 @@
 import type { ProviderModule } from '../types.ts';
 import { PersonaAdapter } from './client.ts';
 import { type PersonaLive, type PersonaWebhookConfig, personaConfig } from './config.ts';
+import { personaDeclineTables } from './declines.ts';
 import { personaContract } from './sandbox/contract.ts';
 import { PERSONA_SCENARIOS } from './sandbox/scenarios.ts';
 import { startPersonaSandbox } from './sandbox/simulator.ts';
@@ -14,6 +15,7 @@ export const personaModule: ProviderModule<PersonaLive, PersonaWebhookConfig> = 
   description: 'Persona (withpersona.com): an inquiry, by its id (`inq_…`).',
   config: personaConfig,
   statusTables: [personaInquiryStatus],
+  declineTables: personaDeclineTables,
   scenarios: PERSONA_SCENARIOS,
   startSandbox: startPersonaSandbox,
   createAdapter: (live, options) => new PersonaAdapter(live, options),

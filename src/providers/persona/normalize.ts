@@ -23,7 +23,9 @@ import type {
   VerificationStatus,
 } from '../../model/session.ts';
 import { allNull, calendarDate, instant, joinName, percentToUnit, text, unit } from '../../model/values.ts';
+import { declinesPart } from '../declines.ts';
 import { isTerminal, knownStatus, mapStatus, type StatusTable } from '../status.ts';
+import { personaDeclineReasons, personaTurn } from './declines.ts';
 import {
   type PersonaCheck,
   type PersonaGovernmentId,
@@ -84,7 +86,10 @@ export function normalizePersonaInquiry(doc: PersonaInquiryDocument, sandbox: bo
     },
     ...noChecks(),
     history: historyOf(a),
+    ...declinesPart(personaDeclineReasons(governmentIds, selfies, watchlists)),
   };
+  const turn = personaTurn(a.status, verifications);
+  if (turn) session.turn = turn;
   session.checks = { ...session.checks, documents, faceMatches, liveness, aml, ip };
   return session.sensitiveDataExpired ? withoutPersonalData(session) : session;
 }

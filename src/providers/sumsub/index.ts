@@ -1,6 +1,7 @@
 import type { ProviderModule } from '../types.ts';
 import { SumsubAdapter } from './client.ts';
 import { type SumsubLive, type SumsubWebhookConfig, sumsubConfig } from './config.ts';
+import { sumsubDeclineTables } from './declines.ts';
 import { sumsubContract } from './sandbox/contract.ts';
 import { SUMSUB_SCENARIOS } from './sandbox/scenarios.ts';
 import { SUMSUB_SANDBOX_APP_TOKEN, SUMSUB_SANDBOX_SECRET_KEY, startSumsubSimulator } from './sandbox/simulator.ts';
@@ -14,6 +15,7 @@ export const sumsubModule: ProviderModule<SumsubLive, SumsubWebhookConfig> = {
   description: 'Sumsub: an applicant (`GET /resources/applicants/{id}/one`), its review status and verdict.',
   config: sumsubConfig,
   statusTables: [sumsubReviewStatus],
+  declineTables: sumsubDeclineTables,
   scenarios: SUMSUB_SCENARIOS.map(({ id, description }) => ({ id, description })),
   // The applicant, then its step breakdown (`requiredIdDocsStatus`) when `reference` or `metadata` is selected.
   callsPerSession: 2,

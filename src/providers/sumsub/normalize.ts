@@ -8,7 +8,9 @@ import {
   type Warning,
 } from '../../model/session.ts';
 import { allNull, calendarDate, instant, joinName, text } from '../../model/values.ts';
+import { declinesPart } from '../declines.ts';
 import { isTerminal, mapStatus } from '../status.ts';
+import { sumsubDeclineReasons, sumsubTurn } from './declines.ts';
 import type { SumsubApplicant, SumsubIdDoc, SumsubInfo, SumsubReviewResult } from './payload.ts';
 import { sumsubReviewStatus, sumsubStatusKey } from './status.ts';
 
@@ -27,6 +29,7 @@ export function normalizeSumsubApplicant(applicant: SumsubApplicant, sandbox: bo
   const status = mapStatus(sumsubReviewStatus, providerStatus);
   const labels = verdict?.rejectLabels ?? [];
   const info = merged(applicant.info, applicant.fixedInfo);
+  const turn = sumsubTurn(review.reviewStatus);
   return {
     provider: 'SUMSUB',
     providerSessionId: applicant.id,
@@ -45,6 +48,8 @@ export function normalizeSumsubApplicant(applicant: SumsubApplicant, sandbox: bo
     reference: null,
     metadata: null,
     detailsDeferred: true,
+    ...declinesPart(sumsubDeclineReasons(verdict)),
+    ...(turn ? { turn } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ProviderModule } from '../types.ts';
 import { VeratadAdapter } from './client.ts';
 import { type VeratadLive, type VeratadWebhookConfig, veratadConfig } from './config.ts';
+import { veratadDeclineTables } from './declines.ts';
 import { veratadContract } from './sandbox/contract.ts';
 import { VERATAD_SCENARIOS } from './sandbox/scenarios.ts';
 import {
@@ -19,6 +20,7 @@ export const veratadModule: ProviderModule<VeratadLive, VeratadWebhookConfig> = 
   config: veratadConfig,
   contract: veratadContract,
   statusTables: VERATAD_STATUS_TABLES,
+  declineTables: veratadDeclineTables,
   scenarios: VERATAD_SCENARIOS,
   async startSandbox(options) {
     const simulator = await startVeratadSimulator({

@@ -1,7 +1,9 @@
 import type { Address, Applicant, Face, Journey, JourneyStop, Kyc, Session } from '../../model/session.ts';
 import { noParts } from '../../model/session.ts';
 import { allNull, calendarDate, instant, joinName, text } from '../../model/values.ts';
+import { declinesPart } from '../declines.ts';
 import { isTerminal, mapStatus } from '../status.ts';
+import { veratadDeclineReasons, veratadTurn } from './declines.ts';
 import type {
   VeratadDcamsPlus,
   VeratadDocumentData,
@@ -190,6 +192,8 @@ export function normalizeVeratadResult(result: VeratadResult, requestId: string,
     face: faceOf(result.dcams_plus),
     reference: text(result.reference),
     metadata: result.additionalData ?? null,
+    ...declinesPart(veratadDeclineReasons(result.status, result.dcams_plus?.detail, journey)),
+    ...(status === 'IN_PROGRESS' ? { turn: veratadTurn } : {}),
   };
 }
 
@@ -210,5 +214,6 @@ export function normalizeVeratadInProgress(body: VeratadInProgress, requestId: s
     ...noParts(),
     reference: null,
     metadata: null,
+    turn: veratadTurn,
   };
 }

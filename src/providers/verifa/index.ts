@@ -1,6 +1,7 @@
 import type { ProviderModule } from '../types.ts';
 import { VerifaAdapter } from './client.ts';
 import { type VerifaLive, type VerifaWebhookConfig, verifaConfig } from './config.ts';
+import { verifaDeclineTables } from './declines.ts';
 import { verifaContract } from './sandbox/contract.ts';
 import { VERIFA_SCENARIOS } from './sandbox/scenarios.ts';
 import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from './sandbox/simulator.ts';
@@ -15,6 +16,7 @@ export const verifaModule: ProviderModule<VerifaLive, VerifaWebhookConfig> = {
   config: verifaConfig,
   contract: verifaContract,
   statusTables: [verifaResultStatus, verifaSessionStatus],
+  declineTables: verifaDeclineTables,
   scenarios: VERIFA_SCENARIOS,
   // The result, then the session itself when there is no result yet (or no such session).
   callsPerSession: 2,

@@ -7,7 +7,9 @@ import {
   type SessionDetails,
 } from '../../model/session.ts';
 import { allNull, calendarDate, instant, joinName, text, unit } from '../../model/values.ts';
+import { declinesPart } from '../declines.ts';
 import { isTerminal, mapStatus } from '../status.ts';
+import { verifaDeclineReasons, verifaTurn } from './declines.ts';
 import type { VerifaResult, VerifaSession } from './payload.ts';
 import { verifaResultStatus, verifaSessionStatus } from './status.ts';
 
@@ -103,12 +105,14 @@ export function normalizeVerifaResult(result: VerifaResult, sandboxFallback: boo
     reference: null,
     metadata: null,
     detailsDeferred: true,
+    ...declinesPart(verifaDeclineReasons(result)),
   };
 }
 
 /** A Verifa session that has no result yet: the session lifecycle status and no parts. */
 export function normalizeVerifaSession(session: VerifaSession, sandboxFallback: boolean): Session {
   const status = mapStatus(verifaSessionStatus, session.status);
+  const turn = verifaTurn(session.status);
   return {
     provider: 'VERIFA',
     providerSessionId: session.id,
@@ -122,6 +126,7 @@ export function normalizeVerifaSession(session: VerifaSession, sandboxFallback: 
     sensitiveDataExpired: session.retention_status === 'sensitive_redacted' || session.retention_status === 'redacted',
     ...noParts(),
     ...verifaSessionDetails(session),
+    ...(turn ? { turn } : {}),
   };
 }
 

@@ -8,6 +8,11 @@ export const verifaResultStatus: StatusTable = {
     { value: 'approved', status: 'APPROVED' },
     { value: 'rejected', status: 'DECLINED' },
     { value: 'needs_review', status: 'IN_REVIEW' },
+    {
+      value: 'resubmission_required',
+      status: 'RESUBMISSION_REQUESTED',
+      note: 'the state `session.resubmission-required` announces (word inferred from the event): redo a step in the same session',
+    },
     { value: 'declined', status: 'DECLINED', note: 'not documented; accepted defensively, as Verifa’s own demo does' },
     { value: 'failed', status: 'DECLINED', note: 'not documented; accepted defensively, as Verifa’s own demo does' },
     { value: 'passed', status: 'APPROVED', note: 'not documented; accepted defensively, as Verifa’s own demo does' },

@@ -63,7 +63,7 @@ export const DIDIT_SCENARIOS: readonly DiditScenario[] = [
     name: 'documented',
     id: '11111111-2222-3333-4444-555555555555',
     description:
-      'Didit’s documented example (v1 payload as documented; v3 payload describing the same checks): `Declined` after a manual review, AML `In Review` with one hit, face match 97.99 → DECLINED, reasonCode POSSIBLE_MATCH_FOUND, aml.totalHits 1, face.faceMatchScore 0.9799',
+      'Didit’s documented example (v1 payload as documented; v3 payload describing the same checks): `Declined` after a manual review, AML `In Review` with one hit, face match 97.99 → DECLINED, reasonCode POSSIBLE_MATCH_FOUND (declineReasons SANCTIONS_MATCH: the hit is on a sanctions dataset; userAction CONTACT_SUPPORT), aml.totalHits 1, face.faceMatchScore 0.9799',
     behaviour: { kind: 'decision', v1: DIDIT_V1_DOCUMENTED_DECISION, v3: DIDIT_V3_DOCUMENTED_DECISION },
   },
   {
@@ -120,7 +120,7 @@ export const DIDIT_SCENARIOS: readonly DiditScenario[] = [
       ],
       reviews: [{ new_status: 'Declined', comment: 'Expired passport.' }],
     },
-    'document declined; the first `error` warning outranks an earlier `information` and a later `warning` → DECLINED, reasonCode DOCUMENT_EXPIRED',
+    'document declined; the first `error` warning outranks an earlier `information` and a later `warning` → DECLINED, reasonCode DOCUMENT_EXPIRED; userAction START_OVER, declineReasons DOCUMENT_EXPIRED, DOCUMENT_NOT_ORIGINAL, DATA_MISMATCH (retryable in a new session)',
   ),
   statusScenario(
     5,
@@ -146,7 +146,7 @@ export const DIDIT_SCENARIOS: readonly DiditScenario[] = [
       warnings: [{ feature: 'LIVENESS', risk: 'NO_FACE_DETECTED', logType: 'error' }],
       reviews: [{ new_status: 'Resubmitted', comment: 'Please retake the selfie.' }],
     },
-    'the user was asked to redo the selfie → RESUBMISSION_REQUESTED',
+    'the user was asked to redo the selfie → RESUBMISSION_REQUESTED, userAction RETRY, declineReasons SELFIE_UNUSABLE (`NO_FACE_DETECTED`, retry in the same session: Didit’s `Resubmitted`)',
   ),
   statusScenario(8, { status: 'Expired' }, 'the link was never opened in time → EXPIRED'),
   statusScenario(9, { status: 'Abandoned', kyc: 'Not Finished' }, 'started, not finished in time → ABANDONED'),

@@ -142,7 +142,7 @@ export const ONFIDO_SCENARIOS: readonly OnfidoScenario[] = [
   {
     id: onfidoScenarioId(7),
     description:
-      '`declined`, created with `consider: ["watchlist_standard"]`: a politically exposed person matched → DECLINED, one AML hit',
+      '`declined`, created with `consider: ["watchlist_standard"]`: a politically exposed person matched → DECLINED, one AML hit; declineReasons PEP_OR_ADVERSE_MEDIA, userAction CONTACT_SUPPORT',
     behaviour: run(7, 'declined', {
       output: {
         doc: documentReport(),
@@ -154,7 +154,8 @@ export const ONFIDO_SCENARIOS: readonly OnfidoScenario[] = [
   },
   {
     id: onfidoScenarioId(8),
-    description: '`abandoned`: the applicant left before finishing → ABANDONED',
+    description:
+      '`abandoned`: the applicant left before finishing → ABANDONED; declineReasons USER_FLOW_INCOMPLETE (the run’s reason `applicant_abandoned`), userAction START_OVER',
     behaviour: run(8, 'abandoned', { reasons: ['applicant_abandoned'] }),
   },
   {

@@ -367,7 +367,7 @@ export const PERSONA_SCENARIOS: readonly PersonaScenario[] = [
   {
     id: 'inq_Failed',
     description:
-      '`failed` (after `fail_inquiry`): the government id failed `id_expired_detection` → DECLINED, reasonCode `id_expired_detection`',
+      '`failed` (after `fail_inquiry`): the government id failed `id_expired_detection` → DECLINED, reasonCode `id_expired_detection`; declineReasons DOCUMENT_EXPIRED (retryable in a new inquiry), userAction START_OVER',
     behaviour: full('inq_Failed', 'failed', {
       govId: governmentId('ver_GovFailed', 'inq_Failed', 'failed', {
         checks: [
@@ -380,6 +380,16 @@ export const PERSONA_SCENARIOS: readonly PersonaScenario[] = [
     }),
   },
   {
+    id: 'inq_RequiresRetry',
+    description:
+      '`pending`: the government id `requires_retry` (`id_blur_detection` failed) → IN_PROGRESS, userAction CONTINUE: Persona’s own flow asks the person to retake the photo in this inquiry; declineReasons stay empty while IN_PROGRESS',
+    behaviour: full('inq_RequiresRetry', 'pending', {
+      govId: governmentId('ver_GovRetry', 'inq_RequiresRetry', 'requires_retry', {
+        checks: [check('id_blur_detection', 'failed', ['blurry']), check('id_expired_detection')],
+      }),
+    }),
+  },
+  {
     id: 'inq_NeedsReview',
     description:
       '`needs_review` (after `mark_for_review_inquiry`): the watchlist report has a sanctions match → IN_REVIEW',
@@ -388,7 +398,7 @@ export const PERSONA_SCENARIOS: readonly PersonaScenario[] = [
   {
     id: 'inq_Declined',
     description:
-      '`declined` (after `decline_inquiry`) by a reviewer: the selfie does not match the id → DECLINED, with the reviewer’s comment',
+      '`declined` (after `decline_inquiry`) by a reviewer: the selfie does not match the id → DECLINED, with the reviewer’s comment; declineReasons FACE_MISMATCH, userAction CONTACT_SUPPORT (the reviewer’s comment is no userMessage)',
     behaviour: full('inq_Declined', 'declined', {
       selfie: selfie('ver_SelfDeclined', 'inq_Declined', 'failed', 'failed', 0.21),
       reviewer: USER_REVIEWER,

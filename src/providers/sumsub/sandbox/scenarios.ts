@@ -297,12 +297,13 @@ export const SUMSUB_SCENARIOS: readonly SumsubScenario[] = [
   {
     id: SUMSUB_IDS.redretry,
     description:
-      '`completed/RED/RETRY`, as Sumsub’s documented `testCompleted` RED example (`UNSATISFACTORY_PHOTOS`, `SCREENSHOTS`) sets it (RESUBMISSION_REQUESTED); its `clientComment` never leaves Verigate.',
+      '`completed/RED/RETRY`, as Sumsub’s documented `testCompleted` RED example (`UNSATISFACTORY_PHOTOS`, `SCREENSHOTS`) sets it (RESUBMISSION_REQUESTED): userAction RETRY, declineReasons DOCUMENT_UNREADABLE and DOCUMENT_NOT_ORIGINAL, retryable in the same session (the vendor’s signal), `moderationComment` as the userMessage; its `clientComment` never leaves Verigate.',
     behaviour: completed(SUMSUB_IDS.redretry, RED_RETRY, redIdentity(RED_RETRY)),
   },
   {
     id: SUMSUB_IDS.redfinal,
-    description: '`completed/RED/FINAL` (`FORGERY`, `BLACKLIST`), as `testCompleted` RED FINAL sets it (DECLINED).',
+    description:
+      '`completed/RED/FINAL` (`FORGERY`, `BLACKLIST`), as `testCompleted` RED FINAL sets it (DECLINED): userAction CONTACT_SUPPORT, declineReasons DOCUMENT_TAMPERED and FRAUD_SUSPECTED, not retryable (the vendor’s signal).',
     behaviour: completed(SUMSUB_IDS.redfinal, RED_FINAL, redIdentity(RED_FINAL)),
   },
   {

@@ -250,7 +250,7 @@ export const VERATAD_SCENARIOS: readonly VeratadScenario[] = [
   {
     id: vxScenarioId(1),
     description:
-      '`FAIL`: the document scan failed with `DOCUMENT IS EXPIRED` → DECLINED, reasonCode `DOCUMENT IS EXPIRED`',
+      '`FAIL`: the document scan failed with `DOCUMENT IS EXPIRED` → DECLINED, reasonCode `DOCUMENT IS EXPIRED`; declineReasons DOCUMENT_EXPIRED (retryable in a new session), userAction START_OVER',
     behaviour: {
       kind: 'result',
       body: session(
@@ -258,6 +258,20 @@ export const VERATAD_SCENARIOS: readonly VeratadScenario[] = [
         'FAIL',
         dcams(SCAN, 'FAIL', 'DOCUMENT IS EXPIRED', { document_data: JANE_LICENCE, issues: ['DOCUMENT IS EXPIRED'] }),
         [registration(T0), stop(T1, 'SDK_Scan', SCAN, 'FAIL', 'DOCUMENT IS EXPIRED')],
+      ),
+    },
+  },
+  {
+    id: vxScenarioId(21),
+    description:
+      '`FAIL`: the selfie did not match the scanned document (`SELFIE MATCH FAILED`) → DECLINED; declineReasons FACE_MISMATCH (not retryable), userAction CONTACT_SUPPORT',
+    behaviour: {
+      kind: 'result',
+      body: session(
+        vxScenarioId(21),
+        'FAIL',
+        dcams(SCAN, 'FAIL', 'SELFIE MATCH FAILED', { document_data: JANE_LICENCE, issues: ['SELFIE MATCH FAILED'] }),
+        [registration(T0), stop(T1, 'SDK_Scan', SCAN, 'FAIL', 'SELFIE MATCH FAILED')],
       ),
     },
   },
@@ -294,7 +308,7 @@ export const VERATAD_SCENARIOS: readonly VeratadScenario[] = [
     id: vxScenarioId(4),
     description:
       '`dcams_plus.api_processing_error: true` (`SERVICE CANNOT BE COMPLETED`) on a `FAIL` → ERROR, ' +
-      'reasonCode `SERVICE CANNOT BE COMPLETED`',
+      'reasonCode `SERVICE CANNOT BE COMPLETED`; declineReasons PROVIDER_ERROR, userAction START_OVER',
     behaviour: {
       kind: 'result',
       body: session(

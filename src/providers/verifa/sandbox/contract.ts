@@ -11,6 +11,7 @@ export const verifaContract: SandboxContract<VerifaWebhookConfig> = {
     { field: 'result status', value: 'approved', id: 'ses_approved' },
     { field: 'result status', value: 'rejected', id: 'ses_rejected' },
     { field: 'result status', value: 'needs_review', id: 'ses_abc123' },
+    { field: 'result status', value: 'resubmission_required', id: 'ses_resubmission' },
     { field: 'result status', value: 'declined', id: 'ses_result_declined' },
     { field: 'result status', value: 'failed', id: 'ses_result_failed' },
     { field: 'result status', value: 'passed', id: 'ses_result_passed' },

@@ -115,12 +115,31 @@ export const VERIFA_SCENARIOS: readonly VerifaScenario[] = [
   },
   {
     id: 'ses_rejected',
-    description: 'result `rejected` with `rejection_reason_code: document_unreadable` → DECLINED',
+    description:
+      'result `rejected` with `rejection_reason_code: document_unreadable` → DECLINED, declineReasons DOCUMENT_UNREADABLE (retryable in a new session), userAction START_OVER',
     behaviour: withResult('ses_rejected', 'completed', 'rejected', {
       face_match_passed: false,
       face_match_score: 0.31,
       rejection_reason: 'The document image was too blurry to read.',
       rejection_reason_code: 'document_unreadable',
+    }),
+  },
+  {
+    id: 'ses_resubmission',
+    description:
+      'result `resubmission_required` with `document_unreadable` → RESUBMISSION_REQUESTED, userAction RETRY (same session), the reason’s userMessage from `rejection_reason`',
+    behaviour: withResult('ses_resubmission', 'capturing', 'resubmission_required', {
+      rejection_reason: 'Please retake the photo of your document in better light.',
+      rejection_reason_code: 'document_unreadable',
+    }),
+  },
+  {
+    id: 'ses_rejected_unknown_code',
+    description:
+      'result `rejected` with a code Verifa has not published (`selfie_spoof_suspected`) → DECLINED, declineReasons OTHER with the code kept, userAction CONTACT_SUPPORT',
+    behaviour: withResult('ses_rejected_unknown_code', 'completed', 'rejected', {
+      rejection_reason: 'We could not verify your identity.',
+      rejection_reason_code: 'selfie_spoof_suspected',
     }),
   },
   {
