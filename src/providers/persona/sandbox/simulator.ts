@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveHostedPage } from '../../../sandbox/hostedPage.ts';
 import {
   minuteWindow,
   pathSegments,
@@ -20,6 +21,7 @@ import {
   type PersonaStaticBehaviour,
 } from './scenarios.ts';
 import { kebabRequest, simulate, simulateRequest } from './simulate.ts';
+import { createdInquiry, createRequest, hostedMove, PERSONA_HOSTED_REASONS } from './started.ts';
 import { documentOf, PersonaTimelines } from './webhookSender.ts';
 
 /** The key the simulator accepts (Persona's sandbox keys start `persona_sandbox_`). */
@@ -67,11 +69,34 @@ export async function startPersonaSimulator(
   const apiKey = options.apiKey ?? PERSONA_SANDBOX_API_KEY;
   const scenarios = new Map<string, PersonaScenario>(PERSONA_SCENARIOS.map((s) => [s.id, s]));
   const timelines = new PersonaTimelines(scenarios, options.webhook ?? null, options.timelineStepMs ?? 3_500);
-  /** Inquiries moved by `perform-simulate-actions`, which then answer instead of their scenario. */
+  /**
+   * Inquiries moved by `perform-simulate-actions` or the hosted page, which then answer instead of their scenario,
+   * and inquiries created by `POST /inquiries`.
+   */
   const simulated = new Map<string, InquiryDocument>();
+  /** Create calls by `Idempotency-Key`: a repeat answers the inquiry the first one made. */
+  const createdByKey = new Map<string, string>();
   const countRequest = minuteWindow();
+  const hosted = {
+    label: 'Persona',
+    prefix: '/verify',
+    declineReasons: PERSONA_HOSTED_REASONS,
+    state: (id: string) => {
+      const doc = simulated.get(id);
+      return doc ? String(doc.data.attributes.status) : null;
+    },
+    move: (id: string, action: Parameters<typeof hostedMove>[1]) => {
+      const doc = simulated.get(id);
+      if (!doc) return;
+      const next = hostedMove(doc, action, new Date());
+      simulated.set(id, next.document);
+      for (const event of next.events) timelines.send(event, id, next.document);
+    },
+  };
 
   const simulator = await startSimulator(async (req, res, url) => {
+    // The hosted flow is opened by the person's browser, without the API key.
+    if (await serveHostedPage(req, res, url, hosted)) return;
     const now = Date.now();
     const { used, resetAt } = countRequest(now);
     const headers = {
@@ -89,18 +114,41 @@ export async function startPersonaSimulator(
       return fail(400, [{ title: 'Bad Request', details: 'Persona-Version is not a valid API version' }]);
 
     const segments = pathSegments(url.pathname);
+    const send = (doc: InquiryDocument, status = 200, meta?: Record<string, string>) =>
+      sendJson(
+        res,
+        status,
+        { ...(shaped(doc, url.searchParams.get('include'), version, req.headers['key-inflection']) as object), meta },
+        headers,
+      );
+    if (segments?.join('/') === 'api/v1/inquiries' && req.method === 'POST') {
+      const key = req.headers['idempotency-key'];
+      const earlier = typeof key === 'string' ? simulated.get(createdByKey.get(key) ?? '') : undefined;
+      if (earlier) return send(earlier, 201);
+      const create = createRequest(kebabRequest(await readJson(req)));
+      if (!create)
+        return fail(422, [{ title: 'Unprocessable entity', details: 'A valid inquiry template is required' }]);
+      const doc = createdInquiry(create.referenceId, new Date(now));
+      simulated.set(doc.data.id, doc);
+      if (typeof key === 'string') createdByKey.set(key, doc.data.id);
+      return send(doc, 201);
+    }
     const route = segments ? routeOf(segments) : null;
     if (!route || (route.action === null && req.method !== 'GET') || (route.action !== null && req.method !== 'POST'))
       return fail(404, [{ title: 'Record not found' }]);
     const scenario = scenarios.get(route.id);
-    if (!scenario) return fail(404, [{ title: 'Record not found' }]);
-
     const stored = simulated.get(route.id);
+    if (!scenario && !stored) return fail(404, [{ title: 'Record not found' }]);
+
     const behaviour: PersonaStaticBehaviour = stored
       ? { kind: 'inquiry', document: stored }
-      : timelines.current(scenario.id, scenario.behaviour);
-    const send = (doc: InquiryDocument) =>
-      sendJson(res, 200, shaped(doc, url.searchParams.get('include'), version, req.headers['key-inflection']), headers);
+      : timelines.current(route.id, (scenario as PersonaScenario).behaviour);
+    if (route.action === 'generate-one-time-link') {
+      const doc = documentOf(behaviour);
+      if (!doc) return serve(behaviour, res, headers, fail, send);
+      const link = `http://${req.headers.host}${hosted.prefix}/${doc.data.id}`;
+      return send(doc, 200, { 'one-time-link': link, 'one-time-link-short': link });
+    }
 
     if (route.action === 'perform-simulate-actions') {
       const current = documentOf(behaviour);
@@ -130,11 +178,11 @@ export async function startPersonaSandbox(
   };
 }
 
-/** `/api/v1/inquiries/{id}` and `/api/v1/inquiries/{id}/perform-simulate-actions`. */
+/** `/api/v1/inquiries/{id}`, and `/perform-simulate-actions` or `/generate-one-time-link` under it. */
 function routeOf(segments: string[]): { id: string; action: string | null } | null {
   const [api, v1, inquiries, id, action, ...rest] = segments;
   if (api !== 'api' || v1 !== 'v1' || inquiries !== 'inquiries' || !id || rest.length > 0) return null;
-  if (action !== undefined && action !== 'perform-simulate-actions') return null;
+  if (action !== undefined && action !== 'perform-simulate-actions' && action !== 'generate-one-time-link') return null;
   return { id, action: action ?? null };
 }
 
