@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { serveHostedPage } from '../../../sandbox/hostedPage.ts';
 import {
   minuteWindow,
   pathSegments,
+  readJsonBody,
   type Simulator,
   sendJson,
   sendRaw,
@@ -125,7 +126,7 @@ export async function startPersonaSimulator(
       const key = req.headers['idempotency-key'];
       const earlier = typeof key === 'string' ? simulated.get(createdByKey.get(key) ?? '') : undefined;
       if (earlier) return send(earlier, 201);
-      const create = createRequest(kebabRequest(await readJson(req)));
+      const create = createRequest(kebabRequest(await readJsonBody(req)));
       if (!create)
         return fail(422, [{ title: 'Unprocessable entity', details: 'A valid inquiry template is required' }]);
       const doc = createdInquiry(create.referenceId, new Date(now));
@@ -153,7 +154,7 @@ export async function startPersonaSimulator(
     if (route.action === 'perform-simulate-actions') {
       const current = documentOf(behaviour);
       if (!current) return serve(behaviour, res, headers, fail, send);
-      const body = simulateRequest.safeParse(kebabRequest(await readJson(req)));
+      const body = simulateRequest.safeParse(kebabRequest(await readJsonBody(req)));
       if (!body.success)
         return fail(400, [{ title: 'Bad Request', details: body.error.issues[0]?.path.join('.') ?? 'invalid body' }]);
       const next = simulate(current, body.data.meta['simulate-actions'], new Date());
@@ -204,21 +205,6 @@ async function serve(
       return;
     case 'inquiry':
       return send(b.document);
-  }
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 64 * 1024) return null;
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return null;
   }
 }
 
