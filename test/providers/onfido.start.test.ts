@@ -11,7 +11,7 @@ import { TEST_HTTP_OPTIONS } from '../support/gateway.ts';
 import { DeliveryReceiver, pressHosted, startRequest } from '../support/startVendor.ts';
 
 const token = 'onfido-start-test-webhook-token';
-const hook = onfidoWebhook({ token });
+const hook = onfidoWebhook({ token, sandbox: true });
 const receiver = new DeliveryReceiver();
 let simulator: RunningSimulator;
 let live: OnfidoLive;
@@ -19,7 +19,7 @@ let adapter: ProviderAdapter;
 
 beforeAll(async () => {
   const url = await receiver.listen('/webhooks/onfido');
-  ({ live, simulator } = await onfidoModule.startSandbox({ webhook: { token }, timelineStepMs: 60_000 }));
+  ({ live, simulator } = await onfidoModule.startSandbox({ webhook: { token, sandbox: true }, timelineStepMs: 60_000 }));
   simulator.webhooks?.deliverTo(url);
   adapter = onfidoModule.createAdapter(live, { sandbox: true, http: TEST_HTTP_OPTIONS });
 });
