@@ -19,7 +19,10 @@ let adapter: ProviderAdapter;
 
 beforeAll(async () => {
   const url = await receiver.listen('/webhooks/onfido');
-  ({ live, simulator } = await onfidoModule.startSandbox({ webhook: { token, sandbox: true }, timelineStepMs: 60_000 }));
+  ({ live, simulator } = await onfidoModule.startSandbox({
+    webhook: { token, sandbox: true },
+    timelineStepMs: 60_000,
+  }));
   simulator.webhooks?.deliverTo(url);
   adapter = onfidoModule.createAdapter(live, { sandbox: true, http: TEST_HTTP_OPTIONS });
 });
