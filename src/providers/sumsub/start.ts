@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { startError } from '../../upstream/errors.ts';
-import type { UpstreamHttp, UpstreamResponse } from '../../upstream/http.ts';
+import type { UpstreamResponse } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
 import type { StartedSession, StartSessionRequest } from '../start.ts';
 
