@@ -60,6 +60,8 @@ export interface RunningSimulator {
   readonly faults: FaultInjector;
   /** The webhooks it sends (timed scenarios), when it was given credentials to sign them with. */
   readonly webhooks?: SimulatorWebhooks;
+  /** Sessions created through the vendor's create call (`startVerification`): how many (a replay makes none). */
+  readonly starts?: { created(): number };
   close(): Promise<void>;
 }
 
