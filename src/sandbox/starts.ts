@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -10,6 +10,8 @@ import type { IncomingMessage } from 'node:http';
 export class StartedSessions<S> {
   readonly #sessions = new Map<string, S>();
   readonly #keys = new Map<string, { bodyHash: string; id: string }>();
+  /** Hosted-link tokens → session ids: a link is a bearer credential, not the session id. */
+  readonly #links = new Map<string, string>();
   #created = 0;
 
   /** Sessions created so far (a replayed idempotency key does not count). */
@@ -28,6 +30,18 @@ export class StartedSessions<S> {
 
   set(id: string, session: S): void {
     if (this.#sessions.has(id)) this.#sessions.set(id, session);
+  }
+
+  /** A fresh single-purpose token for a session's hosted page (the path segment of its link). */
+  link(id: string): string {
+    const token = randomBytes(18).toString('base64url');
+    this.#links.set(token, id);
+    return token;
+  }
+
+  /** The session a hosted-link token opens, or undefined. */
+  byLink(token: string): string | undefined {
+    return this.#links.get(token);
   }
 
   /** The session an earlier create under `key` made, `mismatch` when that create had another body, else null. */

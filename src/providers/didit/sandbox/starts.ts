@@ -36,7 +36,7 @@ export class DiditStarts {
     if (body.vendor_data !== undefined && typeof body.vendor_data !== 'string')
       return sendJson(res, 400, { vendor_data: ['Not a valid string.'] });
     const id = randomUUID();
-    const url = `${originOf(req)}/hosted/${id}`;
+    const url = `${originOf(req)}/hosted/${this.sessions.link(id)}`;
     const now = new Date().toISOString().replace('Z', '000Z');
     const payload: Payload = {
       ...fakeV3({ id, status: 'Not Started' }),
@@ -73,11 +73,11 @@ export class DiditStarts {
         { code: 'LOW_FACE_MATCH_SIMILARITY', label: 'Selfie does not match the document' },
         { code: 'LIVENESS_FACE_ATTACK', label: 'Liveness attack' },
       ],
-      state: (id) => {
-        const s = this.sessions.get(id);
+      state: (token) => {
+        const s = this.sessions.get(this.sessions.byLink(token) ?? '');
         return s ? String(s.status) : null;
       },
-      move: (id, action) => this.#move(id, action),
+      move: (token, action) => this.#move(this.sessions.byLink(token) ?? '', action),
     };
   }
 

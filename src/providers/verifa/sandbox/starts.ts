@@ -59,7 +59,7 @@ export class VerifaStarts {
         workflow_id: body.workflow_id,
         document_type: null,
         processing_attempts: 0,
-        capture_url: `${originOf(req)}/hosted/${id}`,
+        capture_url: `${originOf(req)}/hosted/${this.sessions.link(id)}`,
         token_expires_at: new Date(now.getTime() + CAPTURE_TTL_MS).toISOString(),
         redirect_url: body.redirect_url ?? null,
         tags: [],
@@ -83,11 +83,11 @@ export class VerifaStarts {
         { code: 'document_expired', label: 'Document expired' },
         { code: 'face_mismatch', label: 'Selfie does not match the document' },
       ],
-      state: (id) => {
-        const started = this.sessions.get(id);
+      state: (token) => {
+        const started = this.sessions.get(this.sessions.byLink(token) ?? '');
         return started ? String(started.result?.status ?? started.session.status) : null;
       },
-      move: (id, action) => this.#move(id, action),
+      move: (token, action) => this.#move(this.sessions.byLink(token) ?? '', action),
     };
   }
 
