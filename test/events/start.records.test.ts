@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsConfig } from '../../src/config/index.ts';
 import { openEventStore } from '../../src/events/open.ts';
@@ -11,8 +12,7 @@ import { type Engine, postgresAvailable, type TestDatabase, testDatabase } from 
 
 const open = (url: string) => openEventStore(eventsConfig({ DATABASE_URL: url, EVENTS_RETENTION_DAYS: 400 }).database);
 const engines: Engine[] = ['sqlite', 'postgres'];
-let n = 0;
-const fresh = () => ({ apiKey: 'starter', idempotencyKey: `key-${(n += 1)}-${Date.now()}` });
+const fresh = () => ({ apiKey: 'starter', idempotencyKey: `key-${randomUUID()}` });
 
 describe.each(engines)('StartRecords on %s', (engine) => {
   const skip = engine === 'postgres' && !postgresAvailable();
