@@ -153,3 +153,31 @@ describe.each<Provider>(['VERIFA', 'DIDIT'])('the sandbox journey at %s', (provi
       for (const secret of secrets) expect({ where, found: text.includes(secret) }).toEqual({ where, found: false });
   });
 });
+
+describe('npm start with no configuration', () => {
+  it('prints a start command that works as printed: the routed sandbox starts at Didit', async () => {
+    const bare = await startProcess({ NODE_ENV: 'development' });
+    try {
+      await until(() => bare.logs.some((l) => l.includes(`-d '{"query"`)), 10_000, 'the start banner');
+      const keyLine = bare.logs.find((l) => l.includes("-H 'Authorization: Bearer ")) as string;
+      const key = /Bearer (vg_dev_[A-Za-z0-9_-]+)/.exec(keyLine)?.[1] as string;
+      const data = /-d '(.*)'$/.exec(bare.logs.find((l) => l.includes(`-d '{"query"`)) as string)?.[1] as string;
+      const res = await request(bare.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: data,
+      });
+      const body = (await res.body.json()) as GraphQLBody;
+      expect(body.errors).toBeUndefined();
+      expect(body.data?.startVerification).toEqual({
+        hostedUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/hosted\/[A-Za-z0-9_-]{24}$/),
+        replayed: false,
+        session: { provider: 'DIDIT', providerSessionId: expect.any(String), status: 'NOT_STARTED' },
+      });
+    } finally {
+      const exited = once(bare.child, 'exit');
+      bare.child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
