@@ -296,3 +296,24 @@ describe('startVerification: bad input and scope', () => {
     expect(tg.simulator('VERIFA').requestCount()).toBe(verifa);
   });
 });
+
+describe('startVerification with the response cache on', () => {
+  let cached: TestGateway;
+  beforeAll(async () => {
+    cached = await startTestGateway({
+      GATEWAY_API_KEYS: START_KEYS,
+      CACHE_TERMINAL_TTL_SECONDS: '300',
+      CACHE_ACTIVE_TTL_SECONDS: '300',
+    });
+  });
+  afterAll(() => cached.close());
+
+  it('never answers a start from a cached answer: the same request again is a replay, without the secrets', async () => {
+    const input = { provider: 'VERIFA', subjectRef: 'user-80', idempotencyKey: key() };
+    const first = await cached.query(START, { input }, START_KEY);
+    expect((first.body.data?.startVerification as Started).replayed).toBe(false);
+    const second = await cached.query(START, { input }, START_KEY);
+    expect(second.headers['cache-control']).toBe('private, no-store');
+    expect(second.body.data?.startVerification).toMatchObject({ replayed: true, hostedUrl: null, clientToken: null });
+  });
+});
