@@ -272,6 +272,14 @@ describe('startVerification: bad input and scope', () => {
     expect(tg.simulator('DIDIT').requestCount()).toBe(didit);
   });
 
+  it('a date of birth that is no date is refused by the Date scalar, naming the field, no vendor call', async () => {
+    const verifa = tg.simulator('VERIFA').requestCount();
+    const res = await start({ ...base, prefill: { dateOfBirth: '2023-02-30' } });
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.body.errors?.[0]?.message).toContain('dateOfBirth');
+    expect(tg.simulator('VERIFA').requestCount()).toBe(verifa);
+  });
+
   it('http://localhost and http://127.0.0.1 are allowed outside production', async () => {
     for (const returnUrl of ['http://localhost:3000/done', 'http://127.0.0.1:3000/done']) {
       const res = await start({ ...base, returnUrl, idempotencyKey: key() });
