@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EventStore, EventTransaction } from '../events/store.ts';
+import { logger } from '../logger.ts';
 import type { Provider } from '../model/session.ts';
 import { GatewayError } from '../upstream/errors.ts';
 import { badField } from './input.ts';
@@ -177,20 +178,22 @@ export class StartRecords {
    */
   async failed(key: RecordKey, token: string): Promise<void> {
     const params = [key.apiKey, key.idempotencyKey, token];
-    await this.#store.transaction(async (tx) => {
-      await run(
-        tx,
-        `DELETE FROM start_idempotency
+    await storeCall(() =>
+      this.#store.transaction(async (tx) => {
+        await run(
+          tx,
+          `DELETE FROM start_idempotency
          WHERE api_key = $1 AND idempotency_key = $2 AND lease_token = $3 AND state = 'pending' AND first_step_id IS NULL`,
-        params,
-      );
-      await run(
-        tx,
-        `UPDATE start_idempotency SET lease_until = $4
+          params,
+        );
+        await run(
+          tx,
+          `UPDATE start_idempotency SET lease_until = $4
          WHERE api_key = $1 AND idempotency_key = $2 AND lease_token = $3 AND state = 'pending'`,
-        [...params, new Date(0).toISOString()],
-      );
-    });
+          [...params, new Date(0).toISOString()],
+        );
+      }),
+    );
   }
 
   /** Deletes up to `limit` records created before `before` (ISO-8601); returns how many. */
@@ -217,7 +220,22 @@ export class StartRecords {
   }
 
   #tx(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
-    return this.#store.transaction((tx) => run(tx, sql, params));
+    return storeCall(() => this.#store.transaction((tx) => run(tx, sql, params)));
+  }
+}
+
+/** A store failure is the caller's to retry (with the same key): UPSTREAM_UNAVAILABLE, logged without ids. */
+async function storeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof GatewayError) throw error;
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'start: idempotency store failed');
+    throw new GatewayError(
+      'UPSTREAM_UNAVAILABLE',
+      'Verigate cannot record this start right now; retry with the same idempotencyKey shortly.',
+      { retryAfterSeconds: 2, cause: error },
+    );
   }
 }
 
