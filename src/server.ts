@@ -102,6 +102,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const startRecords = new StartRecords(events, options.starts);
   const starts = new StartService({
     registry,
+    events,
     records: startRecords,
     config: config.start,
     production: config.nodeEnv === 'production',

@@ -129,6 +129,22 @@ describe('startVerification: idempotency', () => {
     expect(creates('VERIFA')).toBe(count);
   });
 
+  it('a replay while the vendor cannot be read still answers which session the key made', async () => {
+    const input = { provider: 'VERIFA', subjectRef: 'user-54', idempotencyKey: key() };
+    const first = (await start(input)).body.data?.startVerification as Started;
+    const id = first.session.providerSessionId;
+    tg.simulator('VERIFA').faults.inject({ kind: 'status', status: 503 }, { path: `/api/v1/sessions/${id}` });
+    const again = await start(input);
+    expect(again.body.errors).toBeUndefined();
+    expect(again.body.data?.startVerification).toEqual({
+      ...first,
+      hostedUrl: null,
+      clientToken: null,
+      expiresAt: null,
+      replayed: true,
+    });
+  });
+
   it('the same key with another input: BAD_USER_INPUT naming idempotencyKey, no vendor call', async () => {
     const idempotencyKey = key();
     await start({ provider: 'VERIFA', subjectRef: 'user-51', idempotencyKey });

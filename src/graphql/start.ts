@@ -1,8 +1,11 @@
 import type { MutationResolvers } from '../generated/graphql.ts';
+import { logger } from '../logger.ts';
+import type { Provider, Session } from '../model/session.ts';
 import type { RawStartInput } from '../start/input.ts';
 import { GatewayError } from '../upstream/errors.ts';
 import { noteFreshness } from '../upstream/events.ts';
 import { requireScope } from './auth.ts';
+import type { GatewayContext } from './context.ts';
 
 /**
  * `Mutation.startVerification`: the `sessions:start` scope, then the start service (src/start/service.ts). The answer
@@ -17,7 +20,7 @@ export const startVerification: NonNullable<MutationResolvers['startVerification
   const result = await ctx.starts.start(ctx.caller.name, input as RawStartInput);
   if (result.session) ctx.sessions.prime(result.session);
   return {
-    session: result.session ?? (await ctx.sessions.load(result.provider, result.providerSessionId)),
+    session: result.session ?? (await replayed(ctx, result.provider, result.providerSessionId)),
     hostedUrl: result.hostedUrl,
     clientToken: result.clientToken,
     expiresAt: result.expiresAt,
@@ -25,3 +28,19 @@ export const startVerification: NonNullable<MutationResolvers['startVerification
     attempts: result.attempts,
   };
 };
+
+/**
+ * A replay's session as the vendor has it now; while the vendor cannot be read (or the caller's token does not name
+ * it), what Verigate last saw of it, so the replay still says which session the key made.
+ */
+async function replayed(ctx: GatewayContext, provider: Provider, id: string): Promise<Session> {
+  try {
+    return await ctx.sessions.load(provider, id);
+  } catch (error) {
+    const code = error instanceof GatewayError ? error.code : 'INTERNAL_SERVER_ERROR';
+    logger.info({ provider, code }, 'start: replayed session answered from what Verigate last saw');
+    const session = await (ctx.starts as NonNullable<GatewayContext['starts']>).replayedSession(provider, id);
+    ctx.sessions.prime(session);
+    return session;
+  }
+}

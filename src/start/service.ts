@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { defaultFlowName, routingFor, type StartConfig } from '../config/start.ts';
+import type { EventStore } from '../events/store.ts';
 import { logger } from '../logger.ts';
-import { noParts, type Provider, type Session } from '../model/session.ts';
+import { noParts, type Provider, type Session, TERMINAL_STATUSES } from '../model/session.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { StartedSession, StartSessionRequest } from '../providers/start.ts';
 import type { ProviderAdapter } from '../providers/types.ts';
@@ -37,6 +38,8 @@ export interface StartResult {
 
 export interface StartServiceDeps {
   registry: ProviderRegistry;
+  /** The timeline: what a replay's session shows while its vendor cannot be read. */
+  events: EventStore | null;
   records: StartRecords;
   config: StartConfig;
   production: boolean;
@@ -203,6 +206,30 @@ export class StartService {
     return { ...base, hostedUrl: fresh.hostedUrl, clientToken: fresh.clientToken, expiresAt: fresh.expiresAt };
   }
 
+  /**
+   * A replayed start's session while its vendor cannot be read right now: the latest state the timeline holds of it,
+   * else as it was created. The replay still answers (its point is to say which session the key made).
+   */
+  async replayedSession(provider: Provider, providerSessionId: string): Promise<Session> {
+    const adapter = this.#deps.registry.adapter(provider);
+    const latest = await this.#deps.events
+      ?.feed({ sessions: [{ provider, id: providerSessionId }] }, null, 1)
+      .then((entries) => entries[0])
+      .catch(() => undefined);
+    const session = newSession(
+      { provider, adapter: adapter as Candidate['adapter'], flow: '' },
+      providerSessionId,
+      latest?.providerStatus ?? 'created',
+    );
+    if (!latest) return session;
+    return {
+      ...session,
+      status: latest.status,
+      isTerminal: TERMINAL_STATUSES.has(latest.status),
+      reasonCode: latest.reasonCode,
+    };
+  }
+
   /** The providers to try, each with its flow, checked before anything is claimed or sent. */
   #candidates(input: StartInput): Candidate[] {
     if (input.provider !== null) return [this.#candidate(input.provider, input.flow, true)];
@@ -269,7 +296,7 @@ function newSession(candidate: Candidate, providerSessionId: string, providerSta
     reasonCode: null,
     reasonDescription: null,
     createdAt: new Date().toISOString(),
-    sandbox: candidate.adapter.sandbox,
+    sandbox: candidate.adapter?.sandbox ?? false,
     sensitiveDataExpired: false,
     reference: null,
     metadata: null,
