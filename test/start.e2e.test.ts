@@ -209,6 +209,30 @@ describe('startVerification: routing and fallback', () => {
     ]);
   });
 
+  it('falls back when the vendor refuses Verigate’s credentials (401)', async () => {
+    tg.simulator('VERIFA').faults.inject({ kind: 'status', status: 401 }, { times: 1, path: '/api/v1/sessions' });
+    const out = (await start({ subjectRef: 'user-68', idempotencyKey: key() })).body.data?.startVerification as Started;
+    expect(out.attempts).toEqual([
+      { provider: 'VERIFA', code: 'UPSTREAM_AUTH_FAILED' },
+      { provider: 'DIDIT', code: null },
+    ]);
+  });
+
+  it('every candidate failing: the last error, with every attempt', async () => {
+    tg.simulator('VERIFA').faults.inject({ kind: 'status', status: 503 }, { times: 1, path: '/api/v1/sessions' });
+    tg.simulator('DIDIT').faults.inject({ kind: 'status', status: 502 }, { times: 1, path: '/v3/session/' });
+    const res = await start({ subjectRef: 'user-69', idempotencyKey: key() });
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors?.[0]?.extensions).toEqual({
+      code: 'UPSTREAM_UNAVAILABLE',
+      provider: 'DIDIT',
+      attempts: [
+        { provider: 'VERIFA', code: 'UPSTREAM_UNAVAILABLE' },
+        { provider: 'DIDIT', code: 'UPSTREAM_UNAVAILABLE' },
+      ],
+    });
+  });
+
   it('an explicit provider never falls back', async () => {
     tg.simulator('VERIFA').faults.inject({ kind: 'status', status: 503 }, { times: 1, path: '/api/v1/sessions' });
     const didit = creates('DIDIT');
@@ -339,5 +363,32 @@ describe('startVerification with the response cache on', () => {
     const second = await cached.query(START, { input }, START_KEY);
     expect(second.headers['cache-control']).toBe('private, no-store');
     expect(second.body.data?.startVerification).toMatchObject({ replayed: true, hostedUrl: null, clientToken: null });
+  });
+});
+
+describe('startVerification past an open circuit', () => {
+  it('skips to the next candidate without calling the provider whose circuit is open', async () => {
+    const gw = await startTestGateway(
+      {
+        GATEWAY_API_KEYS: START_KEYS,
+        VERIFICATION_ROUTING: JSON.stringify({ default: ['VERIFA', 'DIDIT'] }),
+      },
+      { policy: { breaker: { minCalls: 4, openMs: 60_000 } } },
+    );
+    try {
+      const verifa = gw.simulator('VERIFA');
+      verifa.faults.inject({ kind: 'status', status: 502 });
+      for (let i = 0; i < 2; i += 1) await gw.query('{ session(provider: VERIFA, id: "ses_approved") { status } }');
+      verifa.resetCount();
+      const res = await gw.query(START, { input: { subjectRef: 'user-90', idempotencyKey: key() } }, START_KEY);
+      expect(res.body.errors).toBeUndefined();
+      expect((res.body.data?.startVerification as Started).attempts).toEqual([
+        { provider: 'VERIFA', code: 'UPSTREAM_UNAVAILABLE' },
+        { provider: 'DIDIT', code: null },
+      ]);
+      expect(verifa.requestCount()).toBe(0);
+    } finally {
+      await gw.close();
+    }
   });
 });
