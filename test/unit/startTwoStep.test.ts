@@ -44,7 +44,7 @@ class TwoStepVendor {
 describe('a two-step vendor behind startVerification', () => {
   let store: EventStore;
   beforeAll(async () => {
-    store = await openEventStore(eventsConfig({ DATABASE_URL: 'sqlite::memory:' }).database);
+    store = await openEventStore(eventsConfig({ DATABASE_URL: 'sqlite::memory:', EVENTS_RETENTION_DAYS: 400 }).database);
   });
   afterAll(() => store.close());
 
