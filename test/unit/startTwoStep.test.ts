@@ -28,7 +28,8 @@ class TwoStepVendor {
     close: () => Promise.resolve(),
     startSession: async (request: StartSessionRequest): Promise<StartedSession> => {
       this.requests.push(request);
-      const first = request.resumeFrom ?? `applicant-${(this.applicants += 1)}`;
+      if (request.resumeFrom === null) this.applicants += 1;
+      const first = request.resumeFrom ?? `applicant-${this.applicants}`;
       await request.checkpoint(first);
       if (this.failSecond) throw upstreamError.unavailable('PERSONA', 'it answered HTTP 503');
       return {
@@ -44,7 +45,9 @@ class TwoStepVendor {
 describe('a two-step vendor behind startVerification', () => {
   let store: EventStore;
   beforeAll(async () => {
-    store = await openEventStore(eventsConfig({ DATABASE_URL: 'sqlite::memory:', EVENTS_RETENTION_DAYS: 400 }).database);
+    store = await openEventStore(
+      eventsConfig({ DATABASE_URL: 'sqlite::memory:', EVENTS_RETENTION_DAYS: 400 }).database,
+    );
   });
   afterAll(() => store.close());
 
