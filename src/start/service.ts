@@ -6,7 +6,7 @@ import { noParts, type Provider, type Session, TERMINAL_STATUSES } from '../mode
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { StartedSession, StartSessionRequest } from '../providers/start.ts';
 import type { ProviderAdapter } from '../providers/types.ts';
-import { GatewayError, providerName } from '../upstream/errors.ts';
+import { GatewayError, providerName, upstreamError } from '../upstream/errors.ts';
 import { badField, inputHash, type RawStartInput, type StartInput, validateStartInput } from './input.ts';
 import type { AttemptRecord, RecordKey, StartRecords } from './records.ts';
 
@@ -97,8 +97,10 @@ export class StartService {
     const claim = await this.#deps.records.claim(key, inputHash(input), signal);
     if (claim.kind === 'started') return this.#replay(input, key, claim.record, signal);
     const attempts: AttemptRecord[] = [];
+    // A start taken over from a dead owner goes back to the provider holding its first step, before any other.
+    const ordered = claim.resume ? resumeFirst(candidates, claim.resume.provider) : candidates;
     try {
-      for (const [index, candidate] of candidates.entries()) {
+      for (const [index, candidate] of ordered.entries()) {
         const resumeFrom = claim.resume?.provider === candidate.provider ? claim.resume.firstStepId : null;
         await this.#deps.records.attempting(key, claim.token, candidate.provider);
         const started = await this.#attempt(candidate, input, key, claim.token, resumeFrom, signal).catch(
@@ -106,7 +108,7 @@ export class StartService {
             const code = error instanceof GatewayError ? error.code : 'INTERNAL_SERVER_ERROR';
             attempts.push({ provider: candidate.provider, code });
             this.#deps.onAttempt(candidate.provider, code.toLowerCase());
-            const last = index === candidates.length - 1;
+            const last = index === ordered.length - 1;
             if (last || !FALLBACK_CODES.has(code)) throw withAttempts(error, attempts);
             logger.info({ provider: candidate.provider, code }, 'start: falling back to the next provider');
             return null;
@@ -156,7 +158,12 @@ export class StartService {
     const request = this.#request(candidate, input, key, resumeFrom, (firstStepId) =>
       this.#deps.records.checkpoint(key, token, candidate.provider, firstStepId),
     );
-    return candidate.adapter.startSession(request, signal);
+    return candidate.adapter.startSession(request, signal).then((started) => {
+      // The id must be one a follow-up `session(provider:, id:)` accepts, or the answer would point nowhere.
+      if (candidate.adapter.checkId(started.providerSessionId) !== null)
+        throw upstreamError.badResponse(candidate.provider, 'the created session id is not one it issues');
+      return started;
+    });
   }
 
   #request(
@@ -302,6 +309,11 @@ function newSession(candidate: Candidate, providerSessionId: string, providerSta
     metadata: null,
     ...noParts(),
   };
+}
+
+function resumeFirst(candidates: readonly Candidate[], provider: Provider): Candidate[] {
+  const first = candidates.filter((c) => c.provider === provider);
+  return [...first, ...candidates.filter((c) => c.provider !== provider)];
 }
 
 /** The error of the last attempt, telling every attempt made (`extensions.attempts`). */
