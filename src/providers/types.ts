@@ -83,7 +83,10 @@ export interface ProviderConfigContext {
  * `Live` is what reaches the real API; `Hook` the inbound webhook settings.
  */
 export interface ProviderConfigSection<Live, Hook> {
-  /** Every variable of this provider but `<PROVIDER>_RATE_LIMIT_PER_MINUTE` (the kit adds that one), with its zod schema. */
+  /**
+   * Every variable of this provider but `<PROVIDER>_RATE_LIMIT_PER_MINUTE` and `<PROVIDER>_DEFAULT_FLOW` (the kit adds
+   * those), with its zod schema.
+   */
   readonly env: Record<string, z.ZodType>;
   /** README environment-table rows: the variables of each row and what they mean (Markdown). */
   readonly docs: readonly EnvDoc[];
