@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeRedis, createRedis } from './cache/redisClient.ts';
 import { RedisKeyNames } from './cache/redisKeys.ts';
-import { type ApiKeyConfig, type Config, SCOPES } from './config/index.ts';
+import { type ApiKeyConfig, type Config, ConfigError, SCOPES } from './config/index.ts';
 import { openEventStore } from './events/open.ts';
 import { RetentionPruner } from './events/retention.ts';
 import type { EventStore } from './events/store.ts';
@@ -33,6 +33,8 @@ import { createSessionChanges, type SessionChanges } from './sessions/changes.ts
 import { type RefresherOptions, SessionRefresher } from './sessions/refresher.ts';
 import { SessionStore, type SessionStoreOptions } from './sessions/store.ts';
 import { Shutdown } from './shutdown.ts';
+import { RECORD_RETENTION_MS, StartRecords, type StartRecordsOptions } from './start/records.ts';
+import { StartService } from './start/service.ts';
 import { SubscriptionOperations } from './subscriptions/operation.ts';
 import { SubscriptionService, type SubscriptionServiceDeps } from './subscriptions/service.ts';
 import { createDeliveryLog } from './webhooks/replay.ts';
@@ -50,6 +52,8 @@ export interface GatewayOptions extends RegistryOptions {
   timeline?: Omit<TimelineOptions, 'onFailure' | 'onAppended' | 'onCommitted'>;
   /** Pacing of outbound webhooks (tests shorten the poll, the lease and the retry schedule). */
   outbound?: DispatcherOptions;
+  /** startVerification's idempotency leases and waits (tests shorten them). */
+  starts?: StartRecordsOptions;
 }
 
 export interface CloseOptions {
@@ -95,6 +99,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // The timeline's store, migrated before anything starts: a database that cannot be reached stops the start here.
   const events = await openEventStore(config.events.database);
   const registry = await ProviderRegistry.start(config, options);
+  const startRecords = new StartRecords(events, options.starts);
+  const starts = new StartService({
+    registry,
+    events,
+    records: startRecords,
+    config: config.start,
+    production: config.nodeEnv === 'production',
+    onAttempt: (provider, outcome) => metrics.startAttempt(provider, outcome),
+  });
+  // A routed provider whose adapter cannot start verifications is known only now that the adapters exist.
+  const routingProblems = starts.routingProblems();
+  if (routingProblems.length > 0) {
+    await registry.close();
+    await events.close();
+    throw new ConfigError(routingProblems);
+  }
   // The gateway's one Redis connection, shared by the session cache, persisted queries and the rate budgets.
   const redis = config.redisUrl ? createRedis(config.redisUrl) : null;
   if (redis) registry.shareRateBudgets(redis);
@@ -109,6 +129,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const pruner = new RetentionPruner(events, {
     retentionDays: config.events.retentionDays,
     alsoPrune: [(before, limit) => outbox.prune(before, limit)],
+    alsoPruneAfter: [{ maxAgeMs: RECORD_RETENTION_MS, prune: (before, limit) => startRecords.prune(before, limit) }],
   });
   pruner.start();
   const store = SessionStore.create(config, registry, { ...options.store, redis, timeline });
@@ -160,6 +181,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       store,
       metrics,
       outbox,
+      starts,
       maxBodyBytes: config.graphql.limits.maxBodyBytes,
     }),
   ];

@@ -8,7 +8,7 @@ export function ensurePlaygroundBuilt(): void {
   });
 }
 
-/** The playground's tabs on the full sandbox, in order: the timeline first, a session tab per provider, the watch. */
+/** The playground's tabs on the full sandbox, in order: the timeline first, a session tab per provider, the start, the watch. */
 export const EXPECTED_TABS = [
   'SessionTimeline',
   'Providers',
@@ -18,5 +18,6 @@ export const EXPECTED_TABS = [
   'OnfidoSession',
   'PersonaSession',
   'SumsubSession',
+  'StartVerification',
   'WatchSession',
 ];

@@ -5,6 +5,7 @@ import { type DiditLive, type DiditWebhookConfig, diditConfig } from './config.t
 import { diditContract } from './sandbox/contract.ts';
 import { DIDIT_SCENARIOS } from './sandbox/scenarios.ts';
 import { DIDIT_SANDBOX_API_KEY, startDiditSimulator } from './sandbox/simulator.ts';
+import { DIDIT_SANDBOX_WORKFLOWS } from './sandbox/starts.ts';
 import { diditFeatureStatus, diditSessionStatus } from './status.ts';
 import { diditWebhook } from './webhook.ts';
 
@@ -17,6 +18,7 @@ export const diditModule: ProviderModule<DiditLive, DiditWebhookConfig> = {
   contract: diditContract,
   statusTables: [diditSessionStatus, diditFeatureStatus],
   scenarios: DIDIT_SCENARIOS,
+  sandboxFlow: DIDIT_SANDBOX_WORKFLOWS[0],
   /** The sandbox speaks v3, the API a new Didit customer gets. */
   async startSandbox(options) {
     const simulator = await startDiditSimulator({

@@ -4,6 +4,7 @@ import { type VerifaLive, type VerifaWebhookConfig, verifaConfig } from './confi
 import { verifaContract } from './sandbox/contract.ts';
 import { VERIFA_SCENARIOS } from './sandbox/scenarios.ts';
 import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from './sandbox/simulator.ts';
+import { VERIFA_SANDBOX_WORKFLOWS } from './sandbox/starts.ts';
 import { verifaResultStatus, verifaSessionStatus } from './status.ts';
 import { verifaWebhook } from './webhook.ts';
 
@@ -16,6 +17,7 @@ export const verifaModule: ProviderModule<VerifaLive, VerifaWebhookConfig> = {
   contract: verifaContract,
   statusTables: [verifaResultStatus, verifaSessionStatus],
   scenarios: VERIFA_SCENARIOS,
+  sandboxFlow: VERIFA_SANDBOX_WORKFLOWS[0],
   async startSandbox(options) {
     const simulator = await startVerifaSimulator({
       webhook: options.webhook,
