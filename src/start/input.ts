@@ -151,13 +151,20 @@ function checkPrefill(prefill: RawStartInput['prefill'], now: Date): StartPrefil
   return {
     givenName: name('givenName'),
     familyName: name('familyName'),
-    dateOfBirth: checkBirthDate(text(prefill.dateOfBirth), now),
+    dateOfBirth: checkBirthDate(dateText(prefill.dateOfBirth), now),
     email,
     phone,
   };
 }
 
 const dateSchema = z.iso.date();
+
+/** The `Date` scalar (graphql-scalars) hands resolvers a JS Date at UTC midnight; tests and callers may pass text. */
+function dateText(value: unknown): string | null {
+  if (value == null) return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
+  return String(value);
+}
 
 function checkBirthDate(value: string | null, now: Date): string | null {
   if (value === null) return null;

@@ -103,25 +103,6 @@ export function statusError(
   return upstreamError.badResponse(provider, `it answered with unexpected HTTP ${status}`);
 }
 
-/**
- * A vendor's answer to a create call (`startVerification`): a 4xx about the input is BAD_USER_INPUT with a safe
- * message (the vendor's own text may echo the values sent, so it is not passed on); the rest as `statusError`.
- */
-export function startError(
-  provider: Provider,
-  res: { status: number; headers: Record<string, string | string[] | undefined> },
-  fallbackRetryAfterSeconds = 60,
-): GatewayError {
-  const { status } = res;
-  if (status === 400 || status === 404 || status === 409 || status === 422) {
-    return upstreamError.badInput(
-      `${providerName(provider)} refused to start the verification with this input (HTTP ${status}): check the flow id and the prefill.`,
-      provider,
-    );
-  }
-  return statusError(provider, res, fallbackRetryAfterSeconds);
-}
-
 /** Parses a `Retry-After` header (delta-seconds or HTTP date) to whole seconds, at least 1. */
 export function parseRetryAfter(
   value: string | string[] | undefined,

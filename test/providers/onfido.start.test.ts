@@ -47,9 +47,10 @@ describe('starting an Onfido workflow run (applicant, then run)', () => {
     const origin = new URL(live.baseUrl).origin;
     expect(started).toEqual({
       providerSessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      hostedUrl: `${origin}/l/${started?.providerSessionId}`,
+      hostedUrl: expect.stringMatching(new RegExp(`^${origin}/l/[A-Za-z0-9_-]{24}$`)),
       clientToken: expect.stringMatching(/^eyJ/),
       expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/),
+      providerStatus: 'awaiting_input',
     });
     expect(req.checkpoints).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/)]);
     expect([simulator.requestCount('/applicants'), simulator.requestCount('/workflow_runs')]).toEqual([1, 1]);
@@ -86,8 +87,7 @@ describe('starting an Onfido workflow run (applicant, then run)', () => {
     const unknownApplicant = startRequest({ flow, resumeFrom: '00000000-0000-4000-8000-000000000000' });
     expect(await failure(adapter.startSession?.(unknownApplicant))).toEqual({
       code: 'BAD_USER_INPUT',
-      message:
-        'Onfido refused to start the verification with this input (HTTP 422): check the flow id and the prefill.',
+      message: 'Onfido refused the input (validation_error); check it against your Onfido account.',
     });
   });
 

@@ -40,10 +40,14 @@ describe('starting a Persona inquiry (create, then a one-time link)', () => {
     const started = await adapter.startSession?.(req);
     expect(started).toEqual({
       providerSessionId: expect.stringMatching(/^inq_[0-9a-f]{24}$/),
-      hostedUrl: `${new URL(live.baseUrl).origin}/verify/${started?.providerSessionId}`,
+      hostedUrl: expect.stringMatching(new RegExp(`^${new URL(live.baseUrl).origin}/verify/[A-Za-z0-9_-]{24}$`)),
       clientToken: null,
       expiresAt: null,
+      providerStatus: 'created',
     });
+    // The link is a bearer token of its own, not the inquiry's id.
+    expect(started?.hostedUrl).not.toContain(started?.providerSessionId);
+    expect(simulator.starts?.created()).toBe(1);
     expect(req.checkpoints).toEqual([started?.providerSessionId]);
     expect([simulator.requestCount('/inquiries'), simulator.requestCount('generate-one-time-link')]).toEqual([2, 1]);
     const session = await adapter.fetchSession(started?.providerSessionId as string);
@@ -67,12 +71,21 @@ describe('starting a Persona inquiry (create, then a one-time link)', () => {
     expect(b?.providerSessionId).toBe(a?.providerSessionId);
   });
 
+  it('mints a fresh link for an inquiry started earlier (reissueLink), creating nothing', async () => {
+    const a = await adapter.startSession?.(startRequest({ flow, idempotencyKey: 'persona-start-0005' }));
+    const created = simulator.starts?.created();
+    const again = await adapter.reissueLink?.(a?.providerSessionId as string, startRequest({ flow }));
+    expect(again?.providerSessionId).toBe(a?.providerSessionId);
+    expect(again?.hostedUrl).not.toBe(a?.hostedUrl);
+    expect(simulator.starts?.created()).toBe(created);
+  });
+
   it('answers a template Persona refuses as BAD_USER_INPUT, without echoing it', async () => {
     const error = await adapter.startSession?.(startRequest({ flow: 'not-a-template' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     expect([(error as GatewayError).code, (error as GatewayError).message]).toEqual([
       'BAD_USER_INPUT',
-      'Persona refused to start the verification with this input (HTTP 422): check the flow id and the prefill.',
+      'Persona refused input.flow; check it against your Persona account.',
     ]);
   });
 

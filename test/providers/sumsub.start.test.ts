@@ -42,9 +42,10 @@ describe('starting a Sumsub verification (applicant, then WebSDK link and SDK to
     const origin = new URL(live.baseUrl).origin;
     expect(started).toEqual({
       providerSessionId: expect.stringMatching(/^[0-9a-f]{24}$/),
-      hostedUrl: `${origin}/websdk/p/${started?.providerSessionId}`,
+      hostedUrl: expect.stringMatching(new RegExp(`^${origin}/websdk/p/[A-Za-z0-9_-]{24}$`)),
       clientToken: expect.stringMatching(/^_act-sbx-jwt-/),
       expiresAt: expect.any(String),
+      providerStatus: 'init',
     });
     const expires = Date.parse(started?.expiresAt as string);
     expect(expires).toBeGreaterThanOrEqual(before + SUMSUB_START_TTL_SECONDS * 1000);
@@ -79,9 +80,21 @@ describe('starting a Sumsub verification (applicant, then WebSDK link and SDK to
     const error = await adapter.startSession?.(startRequest({ flow: 'no such level!' })).catch((e: unknown) => e);
     expect([(error as GatewayError).code, (error as GatewayError).message]).toEqual([
       'BAD_USER_INPUT',
-      'Sumsub refused to start the verification with this input (HTTP 400): check the flow id and the prefill.',
+      'Sumsub refused input.flow; check it against your Sumsub account.',
     ]);
     expect(error).toBeInstanceOf(GatewayError);
+  });
+
+  it('mints a fresh link and token for an applicant started earlier (reissueLink), creating nothing', async () => {
+    const a = await adapter.startSession?.(startRequest({ flow, subjectRef: 'sumsub-user-4' }));
+    const created = simulator.starts?.created();
+    const again = await adapter.reissueLink?.(
+      a?.providerSessionId as string,
+      startRequest({ flow, subjectRef: 'sumsub-user-4' }),
+    );
+    expect(again?.providerSessionId).toBe(a?.providerSessionId);
+    expect([again?.hostedUrl === a?.hostedUrl, again?.clientToken === a?.clientToken]).toEqual([false, false]);
+    expect(simulator.starts?.created()).toBe(created);
   });
 
   it('reviews the applicant from the hosted page and sends a signed applicantReviewed', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { startError, upstreamError } from '../../upstream/errors.ts';
-import type { UpstreamHttp } from '../../upstream/http.ts';
+import { vendorRefusedInput } from '../../start/vendorInput.ts';
+import { statusError, upstreamError } from '../../upstream/errors.ts';
+import type { UpstreamHttp, UpstreamResponse } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
 import type { StartedSession, StartSessionRequest } from '../start.ts';
 
@@ -17,6 +18,7 @@ const createdApplicant = z.object({ id: z.string().regex(UUID) });
 /** `workflow_run_response` and `workflow_run_link` of schemas/workflow_runs/definitions.yaml. */
 const createdRun = z.object({
   id: z.string().regex(UUID),
+  status: z.string().max(64).nullish(),
   sdk_token: z.string().nullish(),
   link: z.object({ url: z.string().nullish(), expires_at: z.string().nullish() }).nullish(),
 });
@@ -82,7 +84,7 @@ export async function startOnfidoWorkflowRun(
       body: applicantBody(request),
       signal,
     });
-    if (res.status !== 201 && res.status !== 200) throw startError('ONFIDO', res);
+    if (res.status !== 201 && res.status !== 200) throw startFailure(res);
     applicantId = parseUpstreamJson('ONFIDO', createdApplicant, res, 'created applicant').id;
     await request.checkpoint(applicantId);
   }
@@ -93,12 +95,44 @@ export async function startOnfidoWorkflowRun(
     body: workflowRunBody(request, applicantId),
     signal,
   });
-  if (res.status !== 201 && res.status !== 200) throw startError('ONFIDO', res);
+  if (res.status !== 201 && res.status !== 200) throw startFailure(res);
   const run = parseUpstreamJson('ONFIDO', createdRun, res, 'created workflow run');
   return {
     providerSessionId: run.id.toLowerCase(),
     hostedUrl: run.link?.url ?? null,
     clientToken: run.sdk_token ?? null,
     expiresAt: run.link?.expires_at ? new Date(run.link.expires_at).toISOString() : null,
+    providerStatus: run.status ?? 'awaiting_input',
   };
+}
+
+/** Onfido's field names in its `error.fields`, and the input field each comes from. */
+const FIELDS = {
+  workflow_id: 'flow',
+  first_name: 'prefill.givenName',
+  last_name: 'prefill.familyName',
+  dob: 'prefill.dateOfBirth',
+  email: 'prefill.email',
+  phone_number: 'prefill.phone',
+  completed_redirect_url: 'returnUrl',
+  customer_user_id: 'subjectRef',
+};
+
+/** Onfido's error body (responses/default_error.yaml): `{ error: { type, message, fields } }`. */
+const onfidoError = z.object({ error: z.object({ type: z.string().nullish(), fields: z.unknown().optional() }) });
+
+/** A 4xx about what was sent (`validation_error`, an unknown workflow) is the input's fault; the rest by status. */
+function startFailure(res: UpstreamResponse): Error {
+  if (res.status !== 400 && res.status !== 404 && res.status !== 409 && res.status !== 422)
+    return statusError('ONFIDO', res);
+  let error: z.infer<typeof onfidoError>['error'] | null = null;
+  try {
+    const parsed = onfidoError.safeParse(JSON.parse(res.body.toString('utf8')));
+    error = parsed.success ? parsed.data.error : null;
+  } catch {
+    // not JSON: refused all the same
+  }
+  // Only the field names are matched (the values they hold may be what was sent).
+  const names = error?.fields && typeof error.fields === 'object' ? Object.keys(error.fields).join(' ') : null;
+  return vendorRefusedInput('ONFIDO', FIELDS, names, error?.type ?? null);
 }

@@ -73,6 +73,11 @@ export class PersonaAdapter implements ProviderAdapter {
     return startPersonaInquiry(this.#http, this.#headers, request, signal);
   }
 
+  /** A fresh one-time link for an inquiry started earlier (a replayed start): Persona mints one per call. */
+  reissueLink(providerSessionId: string, request: StartSessionRequest, signal?: AbortSignal): Promise<StartedSession> {
+    return startPersonaInquiry(this.#http, this.#headers, { ...request, resumeFrom: providerSessionId }, signal);
+  }
+
   close(): Promise<void> {
     return this.#http.close();
   }

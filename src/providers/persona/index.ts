@@ -4,6 +4,7 @@ import { type PersonaLive, type PersonaWebhookConfig, personaConfig } from './co
 import { personaContract } from './sandbox/contract.ts';
 import { PERSONA_SCENARIOS } from './sandbox/scenarios.ts';
 import { startPersonaSandbox } from './sandbox/simulator.ts';
+import { PERSONA_SANDBOX_TEMPLATE_ID } from './sandbox/started.ts';
 import { personaInquiryStatus } from './status.ts';
 import { personaWebhook } from './webhook.ts';
 
@@ -14,6 +15,7 @@ export const personaModule: ProviderModule<PersonaLive, PersonaWebhookConfig> = 
   description: 'Persona (withpersona.com): an inquiry, by its id (`inq_…`).',
   config: personaConfig,
   statusTables: [personaInquiryStatus],
+  sandboxFlow: PERSONA_SANDBOX_TEMPLATE_ID,
   scenarios: PERSONA_SCENARIOS,
   startSandbox: startPersonaSandbox,
   createAdapter: (live, options) => new PersonaAdapter(live, options),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { parseRetryAfter, startError } from '../../upstream/errors.ts';
-import type { UpstreamHttp } from '../../upstream/http.ts';
+import { vendorRefusedInput } from '../../start/vendorInput.ts';
+import { parseRetryAfter, statusError } from '../../upstream/errors.ts';
+import type { UpstreamHttp, UpstreamResponse } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
 import type { StartedSession, StartSessionRequest } from '../start.ts';
 
@@ -62,7 +63,7 @@ export async function startPersonaInquiry(
       body: createInquiryBody(request),
       signal,
     });
-    if (res.status !== 201 && res.status !== 200) throw startError('PERSONA', res, retryAfter(res));
+    if (res.status !== 201 && res.status !== 200) throw startFailure(res);
     id = parseUpstreamJson('PERSONA', createdInquiry, res, 'created inquiry').data.id;
     await request.checkpoint(id);
   }
@@ -73,12 +74,41 @@ export async function startPersonaInquiry(
     body: '{}',
     signal,
   });
-  if (res.status !== 200 && res.status !== 201) throw startError('PERSONA', res, retryAfter(res));
+  if (res.status !== 200 && res.status !== 201) throw startFailure(res);
   const link = parseUpstreamJson('PERSONA', oneTimeLink, res, 'one-time link').meta['one-time-link'];
   // The link's lifetime is the template's setting (24 h by default); Persona does not say it in the answer.
-  return { providerSessionId: id, hostedUrl: link, clientToken: null, expiresAt: null };
+  return { providerSessionId: id, hostedUrl: link, clientToken: null, expiresAt: null, providerStatus: 'created' };
 }
 
-function retryAfter(res: { headers: Record<string, string | string[] | undefined> }): number {
-  return parseRetryAfter(res.headers['ratelimit-reset'], 60);
+/** Persona's field names in its error `details`, and the input field each comes from. */
+const FIELDS = {
+  template: 'flow',
+  'reference-id': 'subjectRef',
+  'redirect-uri': 'returnUrl',
+  birthdate: 'prefill.dateOfBirth',
+  'email-address': 'prefill.email',
+  'phone-number': 'prefill.phone',
+  'name-first': 'prefill.givenName',
+  'name-last': 'prefill.familyName',
+};
+
+/** A 4xx about what was sent is the input's fault (never Persona's own text); the rest by status. */
+function startFailure(res: UpstreamResponse): Error {
+  if (res.status === 400 || res.status === 404 || res.status === 409 || res.status === 422) {
+    const details = errorDetails(res);
+    return vendorRefusedInput('PERSONA', FIELDS, details, null);
+  }
+  // Persona's 429 carries `RateLimit-Reset` (seconds until the window resets).
+  return statusError('PERSONA', res, parseRetryAfter(res.headers['ratelimit-reset'], 60));
+}
+
+const personaErrors = z.object({ errors: z.array(z.object({ details: z.string().nullish() })).min(1) });
+
+function errorDetails(res: UpstreamResponse): string | null {
+  try {
+    const parsed = personaErrors.safeParse(JSON.parse(res.body.toString('utf8')));
+    return parsed.success ? parsed.data.errors.map((e) => e.details ?? '').join(' ') : null;
+  } catch {
+    return null;
+  }
 }

@@ -64,6 +64,11 @@ export class SumsubAdapter implements ProviderAdapter {
     return startSumsubApplicant((method, path, body, s) => this.#send(method, path, body, s), request, signal);
   }
 
+  /** A fresh WebSDK link and SDK token for an applicant started earlier (a replayed start). */
+  reissueLink(providerSessionId: string, request: StartSessionRequest, signal?: AbortSignal): Promise<StartedSession> {
+    return this.startSession({ ...request, resumeFrom: providerSessionId }, signal);
+  }
+
   close(): Promise<void> {
     return this.#http.close();
   }

@@ -4,6 +4,7 @@ import { type SumsubLive, type SumsubWebhookConfig, sumsubConfig } from './confi
 import { sumsubContract } from './sandbox/contract.ts';
 import { SUMSUB_SCENARIOS } from './sandbox/scenarios.ts';
 import { SUMSUB_SANDBOX_APP_TOKEN, SUMSUB_SANDBOX_SECRET_KEY, startSumsubSimulator } from './sandbox/simulator.ts';
+import { SUMSUB_SANDBOX_LEVEL } from './sandbox/started.ts';
 import { sumsubReviewStatus } from './status.ts';
 import { sumsubWebhook } from './webhook.ts';
 
@@ -14,6 +15,7 @@ export const sumsubModule: ProviderModule<SumsubLive, SumsubWebhookConfig> = {
   description: 'Sumsub: an applicant (`GET /resources/applicants/{id}/one`), its review status and verdict.',
   config: sumsubConfig,
   statusTables: [sumsubReviewStatus],
+  sandboxFlow: SUMSUB_SANDBOX_LEVEL,
   scenarios: SUMSUB_SCENARIOS.map(({ id, description }) => ({ id, description })),
   async startSandbox(options) {
     const simulator = await startSumsubSimulator({ webhook: options.webhook, timelineStepMs: options.timelineStepMs });

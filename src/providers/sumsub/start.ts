@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { startError } from '../../upstream/errors.ts';
+import { vendorRefusedInput } from '../../start/vendorInput.ts';
+import { statusError } from '../../upstream/errors.ts';
 import type { UpstreamResponse } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
 import type { StartedSession, StartSessionRequest } from '../start.ts';
@@ -85,7 +86,33 @@ export async function startSumsubApplicant(
     hostedUrl: parseOk(link, websdkLink, 'WebSDK link').url,
     clientToken: parseOk(token, accessToken, 'SDK access token').token,
     expiresAt: new Date(minted + SUMSUB_START_TTL_SECONDS * 1000).toISOString(),
+    providerStatus: 'init',
   };
+}
+
+/** Sumsub's words in its error `description`, and the input field each comes from. */
+const FIELDS = {
+  levelName: 'flow',
+  level: 'flow',
+  externalUserId: 'subjectRef',
+  email: 'prefill.email',
+  phone: 'prefill.phone',
+  dob: 'prefill.dateOfBirth',
+};
+const sumsubError = z.object({ description: z.string().nullish(), errorName: z.string().nullish() });
+
+/** A 4xx about what was sent is the input's fault (never Sumsub's own text); the rest by status. */
+function startFailure(res: UpstreamResponse): Error {
+  if (res.status !== 400 && res.status !== 404 && res.status !== 409 && res.status !== 422)
+    return statusError('SUMSUB', res);
+  let error: z.infer<typeof sumsubError> | null = null;
+  try {
+    const parsed = sumsubError.safeParse(JSON.parse(res.body.toString('utf8')));
+    error = parsed.success ? parsed.data : null;
+  } catch {
+    // not JSON: refused all the same
+  }
+  return vendorRefusedInput('SUMSUB', FIELDS, error?.description ?? null, error?.errorName ?? null);
 }
 
 function parseCreated(res: UpstreamResponse, what: string): string {
@@ -93,7 +120,7 @@ function parseCreated(res: UpstreamResponse, what: string): string {
 }
 
 function parseOk<T extends z.ZodType>(res: UpstreamResponse, schema: T, what: string): z.infer<T> {
-  if (res.status !== 200 && res.status !== 201) throw startError('SUMSUB', res);
+  if (res.status !== 200 && res.status !== 201) throw startFailure(res);
   return parseUpstreamJson('SUMSUB', schema, res, what);
 }
 

@@ -10,6 +10,7 @@ import {
   startSimulator,
   withTimelines,
 } from '../../../sandbox/server.ts';
+import { originOf, StartedSessions } from '../../../sandbox/starts.ts';
 import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import type { OnfidoWebhookConfig } from '../config.ts';
 import { ONFIDO_SCENARIOS, type OnfidoScenario, type OnfidoStaticBehaviour } from './scenarios.ts';
@@ -47,13 +48,17 @@ export async function startOnfidoSimulator(
   const timelines = new OnfidoTimelines(scenarios, options.webhook ?? null, options.timelineStepMs ?? 3_500);
   /** Applicants and runs made by the create calls (`startVerification`): runs answer before the catalogue. */
   const applicants = new Set<string>();
-  const runs = new Map<string, Record<string, unknown>>();
+  const runs = new StartedSessions<Record<string, unknown>>();
   const hosted = {
     label: 'Onfido',
     prefix: '/l',
     declineReasons: ONFIDO_HOSTED_REASONS,
-    state: (id: string) => (runs.has(id) ? String(runs.get(id)?.status) : null),
-    move: (id: string, action: HostedAction) => {
+    state: (token: string) => {
+      const run = runs.get(runs.byLink(token) ?? '');
+      return run ? String(run.status) : null;
+    },
+    move: (token: string, action: HostedAction) => {
+      const id = runs.byLink(token) ?? '';
       const current = runs.get(id);
       if (!current) return;
       const next = hostedMove(current, action, new Date());
@@ -79,9 +84,9 @@ export async function startOnfidoSimulator(
         return sendJson(res, 201, applicant);
       }
       if (collection === 'workflow_runs') {
-        const run = createdRun(body, applicants, `http://${req.headers.host}${hosted.prefix}`, now);
+        const run = createdRun(body, applicants, (id) => `${originOf(req)}${hosted.prefix}/${runs.link(id)}`, now);
         if (!run) return sendError(res, 422, 'validation_error', 'There was a validation error on this request');
-        runs.set(String(run.id), run);
+        runs.add(String(run.id), run);
         return sendJson(res, 201, run);
       }
     }
@@ -94,7 +99,7 @@ export async function startOnfidoSimulator(
     if (!scenario) return sendError(res, 404, 'resource_not_found', 'The resource could not be found');
     return serve(timelines.current(scenario.id, scenario.behaviour), res);
   }, options.port);
-  return withTimelines(simulator, timelines);
+  return { ...withTimelines(simulator, timelines), starts: runs };
 }
 
 async function serve(b: OnfidoStaticBehaviour, res: ServerResponse): Promise<void> {

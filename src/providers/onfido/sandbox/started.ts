@@ -34,11 +34,11 @@ export function createdApplicant(body: unknown, now: Date): Record<string, unkno
   };
 }
 
-/** `POST /workflow_runs`: a new `awaiting_input` run whose link is the simulator's hosted page; null → 422. */
+/** `POST /workflow_runs`: a new `awaiting_input` run whose link (a bearer token) opens the hosted page; null → 422. */
 export function createdRun(
   body: unknown,
   applicants: ReadonlySet<string>,
-  linkBase: string,
+  linkFor: (runId: string) => string,
   now: Date,
 ): Record<string, unknown> | null {
   const b = body as {
@@ -60,7 +60,7 @@ export function createdRun(
     updated_at: stamp,
     sdk_token: `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ run: id })).toString('base64url')}.sandbox`,
     link: {
-      url: `${linkBase}/${id}`,
+      url: linkFor(id),
       completed_redirect_url: b.link?.completed_redirect_url ?? null,
       expired_redirect_url: null,
       expires_at: new Date(now.getTime() + 7 * 24 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),

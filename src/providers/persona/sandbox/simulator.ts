@@ -12,6 +12,7 @@ import {
   startSimulator,
   withTimelines,
 } from '../../../sandbox/server.ts';
+import { originOf, parseJsonObject, readBodyText, StartedSessions } from '../../../sandbox/starts.ts';
 import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import type { SandboxOptions } from '../../types.ts';
 import { PERSONA_DEFAULT_VERSION, type PersonaLive, type PersonaWebhookConfig } from '../config.ts';
@@ -70,27 +71,27 @@ export async function startPersonaSimulator(
   const apiKey = options.apiKey ?? PERSONA_SANDBOX_API_KEY;
   const scenarios = new Map<string, PersonaScenario>(PERSONA_SCENARIOS.map((s) => [s.id, s]));
   const timelines = new PersonaTimelines(scenarios, options.webhook ?? null, options.timelineStepMs ?? 3_500);
-  /**
-   * Inquiries moved by `perform-simulate-actions` or the hosted page, which then answer instead of their scenario,
-   * and inquiries created by `POST /inquiries`.
-   */
+  /** Inquiries moved by `perform-simulate-actions` or the hosted page, which then answer instead of their scenario. */
   const simulated = new Map<string, InquiryDocument>();
-  /** Create calls by `Idempotency-Key`: a repeat answers the inquiry the first one made. */
-  const createdByKey = new Map<string, string>();
+  /** Inquiries created by `POST /inquiries` (`startVerification`), their one-time links and Idempotency-Keys. */
+  const started = new StartedSessions<InquiryDocument>();
+  const current = (id: string) => started.get(id) ?? simulated.get(id);
+  const save = (id: string, doc: InquiryDocument) => (started.get(id) ? started.set(id, doc) : simulated.set(id, doc));
   const countRequest = minuteWindow();
   const hosted = {
     label: 'Persona',
     prefix: '/verify',
     declineReasons: PERSONA_HOSTED_REASONS,
-    state: (id: string) => {
-      const doc = simulated.get(id);
+    state: (token: string) => {
+      const doc = current(started.byLink(token) ?? '');
       return doc ? String(doc.data.attributes.status) : null;
     },
-    move: (id: string, action: Parameters<typeof hostedMove>[1]) => {
-      const doc = simulated.get(id);
+    move: (token: string, action: Parameters<typeof hostedMove>[1]) => {
+      const id = started.byLink(token) ?? '';
+      const doc = current(id);
       if (!doc) return;
       const next = hostedMove(doc, action, new Date());
-      simulated.set(id, next.document);
+      save(id, next.document);
       for (const event of next.events) timelines.send(event, id, next.document);
     },
   };
@@ -124,21 +125,25 @@ export async function startPersonaSimulator(
       );
     if (segments?.join('/') === 'api/v1/inquiries' && req.method === 'POST') {
       const key = req.headers['idempotency-key'];
-      const earlier = typeof key === 'string' ? simulated.get(createdByKey.get(key) ?? '') : undefined;
+      const text = await readBodyText(req);
+      const replayed = started.replay(typeof key === 'string' ? key : undefined, text ?? '');
+      if (replayed === 'mismatch')
+        return fail(409, [{ title: 'Conflict', details: 'Idempotency-Key was already used with another request' }]);
+      const earlier = replayed ? started.get(replayed.id) : undefined;
       if (earlier) return send(earlier, 201);
-      const create = createRequest(kebabRequest(await readJsonBody(req)));
+      const create = createRequest(kebabRequest(parseJsonObject(text)));
       if (!create)
         return fail(422, [{ title: 'Unprocessable entity', details: 'A valid inquiry template is required' }]);
       const doc = createdInquiry(create.referenceId, new Date(now));
-      simulated.set(doc.data.id, doc);
-      if (typeof key === 'string') createdByKey.set(key, doc.data.id);
+      started.add(doc.data.id, doc);
+      started.remember(typeof key === 'string' ? key : undefined, text ?? '', doc.data.id);
       return send(doc, 201);
     }
     const route = segments ? routeOf(segments) : null;
     if (!route || (route.action === null && req.method !== 'GET') || (route.action !== null && req.method !== 'POST'))
       return fail(404, [{ title: 'Record not found' }]);
     const scenario = scenarios.get(route.id);
-    const stored = simulated.get(route.id);
+    const stored = current(route.id);
     if (!scenario && !stored) return fail(404, [{ title: 'Record not found' }]);
 
     const behaviour: PersonaStaticBehaviour = stored
@@ -147,7 +152,7 @@ export async function startPersonaSimulator(
     if (route.action === 'generate-one-time-link') {
       const doc = documentOf(behaviour);
       if (!doc) return serve(behaviour, res, headers, fail, send);
-      const link = `http://${req.headers.host}${hosted.prefix}/${doc.data.id}`;
+      const link = `${originOf(req)}${hosted.prefix}/${started.link(doc.data.id)}`;
       return send(doc, 200, { 'one-time-link': link, 'one-time-link-short': link });
     }
 
@@ -158,14 +163,14 @@ export async function startPersonaSimulator(
       if (!body.success)
         return fail(400, [{ title: 'Bad Request', details: body.error.issues[0]?.path.join('.') ?? 'invalid body' }]);
       const next = simulate(current, body.data.meta['simulate-actions'], new Date());
-      simulated.set(route.id, next.document);
+      save(route.id, next.document);
       for (const event of next.events) timelines.send(event, route.id, next.document);
       return send(next.document);
     }
     return serve(behaviour, res, headers, fail, send);
   }, options.port);
 
-  return withTimelines(simulator, timelines);
+  return { ...withTimelines(simulator, timelines), starts: started };
 }
 
 /** The module's `startSandbox`: the simulator, and the live settings that reach it. */

@@ -9,6 +9,7 @@ import {
   startSimulator,
   withTimelines,
 } from '../../../sandbox/server.ts';
+import { originOf, StartedSessions } from '../../../sandbox/starts.ts';
 import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import { matchesHex } from '../../../webhooks/hmac.ts';
 import type { SumsubWebhookConfig } from '../config.ts';
@@ -61,18 +62,21 @@ export async function startSumsubSimulator(options: SumsubSimulatorOptions = {})
   const reviewed = new Map<string, SumsubApplicantBehaviour>();
   const offset = options.clockOffsetSeconds ?? 0;
   /** Applicants made by the create call (`startVerification`), by id and by their `externalUserId`. */
-  const created = new Map<string, SumsubApplicantBehaviour>();
+  const created = new StartedSessions<SumsubApplicantBehaviour>();
   const byUser = new Map<string, string>();
   const hosted = {
     label: 'Sumsub',
     prefix: '/websdk/p',
     declineReasons: SUMSUB_DECLINE_REASONS,
     resubmitReasons: SUMSUB_RESUBMIT_REASONS,
-    state: (id: string) => {
-      const review = created.get(id)?.applicant.review as { reviewStatus?: string } | undefined;
+    state: (token: string) => {
+      const review = created.get(created.byLink(token) ?? '')?.applicant.review as
+        | { reviewStatus?: string }
+        | undefined;
       return review ? String(review.reviewStatus) : null;
     },
-    move: (id: string, action: HostedAction) => {
+    move: (token: string, action: HostedAction) => {
+      const id = created.byLink(token) ?? '';
       const current = created.get(id);
       const applicant = current ? hostedMove(current.applicant, action) : null;
       if (!current || !applicant) return;
@@ -98,11 +102,8 @@ export async function startSumsubSimulator(options: SumsubSimulatorOptions = {})
 
     const start = startRoute(req);
     if (start) {
-      const answer = startCall(start, body, {
-        created,
-        byUser,
-        linkBase: `http://${req.headers.host}${hosted.prefix}`,
-      });
+      const linkFor = (id: string) => `${originOf(req)}${hosted.prefix}/${created.link(id)}`;
+      const answer = startCall(start, body, { created, byUser, linkFor });
       return answer.status === 200 ? sendJson(res, 200, answer.body) : fail(answer.status, String(answer.body));
     }
     const route = routeOf(req);
@@ -128,7 +129,7 @@ export async function startSumsubSimulator(options: SumsubSimulatorOptions = {})
         return sendJson(res, 200, behaviour.steps);
     }
   }, options.port);
-  return withTimelines(simulator, timelines);
+  return { ...withTimelines(simulator, timelines), starts: created };
 }
 
 /**
@@ -199,7 +200,11 @@ function startRoute(req: IncomingMessage): StartRoute | null {
 function startCall(
   route: StartRoute,
   body: Buffer,
-  ctx: { created: Map<string, SumsubApplicantBehaviour>; byUser: Map<string, string>; linkBase: string },
+  ctx: {
+    created: StartedSessions<SumsubApplicantBehaviour>;
+    byUser: Map<string, string>;
+    linkFor: (applicantId: string) => string;
+  },
 ): { status: number; body: unknown } {
   let json: Record<string, unknown> | null = null;
   try {
@@ -218,7 +223,7 @@ function startCall(
       return { status: 409, body: `Applicant with external user id '${userId}' already exists` };
     const applicant = createdApplicant(route.level, json, new Date());
     if (!applicant) return { status: 400, body: 'Invalid applicant: externalUserId and levelName are required' };
-    ctx.created.set(String(applicant.id), { kind: 'applicant', applicant });
+    ctx.created.add(String(applicant.id), { kind: 'applicant', applicant });
     ctx.byUser.set(String(applicant.externalUserId), String(applicant.id));
     return { status: 200, body: applicant };
   }
@@ -226,7 +231,7 @@ function startCall(
   const id = ctx.byUser.get(userId);
   if (!id || typeof json?.levelName !== 'string')
     return { status: 404, body: 'Applicant not found for this user and level' };
-  if (route.kind === 'websdkLink') return { status: 200, body: { url: `${ctx.linkBase}/${id}` } };
+  if (route.kind === 'websdkLink') return { status: 200, body: { url: ctx.linkFor(id) } };
   return { status: 200, body: { token: `_act-sbx-jwt-${randomBytes(24).toString('base64url')}`, userId } };
 }
 
