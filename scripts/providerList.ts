@@ -5,6 +5,7 @@
  * `npm run docs` writes them; `npm test` fails while they are stale.
  */
 import { rateLimitName } from '../src/config/providers.ts';
+import { defaultFlowName } from '../src/config/start.ts';
 import { providerModules } from '../src/providers/registry.ts';
 
 export { providerEnumText } from '../src/providers/enumSdl.ts';
@@ -119,6 +120,17 @@ export function providerEnvRows(): string {
       .join(
         ', ',
       )} | Verigate's own request budget per provider: at most this many calls in any 60 s window (all of them may go at once; then a call waits for the oldest one to leave the window); past it Verigate answers \`UPSTREAM_RATE_LIMITED\` itself, \`retryAfterSeconds\` saying when a call leaves the window. Background work (webhook refreshes, subscription pollers) stops short of the last fifth of the window, which only user reads may spend. Defaults for live providers follow the vendors' documented limits: ${budgets.join(', ')}. \`0\` turns a budget off; simulators have none unless set. With \`REDIS_URL\` the figure is the budget of the whole deployment, shared by every replica (see *Scaling past one machine*). While several API keys or JWT clients use a provider, each gets an equal share of its budget (see [Access](#access)). |`,
+  );
+  const flows = providerModules().map((m) => {
+    if (m.defaultFlow) return `${m.label} \`${m.defaultFlow}\``;
+    return m.sandboxFlow ? `${m.label} \`${m.sandboxFlow}\` on the sandbox only` : `${m.label} none`;
+  });
+  rows.push(
+    `| ${providerModules()
+      .map((m) => `\`${defaultFlowName(m)}\``)
+      .join(
+        ', ',
+      )} | the vendor's flow id (workflow, template, level…) a \`startVerification\` uses when it names no \`flow\`, and every routed start uses; a provider listed in \`VERIFICATION_ROUTING\` must have one (a start-up error names it). Defaults: ${flows.join(', ')}. See [docs/starting-verifications.md](docs/starting-verifications.md). |`,
   );
   return [...rows, '', ...comment(MODE_RULE, '')].join('\n');
 }

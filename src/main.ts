@@ -108,7 +108,23 @@ function announce(gateway: Gateway, config: Config): void {
       const playground = gateway.url.replace(/graphql$/, 'playground');
       process.stdout.write(`Playground (in a browser on this machine, with the key filled in): ${playground}\n\n`);
     }
+    process.stdout.write(startBanner(gateway.url, gateway.devKey));
   }
+}
+
+/** How to try `startVerification` on the sandbox: one curl, then the link it answers, in a browser. */
+function startBanner(url: string, key: string): string {
+  const query =
+    'mutation { startVerification(input: { subjectRef: \\"user-1\\", idempotencyKey: \\"try-it-0001\\" }) { hostedUrl replayed session { provider providerSessionId status } } }';
+  return [
+    'Start a verification (sandbox): run this, open the hostedUrl it answers and press Approve; the session turns',
+    'APPROVED (watch it with sessionUpdated). The same command again is a replay (replayed: true); change idempotencyKey for another.',
+    '',
+    `  curl -s ${url} -H 'Authorization: Bearer ${key}' -H 'Content-Type: application/json' \\`,
+    `    -d '{"query":"${query}"}'`,
+    '',
+    '',
+  ].join('\n');
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeRedis, createRedis } from './cache/redisClient.ts';
 import { RedisKeyNames } from './cache/redisKeys.ts';
-import { type ApiKeyConfig, type Config, SCOPES } from './config/index.ts';
+import { type ApiKeyConfig, type Config, ConfigError, SCOPES } from './config/index.ts';
 import { StoreHealth } from './events/health.ts';
 import { openEventStore } from './events/open.ts';
 import { RetentionPruner } from './events/retention.ts';
@@ -35,6 +35,8 @@ import { ProviderRegistry, providerModules, type RegistryOptions } from './provi
 import { createSessionChanges, type SessionChanges } from './sessions/changes.ts';
 import { SessionStore, type SessionStoreOptions } from './sessions/store.ts';
 import { Shutdown } from './shutdown.ts';
+import { RECORD_RETENTION_MS, StartRecords, type StartRecordsOptions } from './start/records.ts';
+import { StartService } from './start/service.ts';
 import { SubscriptionOperations } from './subscriptions/operation.ts';
 import { SubscriptionService, type SubscriptionServiceDeps } from './subscriptions/service.ts';
 import { createDeliveryLog } from './webhooks/replay.ts';
@@ -56,6 +58,8 @@ export interface GatewayOptions extends RegistryOptions {
   timeline?: Omit<TimelineOptions, 'onFailure' | 'onDropped' | 'onAppended' | 'onCommitted' | 'settle' | 'health'>;
   /** Pacing of outbound webhooks (tests shorten the poll, the lease and the retry schedule). */
   outbound?: DispatcherOptions;
+  /** startVerification's idempotency leases and waits (tests shorten them). */
+  starts?: StartRecordsOptions;
 }
 
 export interface CloseOptions {
@@ -104,6 +108,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const opened = await openEventStore(config.events.database);
   const events = options.eventStore ? options.eventStore(opened) : opened;
   const registry = await ProviderRegistry.start(config, options);
+  const startRecords = new StartRecords(events, options.starts);
+  const starts = new StartService({
+    registry,
+    events,
+    records: startRecords,
+    config: config.start,
+    production: config.nodeEnv === 'production',
+    onAttempt: (provider, outcome) => metrics.startAttempt(provider, outcome),
+  });
+  // A routed provider whose adapter cannot start verifications is known only now that the adapters exist.
+  const routingProblems = starts.routingProblems();
+  if (routingProblems.length > 0) {
+    await registry.close();
+    await events.close();
+    throw new ConfigError(routingProblems);
+  }
   // The gateway's one Redis connection, shared by the session cache, persisted queries and the rate budgets.
   const redis = config.redisUrl ? createRedis(config.redisUrl) : null;
   if (redis) registry.shareRateBudgets(redis);
@@ -126,6 +146,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const pruner = new RetentionPruner(events, {
     retentionDays: config.events.retentionDays,
     alsoPrune: [(before, limit) => outbox.prune(before, limit), (before, limit) => inbox.prune(before, limit)],
+    alsoPruneAfter: [{ maxAgeMs: RECORD_RETENTION_MS, prune: (before, limit) => startRecords.prune(before, limit) }],
   });
   pruner.start();
   const store = SessionStore.create(config, registry, { ...options.store, redis, timeline });
@@ -191,6 +212,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       store,
       metrics,
       outbox,
+      starts,
       maxBodyBytes: config.graphql.limits.maxBodyBytes,
     }),
   ];

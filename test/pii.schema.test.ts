@@ -37,6 +37,10 @@ const NOT_PERSONAL = new Set([
   'DatabaseCheck.matchType',
   'DatabaseCheck.validationType',
   'DatabaseValidationResult.outcome',
+  // startVerification: the SDK token is a secret kept out of every store (test/start.journey.e2e.test.ts), not personal
+  // data; an attempt's code is an error code.
+  'StartVerificationPayload.clientToken',
+  'StartAttempt.code',
   // The vendor's decline code, and text the vendors document as meant for the person, with no personal data in it.
   'DeclineReason.providerCode',
   'DeclineReason.userMessage',
@@ -113,6 +117,10 @@ const PERSONAL_NAME =
 /** Fields named like personal data that are not, and why. */
 const NAMED_LIKE_PERSONAL_BUT_NOT = new Map([
   ['AmlHit.datasets', 'the lists the entry comes from'],
+  [
+    'StartVerificationPayload.hostedUrl',
+    'a bearer link the vendor minted for the caller, answered only to the credential that started it and treated as a secret (never cached, logged, stored or pushed: test/start.journey.e2e.test.ts), not personal data',
+  ],
   ['EmailBreach.name', 'the breached service’s name'],
   ['EmailBreach.dataClasses', 'kinds of data leaked (`passwords`), not the data'],
   ['DatabaseValidationResult.serviceName', 'the registry’s name'],

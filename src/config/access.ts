@@ -6,9 +6,11 @@ import { type EnvOf, formatIssue, httpUrl, limit, optionalText } from './parse.t
 
 /**
  * `router`: a federation router's own credential (`_service { sdl }`, admission past trusted documents);
- * `webhooks:admin`: outbound webhook deliveries (`webhookDeliveries`, `redeliverWebhook`, `sendTestWebhook`).
+ * `webhooks:admin`: outbound webhook deliveries (`webhookDeliveries`, `redeliverWebhook`, `sendTestWebhook`);
+ * `sessions:start`: `startVerification` (it creates sessions at vendors and returns bearer links: not implied by
+ * `sessions:read`).
  */
-export const SCOPES = ['sessions:read', 'pii:read', 'router', 'webhooks:admin'] as const;
+export const SCOPES = ['sessions:read', 'pii:read', 'router', 'webhooks:admin', 'sessions:start'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** One API key: its plain value, or the hex SHA-256 of it (so the configuration does not hold the key itself). */

@@ -16,6 +16,7 @@ import {
   webhooksConfig,
 } from './providers.ts';
 import { type ServerConfig, serverConfig, serverEnv } from './server.ts';
+import { type StartConfig, startConfig, startEnv } from './start.ts';
 import { type SubscriptionsConfig, subscriptionsConfig, subscriptionsEnv } from './subscriptions.ts';
 import { type TelemetryConfig, telemetryConfig, telemetryEnv } from './telemetry.ts';
 
@@ -35,6 +36,7 @@ export * from './outbound.ts';
 export * from './providerMode.ts';
 export * from './providers.ts';
 export * from './server.ts';
+export * from './start.ts';
 export * from './subscriptions.ts';
 export * from './telemetry.ts';
 
@@ -66,6 +68,8 @@ export interface Config {
   outbound: OutboundConfig;
   /** The session timeline: its database and retention. */
   events: EventsConfig;
+  /** `startVerification`: each vendor's default flow and the routing of starts without a provider. */
+  start: StartConfig;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +93,7 @@ const envSchema = z.object({
   ...telemetryEnv,
   ...outboundEnv,
   ...eventsEnv,
+  ...startEnv(),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -115,6 +120,7 @@ function buildConfig(env: Env, problems: string[]): Config {
   const webhooks = webhooksConfig(env, providers, problems);
   const subscriptions = subscriptionsConfig(env, problems);
   const outbound = outboundConfig(env, problems);
+  const start = startConfig(env, providers, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: env.NODE_ENV,
@@ -137,5 +143,6 @@ function buildConfig(env: Env, problems: string[]): Config {
     subscriptions,
     outbound,
     events: eventsConfig(env),
+    start,
   };
 }

@@ -15,6 +15,11 @@ export interface RetentionOptions {
    * older than `before` and says how many it deleted.
    */
   alsoPrune?: ReadonlyArray<(before: string, limit: number) => Promise<number>>;
+  /**
+   * Records kept for a fixed time of their own, whatever the timeline's retention (startVerification's idempotency
+   * records: 24 h): each pass deletes those older than `maxAgeMs`.
+   */
+  alsoPruneAfter?: ReadonlyArray<{ maxAgeMs: number; prune: (before: string, limit: number) => Promise<number> }>;
 }
 
 /**
@@ -31,7 +36,14 @@ export class RetentionPruner {
 
   constructor(store: EventStore, options: RetentionOptions) {
     this.#store = store;
-    this.#options = { intervalMs: 3_600_000, batchSize: 1_000, maxBatchesPerPass: 100, alsoPrune: [], ...options };
+    this.#options = {
+      intervalMs: 3_600_000,
+      batchSize: 1_000,
+      maxBatchesPerPass: 100,
+      alsoPrune: [],
+      alsoPruneAfter: [],
+      ...options,
+    };
   }
 
   start(firstDelayMs = 10_000): void {
@@ -44,6 +56,10 @@ export class RetentionPruner {
     let total = 0;
     for (const prune of [(b: string, l: number) => this.#store.prune(b, l), ...this.#options.alsoPrune])
       total += await this.#inBatches((limit) => prune(before, limit));
+    for (const { maxAgeMs, prune } of this.#options.alsoPruneAfter) {
+      const cutoff = new Date(now - maxAgeMs).toISOString();
+      total += await this.#inBatches((limit) => prune(cutoff, limit));
+    }
     return total;
   }
 

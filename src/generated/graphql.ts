@@ -574,7 +574,10 @@ export type Location = {
   status?: Maybe<VerificationStatus>;
 };
 
-/** Operations on outbound webhooks (the only mutations). Sent as HTTP POST; all need the `webhooks:admin` scope. */
+/**
+ * Operations that change something, sent as HTTP POST: outbound webhooks (these two need the `webhooks:admin` scope)
+ * and starting a verification (`startVerification`, schema/start.graphql, the `sessions:start` scope).
+ */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -587,18 +590,41 @@ export type Mutation = {
    * endpoint if a 410 had disabled it.
    */
   sendTestWebhook?: Maybe<WebhookDelivery>;
+  /**
+   * Creates a verification at a vendor and returns what the app opens: a hosted link and/or an SDK token.
+   * Requires the `sessions:start` scope. Without `provider`, `VERIFICATION_ROUTING` picks the candidates (by `country`)
+   * and falls back to the next when one cannot start it (unavailable, rate limited, credentials refused, circuit open).
+   * Sent as HTTP POST; the answer is never stored (`cache-control: no-store`): `hostedUrl` and `clientToken` are
+   * bearer secrets. Every bad input is BAD_USER_INPUT naming the field, before any vendor call.
+   */
+  startVerification: StartVerificationPayload;
 };
 
 
-/** Operations on outbound webhooks (the only mutations). Sent as HTTP POST; all need the `webhooks:admin` scope. */
+/**
+ * Operations that change something, sent as HTTP POST: outbound webhooks (these two need the `webhooks:admin` scope)
+ * and starting a verification (`startVerification`, schema/start.graphql, the `sessions:start` scope).
+ */
 export type MutationRedeliverWebhookArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Operations on outbound webhooks (the only mutations). Sent as HTTP POST; all need the `webhooks:admin` scope. */
+/**
+ * Operations that change something, sent as HTTP POST: outbound webhooks (these two need the `webhooks:admin` scope)
+ * and starting a verification (`startVerification`, schema/start.graphql, the `sessions:start` scope).
+ */
 export type MutationSendTestWebhookArgs = {
   endpoint: Scalars['String']['input'];
+};
+
+
+/**
+ * Operations that change something, sent as HTTP POST: outbound webhooks (these two need the `webhooks:admin` scope)
+ * and starting a verification (`startVerification`, schema/start.graphql, the `sessions:start` scope).
+ */
+export type MutationStartVerificationArgs = {
+  input: StartVerificationInput;
 };
 
 /** The certificate that signed a chip's data (issued by the country's signing authority; not personal data). */
@@ -1115,6 +1141,76 @@ export type SessionRefInput = {
   provider: Provider;
 };
 
+/** One provider `startVerification` tried. */
+export type StartAttempt = {
+  __typename?: 'StartAttempt';
+  /** Why it did not start there (`UPSTREAM_UNAVAILABLE`…); null: this one started the session. */
+  code?: Maybe<Scalars['String']['output']>;
+  /** The provider tried. */
+  provider: Provider;
+};
+
+/** What `startVerification` starts. */
+export type StartVerificationInput = {
+  /** ISO 3166-1 alpha-2 (`US`, `DE`): the routing key, passed on where the vendor takes it. */
+  country?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The vendor's flow id (Didit workflow id, Verifa workflow, Onfido workflow, Persona inquiry template, Sumsub level,
+   * Stripe `document`/`vf_…`, Plaid template; see docs/starting-verifications.md). Only with an explicit `provider`;
+   * omitted: that vendor's `<PROVIDER>_DEFAULT_FLOW`.
+   */
+  flow?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * 8 to 128 characters, unique per verification you mean to start (per API key): the same key with the same input
+   * answers the same session (`replayed: true`) for 24 hours; with another input it is BAD_USER_INPUT.
+   */
+  idempotencyKey: Scalars['String']['input'];
+  /** BCP 47 language tag (`en`, `pt-BR`) for the vendor's flow. */
+  locale?: InputMaybe<Scalars['String']['input']>;
+  /** What the app already knows of the person, passed on where the vendor takes it. */
+  prefill?: InputMaybe<SubjectPrefillInput>;
+  /** The vendor to start it at; omitted: `VERIFICATION_ROUTING` decides (by `country`), with fallback. */
+  provider?: InputMaybe<Provider>;
+  /** Where the vendor sends the person when the hosted flow ends: https only (http://localhost allowed outside production), at most 2 KiB. */
+  returnUrl?: InputMaybe<Scalars['String']['input']>;
+  /** Your own id of the person (1 to 128 of `A-Z a-z 0-9 . _ : @ -`): sent as the vendor's reference, never personal data. */
+  subjectRef: Scalars['String']['input'];
+};
+
+/** What `startVerification` created: the session, and what the app opens to let the person through. */
+export type StartVerificationPayload = {
+  __typename?: 'StartVerificationPayload';
+  /** Every provider tried, in order; the last one started the session. */
+  attempts: Array<StartAttempt>;
+  /** Token for the vendor's mobile or web SDK, where the vendor has one. A secret: never log or store it. */
+  clientToken?: Maybe<Scalars['String']['output']>;
+  /** When the vendor says the link or token lapses; null when it does not say. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Single-use bearer link to the vendor's hosted flow, where the vendor has one. A secret: never log or store it. */
+  hostedUrl?: Maybe<Scalars['String']['output']>;
+  /**
+   * True when this `idempotencyKey` was seen with the same input: no new vendor session was created. `hostedUrl` and
+   * `clientToken` are then null unless the vendor mints a fresh link for an existing session.
+   */
+  replayed: Scalars['Boolean']['output'];
+  /** The new session (status NOT_STARTED), queryable at once with `session(provider:, id:)`. */
+  session: Session;
+};
+
+/** Personal data to prefill the vendor's flow with; every field optional. */
+export type SubjectPrefillInput = {
+  /** Date of birth, `YYYY-MM-DD`, not in the future. */
+  dateOfBirth?: InputMaybe<Scalars['Date']['input']>;
+  /** E-mail address. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Family name(s). */
+  familyName?: InputMaybe<Scalars['String']['input']>;
+  /** Given name(s). */
+  givenName?: InputMaybe<Scalars['String']['input']>;
+  /** Phone number in E.164 (`+4915112345678`). */
+  phone?: InputMaybe<Scalars['String']['input']>;
+};
+
 /**
  * Live updates, over GraphQL over SSE (`Accept: text/event-stream` on `/graphql`) or GraphQL over WebSocket
  * (`graphql-transport-ws` on `/graphql`); plain HTTP POST and GET serve queries only.
@@ -1417,6 +1513,10 @@ export type ResolversTypes = {
   SessionEventPageInfo: ResolverTypeWrapper<SessionEventPageInfo>;
   SessionEventSource: SessionEventSource;
   SessionRefInput: SessionRefInput;
+  StartAttempt: ResolverTypeWrapper<StartAttempt>;
+  StartVerificationInput: StartVerificationInput;
+  StartVerificationPayload: ResolverTypeWrapper<Omit<StartVerificationPayload, 'session'> & { session: ResolversTypes['Session'] }>;
+  SubjectPrefillInput: SubjectPrefillInput;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserAction: UserAction;
   VerificationStatus: VerificationStatus;
@@ -1480,6 +1580,10 @@ export type ResolversParentTypes = {
   SessionEventFilter: SessionEventFilter;
   SessionEventPageInfo: SessionEventPageInfo;
   SessionRefInput: SessionRefInput;
+  StartAttempt: StartAttempt;
+  StartVerificationInput: StartVerificationInput;
+  StartVerificationPayload: Omit<StartVerificationPayload, 'session'> & { session: ResolversParentTypes['Session'] };
+  SubjectPrefillInput: SubjectPrefillInput;
   Subscription: Record<PropertyKey, never>;
   Warning: WarningModel;
   WebhookDelivery: WebhookDeliveryModel;
@@ -1763,6 +1867,7 @@ export type LocationResolvers<ContextType = GatewayContext, ParentType extends R
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   redeliverWebhook?: Resolver<Maybe<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, RequireFields<MutationRedeliverWebhookArgs, 'id'>>;
   sendTestWebhook?: Resolver<Maybe<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, RequireFields<MutationSendTestWebhookArgs, 'endpoint'>>;
+  startVerification?: Resolver<ResolversTypes['StartVerificationPayload'], ParentType, ContextType, RequireFields<MutationStartVerificationArgs, 'input'>>;
 };
 
 export type NfcCertificateResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NfcCertificate'] = ResolversParentTypes['NfcCertificate']> = {
@@ -1945,6 +2050,20 @@ export type SessionEventPageInfoResolvers<ContextType = GatewayContext, ParentTy
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type StartAttemptResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StartAttempt'] = ResolversParentTypes['StartAttempt']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+};
+
+export type StartVerificationPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StartVerificationPayload'] = ResolversParentTypes['StartVerificationPayload']> = {
+  attempts?: Resolver<Array<ResolversTypes['StartAttempt']>, ParentType, ContextType>;
+  clientToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  hostedUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  session?: Resolver<ResolversTypes['Session'], ParentType, ContextType>;
+};
+
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   sessionUpdated?: SubscriptionResolver<ResolversTypes['Session'], "sessionUpdated", ParentType, ContextType, RequireFields<SubscriptionSessionUpdatedArgs, 'id' | 'provider' | 'untilTerminal'>>;
 };
@@ -2033,6 +2152,8 @@ export type Resolvers<ContextType = GatewayContext> = {
   SessionEventConnection?: SessionEventConnectionResolvers<ContextType>;
   SessionEventEdge?: SessionEventEdgeResolvers<ContextType>;
   SessionEventPageInfo?: SessionEventPageInfoResolvers<ContextType>;
+  StartAttempt?: StartAttemptResolvers<ContextType>;
+  StartVerificationPayload?: StartVerificationPayloadResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Warning?: WarningResolvers<ContextType>;
   WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import type { Outbox } from '../outbound/outbox.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
+import type { StartService } from '../start/service.ts';
 import type { SubscriptionService } from '../subscriptions/service.ts';
 import type { Caller } from './auth.ts';
 import type { SessionLoader } from './loaders.ts';
@@ -14,4 +15,6 @@ export interface GatewayContext {
   subscriptions?: SubscriptionService;
   /** Outbound webhook deliveries (queries and mutations over HTTP only). */
   outbox?: Outbox;
+  /** `startVerification` (mutations over HTTP only). */
+  starts?: StartService;
 }

@@ -38,6 +38,15 @@ export class SessionLoader {
     return this.#sessions.load(keyOf(provider, this.#check(provider, id)));
   }
 
+  /**
+   * Makes `session` what this operation reads for its id (a session `startVerification` just created: its vendor
+   * has nothing more to say yet). Only this request's loader: nothing is cached beyond it.
+   */
+  prime(session: Session): void {
+    const id = this.#registry.canonicalId(session.provider, session.providerSessionId);
+    this.#sessions.prime(keyOf(session.provider, id), session);
+  }
+
   async loadDetails(provider: Provider, id: string): Promise<SessionDetails> {
     return this.#details.load(keyOf(provider, this.#check(provider, id)));
   }

@@ -12,6 +12,7 @@ import { resolveSessionReference } from './federation.ts';
 import { fromGlobalId, toGlobalId } from './ids.ts';
 import { JSONScalar } from './jsonScalar.ts';
 import { redeliverWebhook, sendTestWebhook, webhookDeliveries, webhookDeliveryResolvers } from './outbound.ts';
+import { startVerification } from './start.ts';
 import { feed, sessionEventResolvers, sessionEvents } from './timeline.ts';
 
 /** The most refs one `sessions` call may ask for; each distinct one can cost an upstream call. */
@@ -54,7 +55,7 @@ export const resolvers: Resolvers = {
     sessionEvents: feed,
     webhookDeliveries,
   },
-  Mutation: { redeliverWebhook, sendTestWebhook },
+  Mutation: { redeliverWebhook, sendTestWebhook, startVerification },
   Subscription: {
     sessionUpdated: {
       subscribe: async (_parent, { provider, id, untilTerminal }, ctx) => {

@@ -19,6 +19,7 @@ import { withOperationSpan } from '../observability/tracing.ts';
 import type { Outbox } from '../outbound/outbox.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { SessionStore } from '../sessions/store.ts';
+import type { StartService } from '../start/service.ts';
 import type { GatewayError } from '../upstream/errors.ts';
 import { newOperationScope, type OperationScope, runInOperationScope } from '../upstream/events.ts';
 import { forbidStorage } from './cacheHeaders.ts';
@@ -37,6 +38,8 @@ export interface GraphQLRouteDeps {
   metrics: GatewayMetrics;
   /** Outbound webhook deliveries, for `webhookDeliveries` and the mutations. */
   outbox: Outbox;
+  /** `startVerification`. */
+  starts: StartService;
   maxBodyBytes: number;
 }
 
@@ -154,6 +157,7 @@ async function answer(deps: GraphQLRouteDeps, x: Exchange): Promise<void> {
         registry: deps.registry,
         sessions: new SessionLoader(deps.registry, deps.store, x.caller),
         outbox: deps.outbox,
+        starts: deps.starts,
       }),
     }),
   );

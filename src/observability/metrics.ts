@@ -165,6 +165,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly #startAttempts = new Counter({
+    name: 'verigate_start_attempts_total',
+    help: 'startVerification attempts per provider, by outcome: started, replayed, or the error code that ended it (upstream_unavailable, bad_user_input…).',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(providers: () => readonly ProviderInfo[]) {
     collectDefaultMetrics({ register: this.registry });
     this.#storeUp.set(1);
@@ -255,6 +262,11 @@ export class GatewayMetrics {
         if (n !== null) this.set(n);
       },
     });
+  }
+
+  /** Counts one `startVerification` attempt at a provider: `started`, `replayed` or its error code in lower case. */
+  startAttempt(provider: Provider, outcome: string): void {
+    this.#startAttempts.inc({ provider, outcome });
   }
 
   /** Counts one vendor webhook delivery by how it ended. */

@@ -148,6 +148,42 @@ export function watchOperation(sandboxed: readonly Provider[]): ExampleOperation
   return null;
 }
 
+/**
+ * A tab that starts a verification on the sandbox (`startVerification`): routed (no provider), so it starts at the
+ * first sandboxed provider that can; null when none can. Its answer's `hostedUrl` opens the simulator's page.
+ */
+export function startOperation(sandboxed: readonly Provider[]): ExampleOperation | null {
+  if (!providerModules().some((m) => sandboxed.includes(m.provider) && m.sandboxFlow)) return null;
+  const lines = [
+    ...comment(`Start a verification: run this, open hostedUrl in a browser and press Approve (or decline, ask to
+      resubmit, abandon). The vendor's signed webhook follows: the session turns APPROVED for a query, on
+      sessionUpdated and in the outbound event. Without provider, VERIFICATION_ROUTING picks one by country. The same
+      idempotencyKey again answers the same session (replayed: true); change it to start another. hostedUrl and
+      clientToken are secrets: Verigate never logs or stores them.`),
+    'mutation StartVerification($input: StartVerificationInput!) {',
+    '  startVerification(input: $input) {',
+    '    hostedUrl',
+    '    clientToken',
+    '    expiresAt',
+    '    replayed',
+    '    attempts {',
+    '      provider',
+    '      code',
+    '    }',
+    '    session {',
+    '      id',
+    '      provider',
+    '      providerSessionId',
+    '      status',
+    '    }',
+    '  }',
+    '}',
+    '',
+  ];
+  const input = { subjectRef: 'playground-user-1', country: 'US', idempotencyKey: 'playground-start-0001' };
+  return { name: 'StartVerification', query: lines.join('\n'), variables: JSON.stringify({ input }, null, 2) };
+}
+
 /** The Verifa scenario whose timeline the timeline tab shows: it moves on by itself, by webhooks, in three steps. */
 const TIMELINE_SCENARIO = 'ses_timeline';
 
@@ -210,7 +246,8 @@ export function timelineOperation(sandboxed: readonly Provider[]): ExampleOperat
 /**
  * The playground's example tabs: first the timeline of Verifa's timed scenario (what happened to a session, and
  * when), then the providers overview, one session query per sandboxed provider, built from that provider's own
- * scenario catalogue so that ids never drift from what the simulators serve, and a subscription on a timed scenario.
+ * scenario catalogue so that ids never drift from what the simulators serve, a verification started on the sandbox, and
+ * a subscription on a timed scenario.
  */
 export function exampleOperations(sandboxed: readonly Provider[]): ExampleOperation[] {
   const timeline = timelineOperation(sandboxed);
@@ -220,6 +257,8 @@ export function exampleOperations(sandboxed: readonly Provider[]): ExampleOperat
     const tab = sessionOperation(module.provider, module.scenarios ?? []);
     if (tab) tabs.push(tab);
   }
+  const start = startOperation(sandboxed);
+  if (start) tabs.push(start);
   const watch = watchOperation(sandboxed);
   if (watch) tabs.push(watch);
   return tabs;

@@ -43,4 +43,6 @@ export interface StartedSession {
   clientToken: string | null;
   /** ISO-8601 UTC, when the vendor says the link or token lapses; null when it does not say. */
   expiresAt: string | null;
+  /** The new session's status in the vendor's words, where its create answer says it (Didit `Not Started`). */
+  providerStatus?: string;
 }

@@ -34,6 +34,12 @@ export interface ProviderAdapter {
    * Verigate. Throws `GatewayError`s: BAD_USER_INPUT for the vendor's 4xx about the input, the UPSTREAM_* codes else.
    */
   startSession?(request: StartSessionRequest, signal?: AbortSignal): Promise<StartedSession>;
+  /**
+   * Mints a fresh hosted link or SDK token for a session started earlier under the same idempotency key (a replayed
+   * `startVerification`), where the vendor can for an existing session (Persona's one-time link, Sumsub's WebSDK
+   * link); absent: a replay answers `hostedUrl` and `clientToken` null.
+   */
+  reissueLink?(providerSessionId: string, request: StartSessionRequest, signal?: AbortSignal): Promise<StartedSession>;
   /** Closes upstream connections. */
   close(): Promise<void>;
 }
@@ -54,6 +60,8 @@ export interface RunningSimulator {
   readonly faults: FaultInjector;
   /** The webhooks it sends (timed scenarios), when it was given credentials to sign them with. */
   readonly webhooks?: SimulatorWebhooks;
+  /** Sessions created through the vendor's create call (`startVerification`): how many (a replay makes none). */
+  readonly starts?: { created(): number };
   close(): Promise<void>;
 }
 
@@ -75,7 +83,10 @@ export interface ProviderConfigContext {
  * `Live` is what reaches the real API; `Hook` the inbound webhook settings.
  */
 export interface ProviderConfigSection<Live, Hook> {
-  /** Every variable of this provider but `<PROVIDER>_RATE_LIMIT_PER_MINUTE` (the kit adds that one), with its zod schema. */
+  /**
+   * Every variable of this provider but `<PROVIDER>_RATE_LIMIT_PER_MINUTE` and `<PROVIDER>_DEFAULT_FLOW` (the kit adds
+   * those), with its zod schema.
+   */
   readonly env: Record<string, z.ZodType>;
   /** README environment-table rows: the variables of each row and what they mean (Markdown). */
   readonly docs: readonly EnvDoc[];
@@ -129,6 +140,11 @@ export interface ProviderModule<Live = unknown, Hook = unknown> {
   readonly callsPerSession?: number;
   /** `<PROVIDER>_DEFAULT_FLOW`'s default, where the vendor has one that always exists (Stripe `document`). */
   readonly defaultFlow?: string;
+  /**
+   * The flow id the simulator knows, `<PROVIDER>_DEFAULT_FLOW`'s default while the provider runs on its sandbox (so
+   * `npm start` can start verifications with no configuration); absent: none.
+   */
+  readonly sandboxFlow?: string;
   /** The simulator's scenario catalogue (listed in the README; the first is the playground tab's example). */
   readonly scenarios: readonly ScenarioInfo[];
   /** Starts the provider's simulator on a free loopback port and returns the live settings that reach it. */

@@ -206,6 +206,22 @@ export function pathSegments(pathname: string): string[] | null {
   }
 }
 
+/** A simulator's request body as JSON (64 KiB at most); null when larger or not JSON, as a vendor answers 400/422. */
+export async function readJsonBody(req: IncomingMessage, maxBytes = 64 * 1024): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) return null;
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What a simulator's timed scenarios need from it: where their webhooks go, and a stop for their clocks. */

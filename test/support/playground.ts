@@ -11,11 +11,12 @@ export function ensurePlaygroundBuilt(): void {
 
 /**
  * The playground's tabs on the full sandbox, in order: the timeline first, a session tab per registered provider (in
- * the registry's order, named as the playground names their operations), the watch.
+ * the registry's order, named as the playground names their operations), the start, the watch.
  */
 export const EXPECTED_TABS = [
   'SessionTimeline',
   'Providers',
   ...providerModules().map((m) => `${m.provider.charAt(0)}${m.provider.slice(1).toLowerCase()}Session`),
+  'StartVerification',
   'WatchSession',
 ];

@@ -1,10 +1,12 @@
 import type { Session } from '../../model/session.ts';
 import { DEFAULT_HTTP_OPTIONS, UpstreamHttp } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
+import type { StartedSession, StartSessionRequest } from '../start.ts';
 import type { ProviderAdapter } from '../types.ts';
 import type { DiditLive } from './config.ts';
 import { normalizeDiditV3Decision } from './normalizeV3.ts';
 import { diditV3Decision } from './payloadV3.ts';
+import { diditCreateBody, diditStarted } from './start.ts';
 import {
   canonicalDiditSessionId,
   checkDiditSessionId,
@@ -43,6 +45,18 @@ export class DiditV3Adapter implements ProviderAdapter {
     const res = await this.#api.request({ path: decisionPath('v3', id), headers: this.#headers, signal });
     if (res.status !== 200) throw diditError(res);
     return normalizeDiditV3Decision(parseUpstreamJson('DIDIT', diditV3Decision, res, 'decision payload'), this.sandbox);
+  }
+
+  /** `POST /v3/session/` (src/providers/didit/start.ts); the legacy v1 adapter cannot start sessions. */
+  async startSession(request: StartSessionRequest, signal?: AbortSignal): Promise<StartedSession> {
+    const res = await this.#api.request({
+      method: 'POST',
+      path: '/v3/session/',
+      headers: { ...this.#headers, 'content-type': 'application/json' },
+      body: diditCreateBody(request),
+      signal,
+    });
+    return diditStarted(res);
   }
 
   close(): Promise<void> {

@@ -6,6 +6,7 @@ import { diditDeclineTables } from './declines.ts';
 import { diditContract } from './sandbox/contract.ts';
 import { DIDIT_SCENARIOS } from './sandbox/scenarios.ts';
 import { DIDIT_SANDBOX_API_KEY, startDiditSimulator } from './sandbox/simulator.ts';
+import { DIDIT_SANDBOX_WORKFLOWS } from './sandbox/starts.ts';
 import { diditFeatureStatus, diditSessionStatus } from './status.ts';
 import { diditWebhook } from './webhook.ts';
 
@@ -19,6 +20,7 @@ export const diditModule: ProviderModule<DiditLive, DiditWebhookConfig> = {
   statusTables: [diditSessionStatus, diditFeatureStatus],
   declineTables: diditDeclineTables,
   scenarios: DIDIT_SCENARIOS,
+  sandboxFlow: DIDIT_SANDBOX_WORKFLOWS[0],
   /** The sandbox speaks v3, the API a new Didit customer gets. */
   async startSandbox(options) {
     const simulator = await startDiditSimulator({

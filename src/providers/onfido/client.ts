@@ -7,10 +7,12 @@ import {
   type UpstreamResponse,
 } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
+import type { StartedSession, StartSessionRequest } from '../start.ts';
 import type { ProviderAdapter } from '../types.ts';
 import type { OnfidoLive } from './config.ts';
 import { normalizeOnfidoWorkflowRun } from './normalize.ts';
 import { onfidoWorkflowRun } from './payload.ts';
+import { startOnfidoWorkflowRun } from './start.ts';
 
 /** Workflow run ids are UUIDs (`format: uuid`, paths/workflow_runs.yaml); any hex 8-4-4-4-12, either case. */
 const ONFIDO_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -55,6 +57,11 @@ export class OnfidoAdapter implements ProviderAdapter {
     // 404 `resource_not_found`: no run with this id for this token (another region's runs included).
     if (res.status === 404) throw upstreamError.notFound('ONFIDO');
     throw statusError('ONFIDO', res);
+  }
+
+  /** An applicant, then a run of the workflow `flow` for it (src/providers/onfido/start.ts). */
+  startSession(request: StartSessionRequest, signal?: AbortSignal): Promise<StartedSession> {
+    return startOnfidoWorkflowRun(this.#http, this.#headers, request, signal);
   }
 
   close(): Promise<void> {

@@ -5,6 +5,7 @@ import { onfidoDeclineTables } from './declines.ts';
 import { onfidoContract } from './sandbox/contract.ts';
 import { ONFIDO_SCENARIOS } from './sandbox/scenarios.ts';
 import { ONFIDO_API_VERSION_PATH, ONFIDO_SANDBOX_API_TOKEN, startOnfidoSimulator } from './sandbox/simulator.ts';
+import { ONFIDO_SANDBOX_WORKFLOW_ID } from './sandbox/started.ts';
 import { onfidoReportResult, onfidoWorkflowRunStatus } from './status.ts';
 import { onfidoWebhook } from './webhook.ts';
 
@@ -17,6 +18,7 @@ export const onfidoModule: ProviderModule<OnfidoLive, OnfidoWebhookConfig> = {
   contract: onfidoContract,
   statusTables: [onfidoWorkflowRunStatus, onfidoReportResult],
   declineTables: onfidoDeclineTables,
+  sandboxFlow: ONFIDO_SANDBOX_WORKFLOW_ID,
   scenarios: ONFIDO_SCENARIOS,
   async startSandbox(options) {
     const simulator = await startOnfidoSimulator({

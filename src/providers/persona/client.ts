@@ -8,10 +8,12 @@ import {
   type UpstreamResponse,
 } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
+import type { StartedSession, StartSessionRequest } from '../start.ts';
 import type { ProviderAdapter } from '../types.ts';
 import type { PersonaLive } from './config.ts';
 import { normalizePersonaInquiry } from './normalize.ts';
 import { personaInquiryDocument, personaInquiryDocument20230105 } from './payload.ts';
+import { startPersonaInquiry } from './start.ts';
 
 /** Inquiry ids are `inq_` and a base58-style token (`inq_zEx4jL84ShbUyuwX6AzPSqt6`; the spec's examples are shorter). */
 const PERSONA_ID = /^inq_[A-Za-z0-9]{1,64}$/;
@@ -64,6 +66,16 @@ export class PersonaAdapter implements ProviderAdapter {
     }
     if (res.status === 404) throw upstreamError.notFound('PERSONA');
     throw this.#errorFor(res);
+  }
+
+  /** An inquiry from the template `flow`, and a one-time link to its hosted flow (src/providers/persona/start.ts). */
+  startSession(request: StartSessionRequest, signal?: AbortSignal): Promise<StartedSession> {
+    return startPersonaInquiry(this.#http, this.#headers, request, signal);
+  }
+
+  /** A fresh one-time link for an inquiry started earlier (a replayed start): Persona mints one per call. */
+  reissueLink(providerSessionId: string, request: StartSessionRequest, signal?: AbortSignal): Promise<StartedSession> {
+    return startPersonaInquiry(this.#http, this.#headers, { ...request, resumeFrom: providerSessionId }, signal);
   }
 
   close(): Promise<void> {

@@ -5,6 +5,7 @@ import { personaDeclineTables } from './declines.ts';
 import { personaContract } from './sandbox/contract.ts';
 import { PERSONA_SCENARIOS } from './sandbox/scenarios.ts';
 import { startPersonaSandbox } from './sandbox/simulator.ts';
+import { PERSONA_SANDBOX_TEMPLATE_ID } from './sandbox/started.ts';
 import { personaInquiryStatus } from './status.ts';
 import { personaWebhook } from './webhook.ts';
 
@@ -16,6 +17,7 @@ export const personaModule: ProviderModule<PersonaLive, PersonaWebhookConfig> = 
   config: personaConfig,
   statusTables: [personaInquiryStatus],
   declineTables: personaDeclineTables,
+  sandboxFlow: PERSONA_SANDBOX_TEMPLATE_ID,
   scenarios: PERSONA_SCENARIOS,
   startSandbox: startPersonaSandbox,
   createAdapter: (live, options) => new PersonaAdapter(live, options),

@@ -15,6 +15,8 @@ export const plaidModule: ProviderModule<PlaidLive, PlaidWebhookConfig> = {
   description: 'Plaid Identity Verification (plaid.com): an identity verification, by its id (`idv_…`).',
   config: plaidConfig,
   statusTables: [plaidVerificationStatus],
+  // The spec's example template, which the simulator knows: PLAID_DEFAULT_FLOW on the sandbox (none live: templates are per account).
+  sandboxFlow: 'idvtmp_4FrXJvfQU3zGUR',
   declineTables: PLAID_DECLINE_TABLES,
   scenarios: PLAID_SCENARIOS,
   startSandbox: startPlaidSandbox,

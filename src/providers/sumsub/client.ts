@@ -8,11 +8,13 @@ import {
   type UpstreamResponse,
 } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
+import type { StartedSession, StartSessionRequest } from '../start.ts';
 import type { ProviderAdapter } from '../types.ts';
 import type { SumsubLive } from './config.ts';
 import { normalizeSumsubApplicant, sumsubDetails } from './normalize.ts';
 import { sumsubApplicant, sumsubError, sumsubStepsStatus } from './payload.ts';
 import { sumsubAuthHeaders } from './signer.ts';
+import { startSumsubApplicant } from './start.ts';
 
 /** "A random combination of 24 digits and lowercase Latin characters" (docs.sumsub.com/reference/get-applicant-data). */
 const SUMSUB_APPLICANT_ID = /^[0-9a-z]{24}$/;
@@ -57,6 +59,16 @@ export class SumsubAdapter implements ProviderAdapter {
     return sumsubDetails(applicant, steps);
   }
 
+  /** An applicant for the level `flow`, then a WebSDK link and an SDK token (src/providers/sumsub/start.ts). */
+  startSession(request: StartSessionRequest, signal?: AbortSignal): Promise<StartedSession> {
+    return startSumsubApplicant((method, path, body, s) => this.#send(method, path, body, s), request, signal);
+  }
+
+  /** A fresh WebSDK link and SDK token for an applicant started earlier (a replayed start). */
+  reissueLink(providerSessionId: string, request: StartSessionRequest, signal?: AbortSignal): Promise<StartedSession> {
+    return this.startSession({ ...request, resumeFrom: providerSessionId }, signal);
+  }
+
   close(): Promise<void> {
     return this.#http.close();
   }
@@ -78,8 +90,17 @@ export class SumsubAdapter implements ProviderAdapter {
   }
 
   #get(path: string, signal?: AbortSignal): Promise<UpstreamResponse> {
-    const headers = { accept: 'application/json', ...sumsubAuthHeaders(this.#live, 'GET', this.#prefix + path) };
-    return this.#http.request({ path, headers, signal });
+    return this.#send('GET', path, null, signal);
+  }
+
+  /** One signed request: the body is signed exactly as sent. */
+  #send(method: 'GET' | 'POST', path: string, body: string | null, signal?: AbortSignal): Promise<UpstreamResponse> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...sumsubAuthHeaders(this.#live, method, this.#prefix + path, body ?? ''),
+    };
+    if (body !== null) headers['content-type'] = 'application/json';
+    return this.#http.request({ method, path, headers, signal, ...(body !== null ? { body } : {}) });
   }
 
   #errorFor(res: UpstreamResponse): Error {

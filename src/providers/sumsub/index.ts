@@ -5,6 +5,7 @@ import { sumsubDeclineTables } from './declines.ts';
 import { sumsubContract } from './sandbox/contract.ts';
 import { SUMSUB_SCENARIOS } from './sandbox/scenarios.ts';
 import { SUMSUB_SANDBOX_APP_TOKEN, SUMSUB_SANDBOX_SECRET_KEY, startSumsubSimulator } from './sandbox/simulator.ts';
+import { SUMSUB_SANDBOX_LEVEL } from './sandbox/started.ts';
 import { sumsubReviewStatus } from './status.ts';
 import { sumsubWebhook } from './webhook.ts';
 
@@ -16,6 +17,7 @@ export const sumsubModule: ProviderModule<SumsubLive, SumsubWebhookConfig> = {
   config: sumsubConfig,
   statusTables: [sumsubReviewStatus],
   declineTables: sumsubDeclineTables,
+  sandboxFlow: SUMSUB_SANDBOX_LEVEL,
   scenarios: SUMSUB_SCENARIOS.map(({ id, description }) => ({ id, description })),
   // The applicant, then its step breakdown (`requiredIdDocsStatus`) when `reference` or `metadata` is selected.
   callsPerSession: 2,

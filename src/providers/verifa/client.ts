@@ -8,10 +8,12 @@ import {
   type UpstreamResponse,
 } from '../../upstream/http.ts';
 import { parseUpstreamJson } from '../../upstream/parse.ts';
+import type { StartedSession, StartSessionRequest } from '../start.ts';
 import type { ProviderAdapter } from '../types.ts';
 import type { VerifaLive } from './config.ts';
 import { normalizeVerifaResult, normalizeVerifaSession, verifaSessionDetails } from './normalize.ts';
 import { verifaResult, verifaSession } from './payload.ts';
+import { verifaCreateBody, verifaStarted } from './start.ts';
 
 /** Verifa session ids are opaque (`ses_*` in the reference, `session_*` in guides): letters, digits, `_`, `-`. */
 const VERIFA_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
@@ -68,6 +70,18 @@ export class VerifaAdapter implements ProviderAdapter {
       return verifaSessionDetails(parseUpstreamJson('VERIFA', verifaSession, res, 'session payload'));
     if (res.status === 404) throw upstreamError.notFound('VERIFA');
     throw this.#errorFor(res);
+  }
+
+  /** `POST /api/v1/sessions` with the derived `Idempotency-Key`: a retry answers the session it made (src/providers/verifa/start.ts). */
+  async startSession(request: StartSessionRequest, signal?: AbortSignal): Promise<StartedSession> {
+    const res = await this.#http.request({
+      method: 'POST',
+      path: '/api/v1/sessions',
+      headers: { ...this.#headers, 'content-type': 'application/json', 'idempotency-key': request.idempotencyKey },
+      body: verifaCreateBody(request),
+      signal,
+    });
+    return verifaStarted(res);
   }
 
   close(): Promise<void> {

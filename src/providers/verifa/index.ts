@@ -5,6 +5,7 @@ import { verifaDeclineTables } from './declines.ts';
 import { verifaContract } from './sandbox/contract.ts';
 import { VERIFA_SCENARIOS } from './sandbox/scenarios.ts';
 import { startVerifaSimulator, VERIFA_SANDBOX_API_KEY } from './sandbox/simulator.ts';
+import { VERIFA_SANDBOX_WORKFLOWS } from './sandbox/starts.ts';
 import { verifaResultStatus, verifaSessionStatus } from './status.ts';
 import { verifaWebhook } from './webhook.ts';
 
@@ -20,6 +21,7 @@ export const verifaModule: ProviderModule<VerifaLive, VerifaWebhookConfig> = {
   scenarios: VERIFA_SCENARIOS,
   // The result, then the session itself when there is no result yet (or no such session).
   callsPerSession: 2,
+  sandboxFlow: VERIFA_SANDBOX_WORKFLOWS[0],
   async startSandbox(options) {
     const simulator = await startVerifaSimulator({
       webhook: options.webhook,

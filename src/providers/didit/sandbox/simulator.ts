@@ -1,9 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveHostedPage } from '../../../sandbox/hostedPage.ts';
 import { type Simulator, sendJson, sendRaw, startSimulator, withTimelines } from '../../../sandbox/server.ts';
 import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import type { DiditWebhookConfig } from '../config.ts';
 import { DIDIT_SCENARIOS, type DiditScenario, type DiditStaticBehaviour } from './scenarios.ts';
+import { DiditStarts } from './starts.ts';
 import { DiditTimelines } from './webhookSender.ts';
 
 /** Credentials the simulator accepts: a v1 client (Basic auth on the token endpoint) and a v3 API key. */
@@ -45,7 +47,9 @@ export interface DiditSimulator extends Simulator {
  * Didit on loopback, both generations on one server (the path and credential choose):
  * - `POST /auth/v2/token/`: Basic `client_id:client_secret`, form body `grant_type=client_credentials`;
  * - `GET /v1/session/{id}/decision/` with `Authorization: Bearer <token>`;
- * - `GET /v3/session/{id}/decision/` with `x-api-key`.
+ * - `GET /v3/session/{id}/decision/` with `x-api-key`;
+ * - `POST /v3/session/` with `x-api-key`: creates a session (src/providers/didit/sandbox/starts.ts), whose hosted
+ *   flow is served under `/hosted/`.
  * Errors are DRF `{"detail": ...}`; ids the router cannot match get Django's HTML 404; decision answers carry
  * `X-RateLimit-*`, and a 429 `Retry-After`.
  */
@@ -56,6 +60,8 @@ export async function startDiditSimulator(options: DiditSimulatorOptions = {}): 
   const lifetime = options.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS;
   const scenarios = new Map<string, DiditScenario>(DIDIT_SCENARIOS.map((s) => [s.id, s]));
   const timelines = new DiditTimelines(scenarios, options.webhook ?? null, options.timelineStepMs ?? 3_500);
+  const starts = new DiditStarts(options.webhook ?? null, timelines.webhooks);
+  const hosted = starts.hostedPage();
   /** Live tokens and when they expire (ms). */
   const tokens = new Map<string, number>();
   const windows = new Map<string, { start: number; used: number }>();
@@ -110,6 +116,15 @@ export async function startDiditSimulator(options: DiditSimulatorOptions = {}): 
 
   const simulator = await startSimulator(async (req, res, url) => {
     if (url.pathname === DIDIT_TOKEN_PATH) return issueToken(req, res);
+    // The hosted flow a person opens (no API key: the link is the credential).
+    if (await serveHostedPage(req, res, url, hosted)) return;
+    if (url.pathname === '/v3/session/') {
+      if (req.method !== 'POST') return detail(res, 405, `Method "${req.method}" not allowed.`);
+      const key = req.headers['x-api-key'];
+      if (typeof key !== 'string' || !sameSecret(key, apiKey))
+        return detail(res, 403, 'Authentication credentials were not provided or are invalid.');
+      return starts.create(req, res);
+    }
     const route = DECISION_PATH.exec(url.pathname);
     const version = route?.[1] as 'v1' | 'v3' | undefined;
     const id = route?.[2];
@@ -128,6 +143,8 @@ export async function startDiditSimulator(options: DiditSimulatorOptions = {}): 
       credential = `v3:${apiKey}`;
     }
     const rate = rateHeaders(credential);
+    const started = version === 'v3' ? starts.current(id) : undefined;
+    if (started) return sendJson(res, 200, started, rate);
     const scenario = scenarios.get(id);
     if (!scenario) return detail(res, 404, 'Not found.', rate);
     return serve(timelines.current(scenario.id, scenario.behaviour), version, res, rate);
@@ -135,6 +152,7 @@ export async function startDiditSimulator(options: DiditSimulatorOptions = {}): 
 
   return {
     ...withTimelines(simulator, timelines),
+    starts: starts.sessions,
     expireTokens: () => tokens.clear(),
   };
 }

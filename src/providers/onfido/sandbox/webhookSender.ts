@@ -44,7 +44,10 @@ export class OnfidoTimelines {
   readonly #outbox = new WebhookOutbox();
   readonly #clock: ScenarioClock;
 
+  readonly #webhook: OnfidoWebhookConfig | null;
+
   constructor(scenarios: Map<string, OnfidoScenario>, webhook: OnfidoWebhookConfig | null, stepMs: TimelinePace) {
+    this.#webhook = webhook;
     this.#clock = new ScenarioClock(stepMs, (id, step) => {
       const b = scenarios.get(id)?.behaviour;
       const current = b?.kind === 'timeline' ? b.steps[step] : undefined;
@@ -53,6 +56,14 @@ export class OnfidoTimelines {
       // Onfido retries a failed delivery with the same body and signature.
       this.#outbox.send(() => signOnfidoDelivery(webhook.token, body));
     });
+  }
+
+  /** Sends one signed event now (a run moved by the hosted page); nothing without webhook credentials. */
+  send(action: string, runId: string, status: string): void {
+    const webhook = this.#webhook;
+    if (!webhook) return;
+    const body = onfidoEventBody(action, runId, status);
+    this.#outbox.send(() => signOnfidoDelivery(webhook.token, body));
   }
 
   get webhooks(): WebhookOutbox {

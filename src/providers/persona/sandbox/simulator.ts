@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { serveHostedPage } from '../../../sandbox/hostedPage.ts';
 import {
   minuteWindow,
   pathSegments,
+  readJsonBody,
   type Simulator,
   sendJson,
   sendRaw,
@@ -10,6 +12,7 @@ import {
   startSimulator,
   withTimelines,
 } from '../../../sandbox/server.ts';
+import { originOf, parseJsonObject, readBodyText, StartedSessions } from '../../../sandbox/starts.ts';
 import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import type { SandboxOptions } from '../../types.ts';
 import { PERSONA_DEFAULT_VERSION, type PersonaLive, type PersonaWebhookConfig } from '../config.ts';
@@ -20,6 +23,7 @@ import {
   type PersonaStaticBehaviour,
 } from './scenarios.ts';
 import { kebabRequest, simulate, simulateRequest } from './simulate.ts';
+import { createdInquiry, createRequest, hostedMove, PERSONA_HOSTED_REASONS } from './started.ts';
 import { documentOf, PersonaTimelines } from './webhookSender.ts';
 
 /** The key the simulator accepts (Persona's sandbox keys start `persona_sandbox_`). */
@@ -67,11 +71,34 @@ export async function startPersonaSimulator(
   const apiKey = options.apiKey ?? PERSONA_SANDBOX_API_KEY;
   const scenarios = new Map<string, PersonaScenario>(PERSONA_SCENARIOS.map((s) => [s.id, s]));
   const timelines = new PersonaTimelines(scenarios, options.webhook ?? null, options.timelineStepMs ?? 3_500);
-  /** Inquiries moved by `perform-simulate-actions`, which then answer instead of their scenario. */
+  /** Inquiries moved by `perform-simulate-actions` or the hosted page, which then answer instead of their scenario. */
   const simulated = new Map<string, InquiryDocument>();
+  /** Inquiries created by `POST /inquiries` (`startVerification`), their one-time links and Idempotency-Keys. */
+  const started = new StartedSessions<InquiryDocument>();
+  const current = (id: string) => started.get(id) ?? simulated.get(id);
+  const save = (id: string, doc: InquiryDocument) => (started.get(id) ? started.set(id, doc) : simulated.set(id, doc));
   const countRequest = minuteWindow();
+  const hosted = {
+    label: 'Persona',
+    prefix: '/verify',
+    declineReasons: PERSONA_HOSTED_REASONS,
+    state: (token: string) => {
+      const doc = current(started.byLink(token) ?? '');
+      return doc ? String(doc.data.attributes.status) : null;
+    },
+    move: (token: string, action: Parameters<typeof hostedMove>[1]) => {
+      const id = started.byLink(token) ?? '';
+      const doc = current(id);
+      if (!doc) return;
+      const next = hostedMove(doc, action, new Date());
+      save(id, next.document);
+      for (const event of next.events) timelines.send(event, id, next.document);
+    },
+  };
 
   const simulator = await startSimulator(async (req, res, url) => {
+    // The hosted flow is opened by the person's browser, without the API key.
+    if (await serveHostedPage(req, res, url, hosted)) return;
     const now = Date.now();
     const { used, resetAt } = countRequest(now);
     const headers = {
@@ -89,34 +116,61 @@ export async function startPersonaSimulator(
       return fail(400, [{ title: 'Bad Request', details: 'Persona-Version is not a valid API version' }]);
 
     const segments = pathSegments(url.pathname);
+    const send = (doc: InquiryDocument, status = 200, meta?: Record<string, string>) =>
+      sendJson(
+        res,
+        status,
+        { ...(shaped(doc, url.searchParams.get('include'), version, req.headers['key-inflection']) as object), meta },
+        headers,
+      );
+    if (segments?.join('/') === 'api/v1/inquiries' && req.method === 'POST') {
+      const key = req.headers['idempotency-key'];
+      const text = await readBodyText(req);
+      const replayed = started.replay(typeof key === 'string' ? key : undefined, text ?? '');
+      if (replayed === 'mismatch')
+        return fail(409, [{ title: 'Conflict', details: 'Idempotency-Key was already used with another request' }]);
+      const earlier = replayed ? started.get(replayed.id) : undefined;
+      if (earlier) return send(earlier, 201);
+      const create = createRequest(kebabRequest(parseJsonObject(text)));
+      if (!create)
+        return fail(422, [{ title: 'Unprocessable entity', details: 'A valid inquiry template is required' }]);
+      const doc = createdInquiry(create.referenceId, new Date(now));
+      started.add(doc.data.id, doc);
+      started.remember(typeof key === 'string' ? key : undefined, text ?? '', doc.data.id);
+      return send(doc, 201);
+    }
     const route = segments ? routeOf(segments) : null;
     if (!route || (route.action === null && req.method !== 'GET') || (route.action !== null && req.method !== 'POST'))
       return fail(404, [{ title: 'Record not found' }]);
     const scenario = scenarios.get(route.id);
-    if (!scenario) return fail(404, [{ title: 'Record not found' }]);
+    const stored = current(route.id);
+    if (!scenario && !stored) return fail(404, [{ title: 'Record not found' }]);
 
-    const stored = simulated.get(route.id);
     const behaviour: PersonaStaticBehaviour = stored
       ? { kind: 'inquiry', document: stored }
-      : timelines.current(scenario.id, scenario.behaviour);
-    const send = (doc: InquiryDocument) =>
-      sendJson(res, 200, shaped(doc, url.searchParams.get('include'), version, req.headers['key-inflection']), headers);
+      : timelines.current(route.id, (scenario as PersonaScenario).behaviour);
+    if (route.action === 'generate-one-time-link') {
+      const doc = documentOf(behaviour);
+      if (!doc) return serve(behaviour, res, headers, fail, send);
+      const link = `${originOf(req)}${hosted.prefix}/${started.link(doc.data.id)}`;
+      return send(doc, 200, { 'one-time-link': link, 'one-time-link-short': link });
+    }
 
     if (route.action === 'perform-simulate-actions') {
       const current = documentOf(behaviour);
       if (!current) return serve(behaviour, res, headers, fail, send);
-      const body = simulateRequest.safeParse(kebabRequest(await readJson(req)));
+      const body = simulateRequest.safeParse(kebabRequest(await readJsonBody(req)));
       if (!body.success)
         return fail(400, [{ title: 'Bad Request', details: body.error.issues[0]?.path.join('.') ?? 'invalid body' }]);
       const next = simulate(current, body.data.meta['simulate-actions'], new Date());
-      simulated.set(route.id, next.document);
+      save(route.id, next.document);
       for (const event of next.events) timelines.send(event, route.id, next.document);
       return send(next.document);
     }
     return serve(behaviour, res, headers, fail, send);
   }, options.port);
 
-  return withTimelines(simulator, timelines);
+  return { ...withTimelines(simulator, timelines), starts: started };
 }
 
 /** The module's `startSandbox`: the simulator, and the live settings that reach it. */
@@ -130,11 +184,11 @@ export async function startPersonaSandbox(
   };
 }
 
-/** `/api/v1/inquiries/{id}` and `/api/v1/inquiries/{id}/perform-simulate-actions`. */
+/** `/api/v1/inquiries/{id}`, and `/perform-simulate-actions` or `/generate-one-time-link` under it. */
 function routeOf(segments: string[]): { id: string; action: string | null } | null {
   const [api, v1, inquiries, id, action, ...rest] = segments;
   if (api !== 'api' || v1 !== 'v1' || inquiries !== 'inquiries' || !id || rest.length > 0) return null;
-  if (action !== undefined && action !== 'perform-simulate-actions') return null;
+  if (action !== undefined && action !== 'perform-simulate-actions' && action !== 'generate-one-time-link') return null;
   return { id, action: action ?? null };
 }
 
@@ -156,21 +210,6 @@ async function serve(
       return;
     case 'inquiry':
       return send(b.document);
-  }
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 64 * 1024) return null;
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return null;
   }
 }
 

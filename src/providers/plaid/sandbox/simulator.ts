@@ -68,6 +68,8 @@ export async function startPlaidSimulator(
   const timelines = new PlaidTimelines(scenarios, () => signer, options.timelineStepMs ?? 3_500);
   /** Verifications created through `/identity_verification/create`, then moved by the hosted page. */
   const started = new Map<string, Json>();
+  /** Verifications `/identity_verification/create` made (an idempotent repeat makes none). */
+  let createdCount = 0;
   let origin = '';
 
   const move = (id: string, action: HostedAction) => {
@@ -128,6 +130,7 @@ export async function startPlaidSimulator(
             (v.template as Json).id === body.template_id &&
             v.status === 'active',
         );
+        if (!existing) createdCount += 1;
         const v = existing ?? newVerification(body, origin);
         started.set(v.id as string, v);
         return sendJson(res, 200, { ...v, request_id: requestId() });
@@ -164,6 +167,7 @@ export async function startPlaidSimulator(
   const running = withTimelines(simulator, timelines);
   return {
     ...running,
+    starts: { created: () => createdCount },
     signer,
     addKey(expiredAt) {
       const added = generatePlaidSigner();

@@ -158,7 +158,7 @@ export async function startStripeSimulator(
     return serve(timelines.current(scenario.id, scenario.behaviour), expand, res, headers, fail);
   }, options.port);
   origin = simulator.url;
-  return withTimelines(simulator, timelines);
+  return { ...withTimelines(simulator, timelines), starts: { created: () => created.size } };
 }
 
 /** The module's `startSandbox`: the simulator, and the live settings that reach it. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type HostedAction, serveHostedPage } from '../../../sandbox/hostedPage.ts';
 import {
   pathSegments,
   type Simulator,
@@ -8,6 +9,7 @@ import {
   startSimulator,
   withTimelines,
 } from '../../../sandbox/server.ts';
+import { originOf, StartedSessions } from '../../../sandbox/starts.ts';
 import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import { matchesHex } from '../../../webhooks/hmac.ts';
 import type { SumsubWebhookConfig } from '../config.ts';
@@ -19,6 +21,7 @@ import {
   type TestCompleted,
   testCompleted,
 } from './scenarios.ts';
+import { createdApplicant, hostedMove, SUMSUB_DECLINE_REASONS, SUMSUB_RESUBMIT_REASONS } from './started.ts';
 import { SumsubTimelines } from './webhookSender.ts';
 
 /** The credentials the simulator accepts: a sandbox-style token (Sumsub's start with `sbx:`) and its secret key. */
@@ -58,8 +61,33 @@ export async function startSumsubSimulator(options: SumsubSimulatorOptions = {})
   /** Applicants whose review `testCompleted` set: they answer this from then on. */
   const reviewed = new Map<string, SumsubApplicantBehaviour>();
   const offset = options.clockOffsetSeconds ?? 0;
+  /** Applicants made by the create call (`startVerification`), by id and by their `externalUserId`. */
+  const created = new StartedSessions<SumsubApplicantBehaviour>();
+  const byUser = new Map<string, string>();
+  const hosted = {
+    label: 'Sumsub',
+    prefix: '/websdk/p',
+    declineReasons: SUMSUB_DECLINE_REASONS,
+    resubmitReasons: SUMSUB_RESUBMIT_REASONS,
+    state: (token: string) => {
+      const review = created.get(created.byLink(token) ?? '')?.applicant.review as
+        | { reviewStatus?: string }
+        | undefined;
+      return review ? String(review.reviewStatus) : null;
+    },
+    move: (token: string, action: HostedAction) => {
+      const id = created.byLink(token) ?? '';
+      const current = created.get(id);
+      const applicant = current ? hostedMove(current.applicant, action) : null;
+      if (!current || !applicant) return;
+      created.set(id, { ...current, applicant });
+      timelines.send('applicantReviewed', applicant);
+    },
+  };
 
-  const simulator = await startSimulator(async (req, res) => {
+  const simulator = await startSimulator(async (req, res, url) => {
+    // The WebSDK permalink is opened by the applicant's browser: no app token there.
+    if (await serveHostedPage(req, res, url, hosted)) return;
     const fail: Fail = (status, description, extra = {}) =>
       sendJson(res, status, {
         description,
@@ -72,8 +100,17 @@ export async function startSumsubSimulator(options: SumsubSimulatorOptions = {})
     const refusal = authRefusal(req, body, credentials, Math.floor(Date.now() / 1000) + offset);
     if (refusal) return fail(401, refusal.description, refusal);
 
+    const start = startRoute(req);
+    if (start) {
+      const linkFor = (id: string) => `${originOf(req)}${hosted.prefix}/${created.link(id)}`;
+      const answer = startCall(start, body, { created, byUser, linkFor });
+      return answer.status === 200 ? sendJson(res, 200, answer.body) : fail(answer.status, String(answer.body));
+    }
     const route = routeOf(req);
     if (!route) return fail(404, 'Not found');
+    const made = created.get(route.id);
+    if (made && route.action === 'one') return sendJson(res, 200, made.applicant);
+    if (made) return fail(404, 'Required id docs status not found');
     const scenario = scenarios.get(route.id);
     if (!scenario) return fail(404, 'Applicant not found');
     if (route.action === 'testCompleted') {
@@ -92,7 +129,7 @@ export async function startSumsubSimulator(options: SumsubSimulatorOptions = {})
         return sendJson(res, 200, behaviour.steps);
     }
   }, options.port);
-  return withTimelines(simulator, timelines);
+  return { ...withTimelines(simulator, timelines), starts: created };
 }
 
 /**
@@ -138,6 +175,64 @@ function authRefusal(
     return { description: 'Request signature mismatch', errorCode: 4003, errorName: 'app-token-signature mismatch' };
   }
   return null;
+}
+
+type StartRoute =
+  | { kind: 'create'; level: string | null }
+  | { kind: 'byUser'; externalUserId: string }
+  | { kind: 'websdkLink' }
+  | { kind: 'accessToken' };
+
+/** The calls `startVerification` makes: create an applicant, find one by user, mint a WebSDK link or an SDK token. */
+function startRoute(req: IncomingMessage): StartRoute | null {
+  const url = new URL(req.url ?? '/', 'http://simulator.local');
+  const path = url.pathname;
+  if (req.method === 'POST' && path === '/resources/applicants')
+    return { kind: 'create', level: url.searchParams.get('levelName') };
+  const byUser = /^\/resources\/applicants\/-;externalUserId=([^/]+)\/one$/.exec(path);
+  if (req.method === 'GET' && byUser)
+    return { kind: 'byUser', externalUserId: decodeURIComponent(byUser[1] as string) };
+  if (req.method === 'POST' && path === '/resources/sdkIntegrations/levels/-/websdkLink') return { kind: 'websdkLink' };
+  if (req.method === 'POST' && path === '/resources/accessTokens/sdk') return { kind: 'accessToken' };
+  return null;
+}
+
+function startCall(
+  route: StartRoute,
+  body: Buffer,
+  ctx: {
+    created: StartedSessions<SumsubApplicantBehaviour>;
+    byUser: Map<string, string>;
+    linkFor: (applicantId: string) => string;
+  },
+): { status: number; body: unknown } {
+  let json: Record<string, unknown> | null = null;
+  try {
+    json = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : null;
+  } catch {
+    return { status: 400, body: 'Request body is not JSON' };
+  }
+  if (route.kind === 'byUser') {
+    const id = ctx.byUser.get(route.externalUserId);
+    const made = id ? ctx.created.get(id) : undefined;
+    return made ? { status: 200, body: made.applicant } : { status: 404, body: 'Applicant not found' };
+  }
+  if (route.kind === 'create') {
+    const userId = typeof json?.externalUserId === 'string' ? json.externalUserId : null;
+    if (userId && ctx.byUser.has(userId))
+      return { status: 409, body: `Applicant with external user id '${userId}' already exists` };
+    const applicant = createdApplicant(route.level, json, new Date());
+    if (!applicant) return { status: 400, body: 'Invalid applicant: externalUserId and levelName are required' };
+    ctx.created.add(String(applicant.id), { kind: 'applicant', applicant });
+    ctx.byUser.set(String(applicant.externalUserId), String(applicant.id));
+    return { status: 200, body: applicant };
+  }
+  const userId = typeof json?.userId === 'string' ? json.userId : '';
+  const id = ctx.byUser.get(userId);
+  if (!id || typeof json?.levelName !== 'string')
+    return { status: 404, body: 'Applicant not found for this user and level' };
+  if (route.kind === 'websdkLink') return { status: 200, body: { url: ctx.linkFor(id) } };
+  return { status: 200, body: { token: `_act-sbx-jwt-${randomBytes(24).toString('base64url')}`, userId } };
 }
 
 type Route = { id: string; action: 'one' | 'requiredIdDocsStatus' | 'testCompleted' };

@@ -22,7 +22,7 @@ export interface VerifaScenario {
 
 const CREATED = '2026-03-02T09:30:00Z';
 
-function session(id: string, status: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function session(id: string, status: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id,
     status,
@@ -60,7 +60,7 @@ const EXTRACTED = {
   document_issuing_state: 'OR',
 };
 
-function result(id: string, status: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function result(id: string, status: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     session_id: id,
     status,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveHostedPage } from '../../../sandbox/hostedPage.ts';
 import {
   minuteWindow,
   pathSegments,
@@ -12,6 +13,7 @@ import {
 import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import type { VerifaWebhookConfig } from '../config.ts';
 import { VERIFA_SCENARIOS, type VerifaScenario, type VerifaStaticBehaviour } from './scenarios.ts';
+import { VerifaStarts } from './starts.ts';
 import { VerifaTimelines } from './webhookSender.ts';
 
 /** The key the simulator accepts (a sandbox-style key, as Verifa issues `vk_sandbox_…`). */
@@ -22,7 +24,8 @@ const RATE_LIMIT = 300; // Verifa Free plan: 300 requests per minute.
 /**
  * A Verifa API on loopback: checks `X-API-Key`, honours `Key-Inflection` (the org default here is kebab, as
  * Verifa's demo warns some are, so a client that forgets the header gets kebab keys), rejects unsupported
- * `Verifa-Version`s with 400, and sends `X-RateLimit-*` on every response.
+ * `Verifa-Version`s with 400, and sends `X-RateLimit-*` on every response. Creates sessions (`POST /api/v1/sessions`,
+ * src/providers/verifa/sandbox/starts.ts) and serves their capture page under `/hosted/`.
  */
 export async function startVerifaSimulator(
   options: {
@@ -37,9 +40,13 @@ export async function startVerifaSimulator(
   const apiKey = options.apiKey ?? VERIFA_SANDBOX_API_KEY;
   const scenarios = new Map<string, VerifaScenario>(VERIFA_SCENARIOS.map((s) => [s.id, s]));
   const timelines = new VerifaTimelines(scenarios, options.webhook ?? null, options.timelineStepMs ?? 3_500);
+  const starts = new VerifaStarts(options.webhook ?? null, timelines.webhooks);
+  const hosted = starts.hostedPage();
   const countRequest = minuteWindow();
 
   const simulator = await startSimulator(async (req, res, url) => {
+    // The capture page a person opens (no API key: the link is the credential).
+    if (await serveHostedPage(req, res, url, hosted)) return;
     const { used, resetAt } = countRequest(Date.now());
     const rate = {
       'x-ratelimit-limit': RATE_LIMIT,
@@ -54,6 +61,7 @@ export async function startVerifaSimulator(
     if (typeof version === 'string' && !SUPPORTED_VERSIONS.has(version)) {
       return fail(400, 'unsupported_version', `API version ${version} is not supported.`);
     }
+    if (req.method === 'POST' && url.pathname === '/api/v1/sessions') return starts.create(req, res, rate, fail);
     if (req.method !== 'GET') return fail(405, 'method_not_allowed', 'Method not allowed.');
 
     const segments = pathSegments(url.pathname);
@@ -64,11 +72,13 @@ export async function startVerifaSimulator(
     if (!match || segments === null || segments.length > 5 || (segments.length === 5 && !match.result)) {
       return fail(404, 'not_found', 'Not found.');
     }
+    const started = starts.current(match.id);
+    if (started) return serve({ kind: 'session', ...started }, match.result, req, res, rate, fail);
     const scenario = scenarios.get(match.id);
     if (!scenario) return fail(404, 'not_found', 'Session not found.');
     return serve(timelines.current(scenario.id, scenario.behaviour), match.result, req, res, rate, fail);
   }, options.port);
-  return withTimelines(simulator, timelines);
+  return { ...withTimelines(simulator, timelines), starts: starts.sessions };
 }
 
 async function serve(
