@@ -6,8 +6,12 @@ import type { Observation } from '../store.ts';
  * walked in batch order by a recursive query, one step per observation of the session (all sessions step together),
  * carrying the session's latest entry: what the SQLite engine does one statement at a time. An observation becomes an
  * entry when it differs from the latest in a `change` column, its vendor event is new (in the table and earlier in the
- * batch), and, for the vendor's history (`PROVIDER`), it is not older than the latest. Replicas racing compute the
- * same sequence; the unique (provider, session, sequence) constraint refuses the later one, which re-runs.
+ * batch), and, for the vendor's history (`PROVIDER`), it is not older than the latest.
+ *
+ * Replicas racing compute the same sequence; the unique (provider, session, sequence) constraint refuses the later
+ * one, which re-runs (engine.ts) and then finds the change there. Before anything is inserted, the statement takes a
+ * transaction lock per session of the batch, in one order for everyone: two batches holding the same sessions in
+ * different orders would otherwise each wait on the other's uncommitted entries (a deadlock, found after a second).
  */
 
 interface Field {
@@ -38,6 +42,8 @@ const changes = FIELDS.filter((f) => f.change).map((f) => f.column);
 const list = (names: readonly string[], prefix = '') => names.map((c) => `${prefix}${c}`).join(', ');
 /** The walk's state of a session: its latest entry, as far as the batch has got. */
 const state = ['sequence', 'at', ...changes.filter((c) => c !== 'at')];
+/** The advisory-lock class of a session's appends (two-key locks: apart from the migrations' one-key lock). */
+const SESSION_LOCK_CLASS = 1_986_356_513;
 const kept = (c: string) => `CASE WHEN k.change THEN n.${c} ELSE w.${c} END`;
 
 export const APPEND_BATCH = `
@@ -52,9 +58,14 @@ steps AS (
         AND v.vendor_event_id = i.vendor_event_id) AS recorded
   FROM input i
 ),
+locked AS (
+  SELECT provider, provider_session_id,
+    pg_advisory_xact_lock(${SESSION_LOCK_CLASS}, hashtext(provider || '/' || provider_session_id)) AS locked
+  FROM (SELECT DISTINCT provider, provider_session_id FROM input ORDER BY provider, provider_session_id) AS d
+),
 walk (provider, provider_session_id, step, ord, appended, previous_status, vendor_events, ${list(state)}) AS (
   SELECT s.provider, s.provider_session_id, 0::bigint, 0::bigint, false, NULL::text, ARRAY[]::text[], ${list(state, 'l.')}
-  FROM (SELECT DISTINCT provider, provider_session_id FROM input) AS s
+  FROM locked AS s
   LEFT JOIN LATERAL (
     SELECT * FROM session_events e WHERE e.provider = s.provider AND e.provider_session_id = s.provider_session_id
     ORDER BY e.sequence DESC LIMIT 1

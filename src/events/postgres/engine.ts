@@ -18,7 +18,8 @@ const MIGRATIONS = new URL('./migrations/', import.meta.url);
 const MIGRATION_LOCK = 7_246_813_900;
 /** A conflicting append (another replica took the sequence) is re-evaluated this many times at most. */
 const MAX_APPEND_ATTEMPTS = 5;
-const UNIQUE_VIOLATION = '23505';
+/** Unique violation (another replica took the sequence), deadlock (the other batch goes on): re-run the batch. */
+const CONFLICTS = new Set(['23505', '40P01']);
 
 const PRUNE = `
 DELETE FROM session_events WHERE id IN (
@@ -57,7 +58,7 @@ export class PostgresEventStore implements EventStore {
       try {
         return await this.#appendOnce(observations, options);
       } catch (error) {
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+        if (!CONFLICTS.has(String((error as { code?: string }).code)) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
       }
     }
   }
