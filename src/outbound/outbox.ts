@@ -125,6 +125,16 @@ UPDATE outbound_deliveries SET attempts = attempts + 1, last_status_code = o.sta
 FROM (${source}) AS o
 WHERE outbound_deliveries.id = o.id AND outbound_deliveries.lease_token = o.token`;
 
+/**
+ * The dispatcher's own bookkeeping (a claim's lease, an attempt's outcome) commits without waiting for the WAL flush
+ * on PostgreSQL: a server crash may forget the last few, which leaves a row leased until its lease lapses, or pending
+ * after it was sent, so it is sent again with the same `webhook-id`, as after any crash (at-least-once). The rows
+ * written with a timeline entry are not relaxed: they are what must not be lost.
+ */
+async function relaxed(tx: EventTransaction): Promise<void> {
+  if (tx.engine === 'postgres') await tx.run('SET LOCAL synchronous_commit TO off', []);
+}
+
 /** `$1` → `?1` on SQLite (numbered parameters, so one text serves both engines). */
 function sql(tx: EventTransaction, text: string): string {
   return tx.engine === 'sqlite' ? text.replace(/\$(\d+)/g, '?$1') : text;
@@ -244,8 +254,9 @@ export class Outbox {
   async claim(endpoints: readonly string[], limit: number, leaseMs: number, token: string): Promise<WebhookDelivery[]> {
     if (endpoints.length === 0 || limit <= 0) return [];
     const now = new Date();
-    const rows = await this.#store.transaction((tx) =>
-      run(
+    const rows = await this.#store.transaction(async (tx) => {
+      await relaxed(tx);
+      return run(
         tx,
         `UPDATE outbound_deliveries SET lease_until = $2, lease_token = $3
          WHERE seq IN (
@@ -259,8 +270,8 @@ export class Outbox {
            ORDER BY d.next_attempt_at, d.seq LIMIT $5 ${tx.engine === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''})
          RETURNING *`,
         [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), token, JSON.stringify(endpoints), limit],
-      ),
-    );
+      );
+    });
     return rows.map(toDelivery).sort((a, b) => a.seq - b.seq);
   }
 
@@ -271,7 +282,8 @@ export class Outbox {
   async record(outcomes: readonly AttemptOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     const rows = outcomes.map((o) => [o.id, o.token, o.delivered, o.statusCode, o.error, o.nextAttemptAt]);
-    await this.#store.transaction((tx) => {
+    await this.#store.transaction(async (tx) => {
+      await relaxed(tx);
       const batch = batchRows(tx, OUTCOME_COLUMNS, rows, 2);
       return run(tx, recordBatch(batch.source), [new Date().toISOString(), ...batch.params]);
     });
