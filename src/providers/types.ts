@@ -54,6 +54,8 @@ export interface RunningSimulator {
   readonly faults: FaultInjector;
   /** The webhooks it sends (timed scenarios), when it was given credentials to sign them with. */
   readonly webhooks?: SimulatorWebhooks;
+  /** Moves timed scenario `id` one step now, when started with the `'manual'` pace (tests); false if it could not. */
+  advance?(id: string): boolean;
   close(): Promise<void>;
 }
 
