@@ -9,6 +9,8 @@
  *    `BENCH_DATABASE_URL`), one replica, and two replicas (two pools, two dispatchers) on the one database; with
  *    `BENCH_BASELINE_SRC` (a folder holding another version's `src/`), that version's two replicas too, for the ratio.
  *    Every delivery must arrive exactly once (leases are 60 s; nothing is re-sent in a healthy run).
+ *    `BENCH_DRAIN_ROUNDS` (default 3) rounds, the setups in alternating order, medians; `BENCH_ENGINES=sqlite` or
+ *    `postgres` runs one engine only.
  * 2. End to end on the sandbox: a gateway (Verifa's timed scenario, 300 ms steps), its vendor webhooks routed through a
  *    proxy that notes when each one is sent, and a receiver verifying with `standardwebhooks`: time from the vendor's
  *    webhook leaving to the receiver holding the outbound event, p50/p99 over `BENCH_ROUNDS` (default 20) gateways.
@@ -20,7 +22,6 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { request } from 'undici';
 import { loadConfig } from '../src/config/index.ts';
@@ -33,11 +34,13 @@ import { Outbox } from '../src/outbound/outbox.ts';
 import { OutboundSender } from '../src/outbound/send.ts';
 import { secretKey } from '../src/outbound/signature.ts';
 import { startGateway } from '../src/server.ts';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from '../test/support/embeddedPostgres.ts';
+import { startEmbeddedPostgres } from '../test/support/embeddedPostgres.ts';
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const BASELINE_SRC = process.env.BENCH_BASELINE_SRC ?? null;
+const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
+const DRAIN_ROUNDS = Number(process.env.BENCH_DRAIN_ROUNDS ?? 3);
 const SECRET = `whsec_${Buffer.alloc(32, 42).toString('base64')}`;
 
 logger.level = 'error';
@@ -142,63 +145,79 @@ async function drain(version: Version, stores: EventStore[], sessions: number | 
   return BACKLOG / seconds;
 }
 
-/** Both shapes of backlog on one setup, printed as one line each. */
-async function drains(label: string, version: Version, stores: EventStore[]): Promise<[number, number]> {
-  const own = await drain(version, stores, null);
-  console.log(`${label}, backlog of ${BACKLOG}, every event its own session: ${own.toFixed(0)} deliveries/s`);
-  const shared = await drain(version, stores, 100);
-  console.log(`${label}, backlog of ${BACKLOG}, 100 sessions × ${BACKLOG / 100}: ${shared.toFixed(0)} deliveries/s`);
-  return [own, shared];
+interface Setup {
+  label: string;
+  version: Version;
+  stores: EventStore[];
+  own: number[];
+  shared: number[];
 }
 
-async function sqliteDrains(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'verigate-outbound-bench-'));
-  const store = SqliteEventStore.open(join(dir, 'events.db'));
-  try {
-    await drains('SQLite, one replica', THIS_VERSION, [store]);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-async function postgresDrains(): Promise<void> {
-  let server: EmbeddedPostgres | null = null;
-  let url = process.env.BENCH_DATABASE_URL ?? null;
-  if (!url) {
-    server = await startEmbeddedPostgres({ password: 'bench', prefix: 'verigate-outbound-bench-pg-' });
-    url = server.url;
-  }
-  const on = async (version: Version, replicas: number) =>
-    Promise.all(Array.from({ length: replicas }, () => version.PostgresEventStore.open(url as string)));
-  const reset = async () => {
-    const client = new pg.Client({ connectionString: url as string });
-    await client.connect();
-    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
-    await client.end();
-  };
+/**
+ * Every setup drains both shapes of backlog, `DRAIN_ROUNDS` rounds, the order of the setups reversed every other
+ * round (a b c, c b a, …) so that drift on a shared machine hits them all alike; medians printed, every value beside.
+ */
+async function drainAll(): Promise<void> {
+  const setups: Setup[] = [];
+  const cleanup: Array<() => Promise<void>> = [];
+  const setup = (label: string, version: Version, stores: EventStore[]) =>
+    setups.push({ label, version, stores, own: [], shared: [] });
   try {
-    let before: [number, number] | null = null;
-    if (BASELINE_SRC) {
-      const baseline = await baselineVersion();
-      const stores = await on(baseline, 2);
-      before = await drains(`PostgreSQL, two replicas, baseline (${BASELINE_SRC})`, baseline, stores);
-      await Promise.all(stores.map((s) => s.close()));
-      await reset();
+    if (ENGINES.includes('sqlite')) {
+      const dir = mkdtempSync(join(tmpdir(), 'verigate-outbound-bench-'));
+      const store = SqliteEventStore.open(join(dir, 'events.db'));
+      cleanup.push(async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      });
+      setup('SQLite, one replica', THIS_VERSION, [store]);
     }
-    const one = await on(THIS_VERSION, 1);
-    await drains('PostgreSQL, one replica', THIS_VERSION, one);
-    await Promise.all(one.map((s) => s.close()));
-    const two = await on(THIS_VERSION, 2);
-    const after = await drains('PostgreSQL, two replicas', THIS_VERSION, two);
-    await Promise.all(two.map((s) => s.close()));
-    if (before)
-      console.log(
-        `PostgreSQL, two replicas, this version ÷ baseline: ${(after[0] / before[0]).toFixed(1)}× and ${(after[1] / before[1]).toFixed(1)}×`,
-      );
+    if (ENGINES.includes('postgres')) {
+      let url = process.env.BENCH_DATABASE_URL ?? null;
+      if (!url) {
+        const server = await startEmbeddedPostgres({ password: 'bench', prefix: 'verigate-outbound-bench-pg-' });
+        cleanup.push(() => server.stop());
+        url = server.url;
+      }
+      const open = async (version: Version, replicas: number) => {
+        const stores = await Promise.all(
+          Array.from({ length: replicas }, () => version.PostgresEventStore.open(url as string)),
+        );
+        cleanup.unshift(async () => void (await Promise.all(stores.map((s) => s.close()))));
+        return stores;
+      };
+      // This version first: it migrates; the baseline finds its own migrations applied (the schema is shared).
+      const one = await open(THIS_VERSION, 1);
+      const two = await open(THIS_VERSION, 2);
+      if (BASELINE_SRC) {
+        const baseline = await baselineVersion();
+        setup(`PostgreSQL, two replicas, baseline (${BASELINE_SRC})`, baseline, await open(baseline, 2));
+      }
+      setup('PostgreSQL, one replica', THIS_VERSION, one);
+      setup('PostgreSQL, two replicas', THIS_VERSION, two);
+    }
+    for (let round = 0; round < DRAIN_ROUNDS; round += 1) {
+      for (const s of round % 2 === 0 ? setups : [...setups].reverse()) {
+        s.own.push(await drain(s.version, s.stores, null));
+        s.shared.push(await drain(s.version, s.stores, 100));
+      }
+    }
   } finally {
-    await server?.stop();
+    for (const step of cleanup) await step();
   }
+  const values = (v: number[]) => v.map((x) => x.toFixed(0)).join(', ');
+  for (const s of setups) {
+    console.log(`${s.label}, backlog of ${BACKLOG}:`);
+    console.log(`  every event its own session: ${median(s.own).toFixed(0)} deliveries/s (${values(s.own)})`);
+    console.log(`  100 sessions × ${BACKLOG / 100}: ${median(s.shared).toFixed(0)} deliveries/s (${values(s.shared)})`);
+  }
+  const [before, after] = [setups.find((s) => s.version !== THIS_VERSION), setups.at(-1)];
+  if (before && after)
+    console.log(
+      `PostgreSQL, two replicas, this version ÷ baseline: ${(median(after.own) / median(before.own)).toFixed(1)}× and ${(median(after.shared) / median(before.shared)).toFixed(1)}×`,
+    );
 }
 
 function percentile(samples: number[], q: number): string {
@@ -253,8 +272,7 @@ async function endToEnd(): Promise<number[]> {
 }
 
 console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg()[0]?.toFixed(2)}`);
-await sqliteDrains();
-await postgresDrains();
+await drainAll();
 const latencies: number[] = [];
 for (let i = 0; i < ROUNDS; i += 1) latencies.push(...(await endToEnd()));
 if (ROUNDS > 0)
