@@ -150,7 +150,7 @@ describeWithRedis('two replicas sharing Redis', () => {
     expect(await postWebhook(b.origin, 'verifa', delivery)).toEqual({ status: 200, body: { received: true } });
     expect(await query(b.url, 'ses_approved')).toEqual(answer('ses_approved', 'APPROVED', 'approved'));
     expect(sim.requestCount('/ses_approved')).toBe(calls);
-    // B's log line comes down a pipe: wait for it.
+    // The delivery's log line is written after its answer, and comes through the child's stdout: waited for.
     expect(await waitFor(() => b.logs.some((l) => l.includes('"outcome":"duplicate"')))).toBe(true);
   });
 });
