@@ -46,7 +46,7 @@ export class Dispatcher {
   /** Endpoints a 410 disabled, re-read at most once per poll interval (another replica may have disabled one). */
   #disabled: { names: Set<string>; readAt: number } | null = null;
   /** Outcomes finished while one batch is being written go together in the next: one statement per batch. */
-  readonly #outcomes: Batcher<AttemptOutcome>;
+  readonly #outcomes: Batcher<AttemptOutcome, boolean>;
 
   constructor(deps: DispatcherDeps, options: DispatcherOptions = {}) {
     this.#deps = deps;

@@ -123,7 +123,8 @@ UPDATE outbound_deliveries SET attempts = attempts + 1, last_status_code = o.sta
   delivered_at = CASE WHEN o.delivered THEN $1 ELSE delivered_at END,
   next_attempt_at = coalesce(o.retry_at, next_attempt_at), lease_until = NULL, lease_token = NULL
 FROM (${source}) AS o
-WHERE outbound_deliveries.id = o.id AND outbound_deliveries.lease_token = o.token`;
+WHERE outbound_deliveries.id = o.id AND outbound_deliveries.lease_token = o.token
+RETURNING outbound_deliveries.id`;
 
 /**
  * The dispatcher's own bookkeeping (a claim's lease, an attempt's outcome) commits without waiting for the WAL flush
@@ -277,16 +278,19 @@ export class Outbox {
 
   /**
    * Records a batch of attempts in one statement: a 2xx is `delivered`; a failure is due again at its `nextAttemptAt`,
-   * or `failed` when that is null (the last attempt). A row whose lease another dispatcher holds by now is left alone.
+   * or `failed` when that is null (the last attempt). A row whose lease another dispatcher holds by now is left alone:
+   * for each outcome, in order, whether it was recorded.
    */
-  async record(outcomes: readonly AttemptOutcome[]): Promise<void> {
-    if (outcomes.length === 0) return;
+  async record(outcomes: readonly AttemptOutcome[]): Promise<boolean[]> {
+    if (outcomes.length === 0) return [];
     const rows = outcomes.map((o) => [o.id, o.token, o.delivered, o.statusCode, o.error, o.nextAttemptAt]);
-    await this.#store.transaction(async (tx) => {
+    const updated = await this.#store.transaction(async (tx) => {
       await relaxed(tx);
       const batch = batchRows(tx, OUTCOME_COLUMNS, rows, 2);
       return run(tx, recordBatch(batch.source), [new Date().toISOString(), ...batch.params]);
     });
+    const recorded = new Set(updated.map((r) => String(r.id)));
+    return outcomes.map((o) => recorded.has(o.id));
   }
 
   /** A 410: the endpoint is disabled (for this URL); the row stays pending, unsent, like the endpoint's others. */

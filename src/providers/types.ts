@@ -52,10 +52,10 @@ export interface RunningSimulator {
   resetCount(): void;
   /** Fault injection for resilience tests and benchmarks. */
   readonly faults: FaultInjector;
-  /** The webhooks it sends (timed scenarios), when it was given credentials to sign them with. */
-  readonly webhooks?: SimulatorWebhooks;
   /** Moves timed scenario `id` one step now, when started with the `'manual'` pace (tests); false if it could not. */
   advance?(id: string): boolean;
+  /** The webhooks it sends (timed scenarios), when it was given credentials to sign them with. */
+  readonly webhooks?: SimulatorWebhooks;
   close(): Promise<void>;
 }
 

@@ -5,25 +5,28 @@ import { Batcher } from '../../src/outbound/batcher.ts';
 describe('Batcher', () => {
   function controlled() {
     const writes: Array<{ items: number[]; done: (error?: Error) => void }> = [];
-    const batcher = new Batcher<number>(
+    // Each item's result is its double.
+    const batcher = new Batcher<number, number>(
       (items) =>
-        new Promise<void>((resolve, reject) => writes.push({ items, done: (e) => (e ? reject(e) : resolve()) })),
+        new Promise<number[]>((resolve, reject) => {
+          writes.push({ items, done: (e) => (e ? reject(e) : resolve(items.map((i) => i * 2))) });
+        }),
     );
     return { batcher, writes };
   }
 
-  it('writes a lone item at once, and what is added during a write together in the next one', async () => {
+  it('writes a lone item at once, what is added during a write together in the next one, each with its result', async () => {
     const { batcher, writes } = controlled();
     const first = batcher.add(1);
     expect(writes.map((w) => w.items)).toEqual([[1]]);
     const rest = [batcher.add(2), batcher.add(3), batcher.add(4)];
     expect(writes).toHaveLength(1);
     writes[0]?.done();
-    await first;
+    expect(await first).toBe(2);
     await new Promise((resolve) => setImmediate(resolve));
     expect(writes.map((w) => w.items)).toEqual([[1], [2, 3, 4]]);
     writes[1]?.done();
-    await Promise.all(rest);
+    expect(await Promise.all(rest)).toEqual([4, 6, 8]);
   });
 
   it('rejects every item of a failed write with its error, and goes on with the next', async () => {
