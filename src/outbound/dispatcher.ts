@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { OutboundEndpointConfig } from '../config/outbound.ts';
 import { logger } from '../logger.ts';
-import type { Outbox, WebhookDelivery } from './outbox.ts';
+import { Batcher } from './batcher.ts';
+import type { AttemptOutcome, Outbox, WebhookDelivery } from './outbox.ts';
 import { RETRY_DELAYS_SECONDS, retryDelaySeconds } from './schedule.ts';
 import type { OutboundSender, SendResult } from './send.ts';
 
@@ -31,7 +32,8 @@ export interface DispatcherDeps {
 /**
  * Sends the outbox, one per replica: claims due rows with a lease, sends each outside any transaction, records the
  * outcome (delivered; due again on the retry schedule, honouring Retry-After; `failed` after the last attempt; a 410
- * disables the endpoint). A process killed mid-send leaves its rows leased; when the lease ends, any dispatcher
+ * disables the endpoint). Claims are one statement per batch of due rows, and outcomes that finish together are
+ * recorded together in one statement (a group commit, batcher.ts). A process killed mid-send leaves its rows leased; when the lease ends, any dispatcher
  * claims them again and sends them with the same `webhook-id` (at-least-once).
  */
 export class Dispatcher {
@@ -44,9 +46,12 @@ export class Dispatcher {
   #stopped = false;
   /** Endpoints a 410 disabled, re-read at most once per poll interval (another replica may have disabled one). */
   #disabled: { names: Set<string>; readAt: number } | null = null;
+  /** Outcomes finished while one batch is being written go together in the next: one statement per batch. */
+  readonly #outcomes: Batcher<AttemptOutcome, boolean>;
 
   constructor(deps: DispatcherDeps, options: DispatcherOptions = {}) {
     this.#deps = deps;
+    this.#outcomes = new Batcher((outcomes) => deps.outbox.record(outcomes));
     this.#options = {
       pollIntervalMs: options.pollIntervalMs ?? 500,
       leaseMs: options.leaseMs ?? 60_000,
@@ -158,7 +163,17 @@ export class Dispatcher {
   ): Promise<DeliveryOutcome> {
     const { outbox } = this.#deps;
     if (result.outcome === 'delivered') {
-      return (await outbox.delivered(delivery.id, token, result.statusCode)) ? 'delivered' : 'superseded';
+      const { statusCode } = result;
+      const recorded = await this.#outcomes.add({
+        id: delivery.id,
+        token,
+        delivered: true,
+        statusCode,
+        error: null,
+        nextAttemptAt: null,
+      });
+      // Not recorded: a redelivery superseded this attempt (its lease is gone), so its outcome must not count.
+      return recorded ? 'delivered' : 'superseded';
     }
     if (result.outcome === 'gone') {
       if (!(await outbox.gone(delivery.id, token, endpoint))) return 'superseded';
@@ -169,9 +184,13 @@ export class Dispatcher {
     }
     const delay = retryDelaySeconds(delivery.attempts + 1, result.retryAfterSeconds, this.#options.retryDelaysSeconds);
     const nextAttemptAt = delay === null ? null : new Date(Date.now() + delay * 1000).toISOString();
-    const recorded = await outbox.failedAttempt(delivery.id, token, {
-      statusCode: result.statusCode,
-      error: result.error,
+    const { statusCode, error } = result;
+    const recorded = await this.#outcomes.add({
+      id: delivery.id,
+      token,
+      delivered: false,
+      statusCode,
+      error,
       nextAttemptAt,
     });
     if (!recorded) return 'superseded';

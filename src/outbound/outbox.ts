@@ -3,6 +3,7 @@ import type { OutboundEndpointConfig, OutboundEventType } from '../config/outbou
 import type { EventStore, EventTransaction, SessionEvent } from '../events/store.ts';
 import { toGlobalId } from '../graphql/ids.ts';
 import { TERMINAL_STATUSES } from '../model/session.ts';
+import { type BatchColumn, batchRows } from './rows.ts';
 
 /**
  * The outbox of outbound webhooks (DESIGN §7): one `outbound_deliveries` row per event and endpoint, written in the
@@ -80,6 +81,67 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $9)
 ON CONFLICT (id) DO NOTHING
 RETURNING *`;
 
+/** The columns a batch of new rows fills (the rest are a new row's defaults). */
+const ROW_COLUMNS: readonly BatchColumn[] = [
+  { name: 'id', type: 'text' },
+  { name: 'endpoint', type: 'text' },
+  { name: 'event_type', type: 'text' },
+  { name: 'provider', type: 'text' },
+  { name: 'provider_session_id', type: 'text' },
+  { name: 'event_id', type: 'bigint' },
+  { name: 'sequence', type: 'integer' },
+  { name: 'body', type: 'text' },
+];
+
+/** Many rows in one statement, in batch order (their `seq`, so each session's deliveries go out in that order). */
+const insertBatch = (source: string) => `
+INSERT INTO outbound_deliveries
+  (${ROW_COLUMNS.map((c) => c.name).join(', ')}, status, attempts, next_attempt_at, created_at)
+SELECT ${ROW_COLUMNS.map((c) => `r.${c.name}`).join(', ')}, 'pending', 0, $1, $1
+FROM (${source}) AS r WHERE true ORDER BY r.ord
+ON CONFLICT (id) DO NOTHING`;
+
+/** One attempt's outcome, as the dispatcher hands it to `record`. */
+export interface AttemptOutcome {
+  id: string;
+  /** The lease's token: only its holder records (a dispatcher whose lease ran out and was re-claimed does not). */
+  token: string;
+  /** A 2xx. */
+  delivered: boolean;
+  statusCode: number | null;
+  error: string | null;
+  /** Not delivered: due again then, or null after the last attempt (`failed`). */
+  nextAttemptAt: string | null;
+}
+
+const OUTCOME_COLUMNS: readonly BatchColumn[] = [
+  { name: 'id', type: 'text' },
+  { name: 'token', type: 'text' },
+  { name: 'delivered', type: 'boolean' },
+  { name: 'status_code', type: 'integer' },
+  { name: 'error', type: 'text' },
+  { name: 'retry_at', type: 'timestamptz' },
+];
+
+const recordBatch = (source: string) => `
+UPDATE outbound_deliveries SET attempts = attempts + 1, last_status_code = o.status_code, last_error = o.error,
+  status = CASE WHEN o.delivered THEN 'delivered' WHEN o.retry_at IS NULL THEN 'failed' ELSE 'pending' END,
+  delivered_at = CASE WHEN o.delivered THEN $1 ELSE delivered_at END,
+  next_attempt_at = coalesce(o.retry_at, next_attempt_at), lease_until = NULL, lease_token = NULL
+FROM (${source}) AS o
+WHERE outbound_deliveries.id = o.id AND outbound_deliveries.lease_token = o.token
+RETURNING outbound_deliveries.id`;
+
+/**
+ * The dispatcher's own bookkeeping (a claim's lease, an attempt's outcome) commits without waiting for the WAL flush
+ * on PostgreSQL: a server crash may forget the last few, which leaves a row leased until its lease lapses, or pending
+ * after it was sent, so it is sent again with the same `webhook-id`, as after any crash (at-least-once). The rows
+ * written with a timeline entry are not relaxed: they are what must not be lost.
+ */
+async function relaxed(tx: EventTransaction): Promise<void> {
+  if (tx.engine === 'postgres') await tx.run('SET LOCAL synchronous_commit TO off', []);
+}
+
 /** `$1` → `?1` on SQLite (numbered parameters, so one text serves both engines). */
 function sql(tx: EventTransaction, text: string): string {
   return tx.engine === 'sqlite' ? text.replace(/\$(\d+)/g, '?$1') : text;
@@ -136,13 +198,14 @@ export class Outbox {
    */
   enqueueStatusChanges = async (tx: EventTransaction, entries: readonly SessionEvent[]): Promise<void> => {
     const now = new Date().toISOString();
+    const rows: unknown[][] = [];
     for (const entry of entries) {
       if (entry.status === entry.previousStatus) continue; // a provider-status change only: not an event
       if (supersededHistory(entry, entries)) continue;
       const body = statusChangedBody(entry, now);
       for (const endpoint of this.#endpoints) {
         if (!wants(endpoint, 'verification.session.status_changed', entry.provider)) continue;
-        await run(tx, INSERT, [
+        rows.push([
           deliveryId(endpoint.name, entry),
           endpoint.name,
           'verification.session.status_changed',
@@ -151,10 +214,12 @@ export class Outbox {
           entry.id,
           entry.sequence,
           body,
-          now,
         ]);
       }
     }
+    if (rows.length === 0) return;
+    const batch = batchRows(tx, ROW_COLUMNS, rows, 2);
+    await run(tx, insertBatch(batch.source), [now, ...batch.params]);
   };
 
   /**
@@ -196,8 +261,9 @@ export class Outbox {
   async claim(endpoints: readonly string[], limit: number, leaseMs: number, token: string): Promise<WebhookDelivery[]> {
     if (endpoints.length === 0 || limit <= 0) return [];
     const now = new Date();
-    const rows = await this.#store.transaction((tx) =>
-      run(
+    const rows = await this.#store.transaction(async (tx) => {
+      await relaxed(tx);
+      return run(
         tx,
         `UPDATE outbound_deliveries SET lease_until = $2, lease_token = $3
          WHERE seq IN (
@@ -211,40 +277,26 @@ export class Outbox {
            ORDER BY d.next_attempt_at, d.seq LIMIT $5 ${tx.engine === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''})
          RETURNING *`,
         [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), token, JSON.stringify(endpoints), limit],
-      ),
-    );
+      );
+    });
     return rows.map(toDelivery).sort((a, b) => a.seq - b.seq);
   }
 
   /**
-   * Records a 2xx. Only the lease's holder records: a dispatcher whose lease ran out and was re-claimed, or whose
-   * attempt a `redeliver` superseded, does not (false), so an older attempt's outcome never overwrites a newer one's.
+   * Records a batch of attempts in one statement: a 2xx is `delivered`; a failure is due again at its `nextAttemptAt`,
+   * or `failed` when that is null (the last attempt). A row whose lease another dispatcher holds by now is left alone:
+   * for each outcome, in order, whether it was recorded.
    */
-  async delivered(id: string, token: string, statusCode: number): Promise<boolean> {
-    return this.#update(
-      `UPDATE outbound_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = $3,
-         last_status_code = $4, last_error = NULL, lease_until = NULL, lease_token = NULL
-       WHERE id = $1 AND lease_token = $2 RETURNING id`,
-      [id, token, new Date().toISOString(), statusCode],
-    );
-  }
-
-  /**
-   * Records a failed attempt: due again at `nextAttemptAt`, or `failed` when that is null (the last attempt). False
-   * when the lease is no longer the caller's (as `delivered`).
-   */
-  async failedAttempt(
-    id: string,
-    token: string,
-    outcome: { statusCode: number | null; error: string | null; nextAttemptAt: string | null },
-  ): Promise<boolean> {
-    return this.#update(
-      `UPDATE outbound_deliveries SET attempts = attempts + 1, last_status_code = $3, last_error = $4,
-         status = CASE WHEN $5 = 1 THEN 'failed' ELSE 'pending' END,
-         next_attempt_at = coalesce($6, next_attempt_at), lease_until = NULL, lease_token = NULL
-       WHERE id = $1 AND lease_token = $2 RETURNING id`,
-      [id, token, outcome.statusCode, outcome.error, outcome.nextAttemptAt === null ? 1 : 0, outcome.nextAttemptAt],
-    );
+  async record(outcomes: readonly AttemptOutcome[]): Promise<boolean[]> {
+    if (outcomes.length === 0) return [];
+    const rows = outcomes.map((o) => [o.id, o.token, o.delivered, o.statusCode, o.error, o.nextAttemptAt]);
+    const updated = await this.#store.transaction(async (tx) => {
+      await relaxed(tx);
+      const batch = batchRows(tx, OUTCOME_COLUMNS, rows, 2);
+      return run(tx, recordBatch(batch.source), [new Date().toISOString(), ...batch.params]);
+    });
+    const recorded = new Set(updated.map((r) => String(r.id)));
+    return outcomes.map((o) => recorded.has(o.id));
   }
 
   /**
@@ -328,12 +380,6 @@ export class Outbox {
     });
     if (delivery) this.onQueued();
     return delivery;
-  }
-
-  /** True when the UPDATE (with `RETURNING`) changed a row. */
-  async #update(text: string, params: readonly unknown[]): Promise<boolean> {
-    const rows = await this.#store.transaction((tx) => run(tx, text, params));
-    return rows.length > 0;
   }
 }
 

@@ -58,6 +58,8 @@ export interface RunningSimulator {
   resetCount(): void;
   /** Fault injection for resilience tests and benchmarks. */
   readonly faults: FaultInjector;
+  /** Moves timed scenario `id` one step now, when started with the `'manual'` pace (tests); false if it could not. */
+  advance?(id: string): boolean;
   /** The webhooks it sends (timed scenarios), when it was given credentials to sign them with. */
   readonly webhooks?: SimulatorWebhooks;
   /** Sessions created through the vendor's create call (`startVerification`): how many (a replay makes none). */

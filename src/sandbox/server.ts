@@ -227,6 +227,8 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** What a simulator's timed scenarios need from it: where their webhooks go, and a stop for their clocks. */
 export interface SimulatorTimelines {
   readonly webhooks: SimulatorWebhooks;
+  /** Moves a timed scenario one step now (a simulator started with the `'manual'` pace). */
+  advance?(id: string): boolean;
   close(): void;
 }
 
@@ -235,6 +237,7 @@ export function withTimelines(simulator: Simulator, timelines: SimulatorTimeline
   return {
     ...simulator,
     webhooks: timelines.webhooks,
+    ...(timelines.advance ? { advance: (id: string) => timelines.advance?.(id) ?? false } : {}),
     close: () => {
       timelines.close();
       return simulator.close();

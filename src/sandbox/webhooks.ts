@@ -87,23 +87,26 @@ export class WebhookOutbox implements SimulatorWebhooks {
  * How timed scenarios move: a step every `stepMs`; with `restartAfterMs`, a scenario that reached its last step starts
  * over that long afterwards (its first step's webhook is sent again, so caches drop it, and its next read starts the
  * clock anew), so a second demo of the same scenario shows every step. A number is `stepMs` alone (no restart).
+ * `'manual'`: a step only when the test says so (`ScenarioClock.advance`), so no test races the clock.
  */
-export type TimelinePace = number | { stepMs: number; restartAfterMs: number };
+export type TimelinePace = number | { stepMs: number; restartAfterMs: number } | 'manual';
 
 /**
  * The clock of timed scenarios: a scenario stays on its first step until it is first read, then moves one step
  * every `stepMs` until its last, calling `onStep` as each step begins (the simulator sends its webhook there).
  */
 export class ScenarioClock {
-  readonly #stepMs: number;
+  /** null: manual, steps only by `advance`. */
+  readonly #stepMs: number | null;
   readonly #restartAfterMs: number | null;
   readonly #onStep: (id: string, step: number) => void;
   readonly #steps = new Map<string, number>();
+  readonly #counts = new Map<string, number>();
   readonly #timers = new Set<NodeJS.Timeout>();
 
   constructor(pace: TimelinePace, onStep: (id: string, step: number) => void) {
-    this.#stepMs = typeof pace === 'number' ? pace : pace.stepMs;
-    this.#restartAfterMs = typeof pace === 'number' ? null : pace.restartAfterMs;
+    this.#stepMs = pace === 'manual' ? null : typeof pace === 'number' ? pace : pace.stepMs;
+    this.#restartAfterMs = typeof pace === 'object' ? pace.restartAfterMs : null;
     this.#onStep = onStep;
   }
 
@@ -112,6 +115,8 @@ export class ScenarioClock {
     const current = this.#steps.get(id);
     if (current !== undefined) return current;
     this.#steps.set(id, 0);
+    this.#counts.set(id, count);
+    if (this.#stepMs === null) return 0;
     for (let step = 1; step < count; step += 1) {
       this.#after(step * this.#stepMs, () => {
         this.#steps.set(id, step);
@@ -121,6 +126,19 @@ export class ScenarioClock {
       });
     }
     return 0;
+  }
+
+  /**
+   * Manual pace: moves scenario `id` to its next step now (its webhook is sent); false when it has not been read yet
+   * or is on its last step.
+   */
+  advance(id: string): boolean {
+    const current = this.#steps.get(id);
+    const count = this.#counts.get(id);
+    if (current === undefined || count === undefined || current >= count - 1) return false;
+    this.#steps.set(id, current + 1);
+    this.#onStep(id, current + 1);
+    return true;
   }
 
   close(): void {

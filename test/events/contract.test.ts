@@ -209,6 +209,87 @@ describe.each(engines)('EventStore on %s', (engine) => {
     }
   });
 
+  it.skipIf(skip)(
+    'walks a batch in order: several sessions interleaved, each numbered after its stored latest',
+    async () => {
+      await store.append([seen('ses_walk_a', 'NOT_STARTED', 'created')]);
+      const inserted = await store.append([
+        seen('ses_walk_a', 'NOT_STARTED', 'created'), // the stored latest again: nothing
+        seen('ses_walk_b', 'IN_PROGRESS', 'processing'),
+        seen('ses_walk_a', 'IN_PROGRESS', 'processing'),
+        seen('ses_walk_b', 'IN_PROGRESS', 'processing', { source: 'POLL' }), // the batch's own latest again: nothing
+        seen('ses_walk_a', 'IN_REVIEW', 'under_review'),
+        seen('ses_walk_b', 'APPROVED', 'approved'),
+        seen('ses_walk_a', 'IN_PROGRESS', 'processing'), // back to an earlier state: a change
+        seen('ses_walk_a', 'IN_PROGRESS', 'processing', { redacted: true }),
+      ]);
+      expect(inserted.map((e) => [e.providerSessionId, e.sequence, e.previousStatus, e.status, e.redacted])).toEqual([
+        ['ses_walk_b', 1, null, 'IN_PROGRESS', false],
+        ['ses_walk_a', 2, 'NOT_STARTED', 'IN_PROGRESS', false],
+        ['ses_walk_a', 3, 'IN_PROGRESS', 'IN_REVIEW', false],
+        ['ses_walk_b', 2, 'IN_PROGRESS', 'APPROVED', false],
+        ['ses_walk_a', 4, 'IN_REVIEW', 'IN_PROGRESS', false],
+        ['ses_walk_a', 5, 'IN_PROGRESS', 'IN_PROGRESS', true],
+      ]);
+      // Returned in batch order, which is also the feed's (store-wide id) order.
+      expect(inserted.map((e) => e.id)).toEqual([...inserted.map((e) => e.id)].sort((a, b) => a - b));
+      const feed = await store.feed({ sessions: [{ provider: 'VERIFA', id: 'ses_walk_a' }] }, null, 10);
+      expect(feed.map((e) => e.sequence)).toEqual([5, 4, 3, 2, 1]);
+    },
+  );
+
+  it.skipIf(skip)('appends a vendor event once when a batch carries it twice, after a skipped copy', async () => {
+    const inserted = await store.append([
+      seen('ses_dup', 'IN_PROGRESS', 'processing'),
+      // Not a change (the same state): skipped, so its vendor event is not recorded yet ...
+      seen('ses_dup', 'IN_PROGRESS', 'processing', { vendorEventId: 'evt_dup', source: 'WEBHOOK' }),
+      // ... and this copy, a change, goes in; the third is the same event again, skipped though it is a change.
+      seen('ses_dup', 'APPROVED', 'approved', { vendorEventId: 'evt_dup', source: 'WEBHOOK' }),
+      seen('ses_dup', 'DECLINED', 'rejected', { vendorEventId: 'evt_dup', source: 'WEBHOOK' }),
+      seen('ses_dup', 'DECLINED', 'rejected', { vendorEventId: 'evt_other', source: 'WEBHOOK' }),
+    ]);
+    expect(inserted.map((e) => [e.sequence, e.previousStatus, e.status, e.vendorEventId])).toEqual([
+      [1, null, 'IN_PROGRESS', null],
+      [2, 'IN_PROGRESS', 'APPROVED', 'evt_dup'],
+      [3, 'APPROVED', 'DECLINED', 'evt_other'],
+    ]);
+  });
+
+  it.skipIf(skip)('inserts each change once when two stores append overlapping batches at the same time', async () => {
+    const other = await open(db.url);
+    try {
+      const sessions = Array.from({ length: 20 }, (_, i) => `ses_batch_race_${i}`);
+      const rounds: Array<[VerificationStatus, string]> = [
+        ['IN_PROGRESS', 'processing'],
+        ['IN_REVIEW', 'under_review'],
+        ['APPROVED', 'approved'],
+      ];
+      for (const [status, providerStatus] of rounds) {
+        // Both see every session's change, in opposite orders, several batches each.
+        const batch = sessions.map((id) => seen(id, status, providerStatus, { source: 'WEBHOOK' }));
+        const results = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => (i % 2 ? other.append([...batch].reverse()) : store.append(batch))),
+        );
+        expect(
+          results
+            .flat()
+            .map((e) => e.providerSessionId)
+            .sort(),
+        ).toEqual([...sessions].sort());
+      }
+      for (const id of sessions) {
+        const all = await store.sessionEvents({ provider: 'VERIFA', id }, 0, 10);
+        expect(all.map((e) => [e.sequence, e.previousStatus, e.status])).toEqual([
+          [1, null, 'IN_PROGRESS'],
+          [2, 'IN_PROGRESS', 'IN_REVIEW'],
+          [3, 'IN_REVIEW', 'APPROVED'],
+        ]);
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   it.skipIf(skip)('records a vendor event once, whatever else changed', async () => {
     const first = await store.append([seen('ses_vendor', 'IN_REVIEW', 'In Review', { vendorEventId: 'evt_1' })]);
     const again = await store.append([

@@ -39,12 +39,18 @@ describe.each(engines)('outbox leases on %s', (engine) => {
       expect(await outbox.redeliver(id)).toMatchObject({ id, status: 'pending', attempts: 0 });
       const [second] = await outbox.claim(['backend'], 10, 60_000, 'lease-2');
       expect(second?.id).toBe(id);
-      expect(await outbox.delivered(id, 'lease-2', 200)).toBe(true);
-      // The first attempt's answer arrives late: not recorded, whatever it says.
-      expect(await outbox.failedAttempt(id, 'lease-1', { statusCode: 500, error: null, nextAttemptAt: null })).toBe(
-        false,
-      );
-      expect(await outbox.delivered(id, 'lease-1', 200)).toBe(false);
+      const outcome = (token: string, delivered: boolean, statusCode: number) => ({
+        id,
+        token,
+        delivered,
+        statusCode,
+        error: null,
+        nextAttemptAt: null,
+      });
+      expect(await outbox.record([outcome('lease-2', true, 200)])).toEqual([true]);
+      // The first attempt's answer arrives late: not recorded, whatever it says (alone or in a batch).
+      expect(await outbox.record([outcome('lease-1', false, 500)])).toEqual([false]);
+      expect(await outbox.record([outcome('lease-1', true, 200)])).toEqual([false]);
       expect(await outbox.gone(id, 'lease-1', ENDPOINT as never)).toBe(false);
       expect(await outbox.disabled()).toEqual(new Set());
       const [row] = await outbox.list({ endpoint: 'backend', status: null }, null, 1);

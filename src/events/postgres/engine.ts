@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { UserAction } from '../../model/declines.ts';
 import type { Provider, VerificationStatus } from '../../model/session.ts';
-import { categoriesOf, categoriesText } from '../declineColumns.ts';
+import { categoriesOf } from '../declineColumns.ts';
 import { LEDGER_DDL, pending, readMigrations } from '../migrate.ts';
 import type {
   AppendOptions,
@@ -13,35 +13,15 @@ import type {
   SessionEventSource,
   SessionRef,
 } from '../store.ts';
+import { APPEND_BATCH, appendParameters } from './append.ts';
 
 const MIGRATIONS = new URL('./migrations/', import.meta.url);
 /** The advisory lock migrations run under: one replica migrates, the others wait and find nothing pending. */
 const MIGRATION_LOCK = 7_246_813_900;
 /** A conflicting append (another replica took the sequence) is re-evaluated this many times at most. */
 const MAX_APPEND_ATTEMPTS = 5;
-const UNIQUE_VIOLATION = '23505';
-
-/**
- * As on SQLite: the session's next entry unless its latest already has this (status, providerStatus, redacted), the
- * vendor event is recorded, or it is vendor history older than the latest entry. Two replicas racing both compute
- * the same sequence; the unique constraint refuses the second, which retries and then finds the change already there.
- */
-const APPEND = `
-INSERT INTO session_events
-  (provider, provider_session_id, sequence, at, source, status, previous_status, provider_status, reason_code, vendor_event_id,
-   redacted, user_action, decline_categories)
-SELECT $1, $2, coalesce(l.sequence, 0) + 1, $3, $4, $5, l.status, $6, $7, $8::text, $9::boolean, $10::text, $11::text
-FROM (SELECT 1) AS one
-LEFT JOIN (
-  SELECT sequence, at, status, provider_status, redacted FROM session_events
-  WHERE provider = $1 AND provider_session_id = $2 ORDER BY sequence DESC LIMIT 1
-) AS l ON true
-WHERE (l.sequence IS NULL OR l.status <> $5 OR l.provider_status <> $6 OR l.redacted <> $9::boolean)
-  AND ($4 <> 'PROVIDER' OR l.sequence IS NULL OR l.at <= $3::timestamptz)
-  AND ($8::text IS NULL OR NOT EXISTS (
-    SELECT 1 FROM session_events v
-    WHERE v.provider = $1 AND v.provider_session_id = $2 AND v.vendor_event_id = $8::text))
-RETURNING *`;
+/** Unique violation (another replica took the sequence), deadlock (the other batch goes on): re-run the batch. */
+const CONFLICTS = new Set(['23505', '40P01']);
 
 const PRUNE = `
 DELETE FROM session_events WHERE id IN (
@@ -82,42 +62,24 @@ export class PostgresEventStore implements EventStore {
       try {
         return await this.#appendOnce(observations, options);
       } catch (error) {
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+        if (!CONFLICTS.has(String((error as { code?: string }).code)) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
       }
     }
   }
 
-  /** One transaction: the entries, then the caller's rows (`onAppended`), committed together or not at all. */
+  /**
+   * One statement for the whole batch (append.ts); with an `onAppended` hook, it and the hook's rows share one
+   * transaction, committed together or not at all. Alone, the statement is its own transaction: one round trip.
+   */
   async #appendOnce(observations: readonly Observation[], options: AppendOptions): Promise<SessionEvent[]> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const inserted: SessionEvent[] = [];
-      for (const o of observations) {
-        const { rows } = await client.query(APPEND, [
-          o.provider,
-          o.providerSessionId,
-          o.at,
-          o.source,
-          o.status,
-          o.providerStatus,
-          o.reasonCode,
-          o.vendorEventId,
-          o.redacted,
-          o.userAction,
-          categoriesText(o.declineCategories),
-        ]);
-        if (rows[0]) inserted.push(toEvent(rows[0]));
-      }
-      if (inserted.length > 0 && options.onAppended) await options.onAppended(transaction(client), inserted);
-      await client.query('COMMIT');
+    const parameters = appendParameters(observations);
+    if (!options.onAppended) return (await this.#pool.query(APPEND_BATCH, parameters)).rows.map(toEvent);
+    const { onAppended } = options;
+    return this.transaction(async (tx) => {
+      const inserted = (await tx.run(APPEND_BATCH, parameters)).map(toEvent);
+      if (inserted.length > 0) await onAppended(tx, inserted);
       return inserted;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async sessionEvents(ref: SessionRef, afterSequence: number, limit: number): Promise<SessionEvent[]> {

@@ -66,6 +66,11 @@ export class VerifaTimelines {
     return (steps[this.#clock.step(id, steps.length)] ?? steps[0])?.behaviour as VerifaStaticBehaviour;
   }
 
+  /** Manual pace: scenario `id` moves to its next step now (ScenarioClock.advance). */
+  advance(id: string): boolean {
+    return this.#clock.advance(id);
+  }
+
   close(): void {
     this.#clock.close();
     this.#outbox.close();
