@@ -56,12 +56,14 @@ export async function deliveries(
   }
 }
 
-/** Inbox rows not yet done (null: no inbox table in this build). */
+/** Inbox rows not yet done, or given up (`failed`): null when this build has no inbox table. */
 export async function pendingInbox(url: string): Promise<number | null> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query("SELECT count(*)::int AS n FROM inbox WHERE status <> 'done'");
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n FROM inbox WHERE status <> 'done' OR outcome = 'failed'",
+    );
     return Number(rows[0]?.n ?? 0);
   } catch {
     return null;
@@ -137,9 +139,10 @@ export function verdicts(input: {
       detail: `${outOfOrder.length} sessions out of order${sample(outOfOrder)}`,
     },
     {
-      name: 'the inbox is drained',
+      name: 'the inbox is drained, nothing given up',
       ok: input.inboxPending === 0,
-      detail: input.inboxPending === null ? 'no inbox table in this build' : `${input.inboxPending} rows not done`,
+      detail:
+        input.inboxPending === null ? 'no inbox table in this build' : `${input.inboxPending} rows not done or failed`,
     },
     {
       name: `no gateway exceeded ${input.maxRssMiB} MiB resident`,

