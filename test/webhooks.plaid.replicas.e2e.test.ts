@@ -1,7 +1,4 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   PLAID_SANDBOX_CLIENT_ID,
@@ -10,8 +7,9 @@ import {
   startPlaidSimulator,
 } from '../src/providers/plaid/sandbox/simulator.ts';
 import { plaidWebhookBody, signPlaidDelivery } from '../src/providers/plaid/sandbox/webhookSender.ts';
-import { FULL_KEY, type GraphQLBody, TEST_API_KEYS } from './support/gateway.ts';
+import type { GraphQLBody } from './support/gateway.ts';
 import { describeWithRedis, startTestRedis, type TestRedis } from './support/redis.ts';
+import { queryReplica, type Replica, startReplica, stopReplica } from './support/replicas.ts';
 import { postWebhook, waitFor } from './support/webhooks.ts';
 
 /**
@@ -25,59 +23,7 @@ const answer = (id: string, status: string, providerStatus: string): GraphQLBody
   data: { session: { providerSessionId: id, status, providerStatus } },
 });
 
-interface Replica {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  origin: string;
-  logs: string[];
-}
-
-async function startReplica(env: Record<string, string>): Promise<Replica> {
-  const child = spawn(process.execPath, ['src/main.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: 'sqlite::memory:',
-      NODE_ENV: 'test',
-      PORT: '0',
-      GATEWAY_API_KEYS: TEST_API_KEYS,
-      CACHE_TERMINAL_TTL_SECONDS: '300',
-      CACHE_ACTIVE_TTL_SECONDS: '300',
-      ...env,
-    },
-  });
-  const logs: string[] = [];
-  let buffer = '';
-  child.stdout.on('data', (c: Buffer) => {
-    buffer += c.toString();
-    const lines = buffer.split('\n');
-    buffer = lines.pop() ?? '';
-    logs.push(...lines);
-  });
-  child.stderr.resume();
-  const started = await waitFor(
-    () => logs.some((l) => l.includes('Verigate listening')) && logs.some((l) => l.includes('"redis":"ready"')),
-    15_000,
-  );
-  if (!started) throw new Error(`replica did not start:\n${logs.join('\n')}`);
-  const url = (JSON.parse(logs.find((l) => l.includes('Verigate listening')) as string) as { url: string }).url;
-  return { child, url, origin: url.replace(/\/graphql$/, ''), logs };
-}
-
-async function stopReplica({ child }: Replica): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function query(url: string, id: string): Promise<GraphQLBody> {
-  const res = await request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${FULL_KEY}` },
-    body: JSON.stringify({ query: QUERY, variables: { id } }),
-  });
-  return (await res.body.json()) as GraphQLBody;
-}
+const query = (url: string, id: string) => queryReplica(url, QUERY, { id });
 
 describeWithRedis('Plaid webhooks on two replicas sharing Redis', () => {
   let redisServer: TestRedis;
