@@ -1,4 +1,4 @@
-import { importJWK } from 'jose';
+import { type CryptoKey, importJWK } from 'jose';
 import { request } from 'undici';
 import { logger } from '../../logger.ts';
 import { PLAID_API_VERSION, type PlaidKeyServer } from './config.ts';
