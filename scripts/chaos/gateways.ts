@@ -15,8 +15,10 @@ export interface Gateway {
   kill(signal: NodeJS.Signals): void;
 }
 
-export async function startGateway(name: string, env: Record<string, string>): Promise<Gateway> {
+/** `cwd` (default: this checkout) is the folder whose `src/main.ts` runs: a benchmark's baseline passes another version's. */
+export async function startGateway(name: string, env: Record<string, string>, cwd?: string): Promise<Gateway> {
   const child = spawn(process.execPath, ['src/main.ts'], {
+    cwd,
     env: { PATH: process.env.PATH ?? '', PORT: '0', NODE_ENV: 'test', ...env },
   });
   let out = '';

@@ -1,3 +1,4 @@
+import { Batcher } from '../events/batcher.ts';
 import { idList, runSql } from '../events/dialect.ts';
 import type { EventStore, EventTransaction } from '../events/store.ts';
 import type { Provider } from '../model/session.ts';
@@ -47,15 +48,34 @@ export interface Settlement {
   unchanged: readonly number[];
 }
 
-const INSERT = `
+/**
+ * The hints of one group commit as one statement: the batch is one JSON array parameter of hint objects; a delivery
+ * already in the inbox (or twice in the batch) is left out of RETURNING, so it is a duplicate.
+ */
+const INSERT = {
+  postgres: `
 INSERT INTO inbox (replay_key, provider, provider_session_id, event, vendor_event_id, received_at, status, attempts,
   next_attempt_at)
-VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $6)
+SELECT h."replayKey", h.provider, h."providerSessionId", h.event, h."vendorEventId", h."receivedAt", 'pending', 0,
+  h."receivedAt"
+FROM json_to_recordset($1::json) AS h("replayKey" text, provider text, "providerSessionId" text, event text,
+  "vendorEventId" text, "receivedAt" timestamptz)
 ON CONFLICT (replay_key) DO NOTHING
-RETURNING id`;
+RETURNING replay_key`,
+  sqlite: `
+INSERT INTO inbox (replay_key, provider, provider_session_id, event, vendor_event_id, received_at, status, attempts,
+  next_attempt_at)
+SELECT value ->> 'replayKey', value ->> 'provider', value ->> 'providerSessionId', value ->> 'event',
+  value ->> 'vendorEventId', value ->> 'receivedAt', 'pending', 0, value ->> 'receivedAt'
+FROM json_each($1) WHERE true
+ON CONFLICT (replay_key) DO NOTHING
+RETURNING replay_key`,
+};
 
 export class InboxStore {
   readonly #store: EventStore;
+  /** Hints that arrive while a commit is under way go together in the next one (a burst is a few commits). */
+  readonly #accepts = new Batcher<InboxHint, 'accepted' | 'duplicate'>((hints) => this.#insert(hints));
 
   constructor(store: EventStore) {
     this.#store = store;
@@ -63,20 +83,17 @@ export class InboxStore {
 
   /**
    * Records the hint; `duplicate` when this delivery is already in the inbox, pending or done. Resolves only once the
-   * row is committed; rejects when the store fails.
+   * row is committed; rejects when the store fails (with every hint of its group commit).
    */
   accept(hint: InboxHint): Promise<'accepted' | 'duplicate'> {
-    return this.#store.transaction(async (tx) => {
-      const rows = await runSql(tx, INSERT, [
-        hint.replayKey,
-        hint.provider,
-        hint.providerSessionId,
-        hint.event,
-        hint.vendorEventId,
-        hint.receivedAt,
-      ]);
-      return rows.length > 0 ? 'accepted' : 'duplicate';
-    });
+    return this.#accepts.add(hint);
+  }
+
+  /** One statement, one transaction for the batch; a replay key twice in it is accepted at its first place only. */
+  async #insert(hints: InboxHint[]): Promise<Array<'accepted' | 'duplicate'>> {
+    const rows = await this.#store.transaction((tx) => runSql(tx, INSERT[tx.engine], [JSON.stringify(hints)]));
+    const inserted = new Set(rows.map((r) => String(r.replay_key)));
+    return hints.map((hint) => (inserted.delete(hint.replayKey) ? 'accepted' : 'duplicate'));
   }
 
   /**

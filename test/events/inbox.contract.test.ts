@@ -60,6 +60,35 @@ describe.each(engines)('InboxStore on %s', (engine) => {
     expect(await inbox.pending()).toBe(2);
   });
 
+  it.skipIf(skip)('commits a burst together, each delivery answered for itself, every row whole', async () => {
+    const known = hint('ses_known');
+    await inbox.accept(known);
+    const twice = hint('ses_twice', { vendorEventId: 'evt_1', event: 'session.declined' });
+    const burst = [hint('ses_0'), twice, { ...twice }, known, hint('ses_1')];
+    // Started together: the first commits alone, the other four wait for it and go as one statement.
+    const answers = await Promise.all(burst.map((h) => inbox.accept(h)));
+    expect(answers).toEqual(['accepted', 'accepted', 'duplicate', 'duplicate', 'accepted']);
+    const stored = await store.transaction((tx) =>
+      tx.run(
+        `SELECT provider, provider_session_id, event, vendor_event_id, status, attempts, outcome FROM inbox ORDER BY id`,
+        [],
+      ),
+    );
+    expect(stored).toEqual(
+      ['ses_known', 'ses_0', 'ses_twice', 'ses_1'].map((session) => ({
+        provider: 'VERIFA',
+        provider_session_id: session,
+        event: session === 'ses_twice' ? 'session.declined' : 'session.approved',
+        vendor_event_id: session === 'ses_twice' ? 'evt_1' : null,
+        status: 'pending',
+        attempts: 0,
+        outcome: null,
+      })),
+    );
+    const due = await store.transaction((tx) => tx.run('SELECT received_at, next_attempt_at FROM inbox', []));
+    for (const row of due)
+      expect(new Date(String(row.next_attempt_at)).getTime()).toBe(new Date(String(row.received_at)).getTime());
+  });
   it.skipIf(skip)('claims due rows under a lease, and again only once the lease has lapsed', async () => {
     await inbox.accept(hint('ses_a'));
     await inbox.accept(hint('ses_b'));
