@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OutboundEndpointConfig } from '../config/outbound.ts';
-import { logger } from '../logger.ts';
 import { Batcher } from '../events/batcher.ts';
+import { logger } from '../logger.ts';
 import type { AttemptOutcome, Outbox, WebhookDelivery } from './outbox.ts';
 import { RETRY_DELAYS_SECONDS, retryDelaySeconds } from './schedule.ts';
 import type { OutboundSender, SendResult } from './send.ts';
