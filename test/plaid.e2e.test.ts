@@ -639,7 +639,7 @@ describe('Plaid on its sandbox', () => {
       return s;
     };
     const press = async (hostedUrl: string, form: Record<string, string>) => {
-      const res = await request(hostedUrl.split('?')[0] as string, {
+      const res = await request(hostedUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(form).toString(),
@@ -656,7 +656,7 @@ describe('Plaid on its sandbox', () => {
       const s = await started('user-hosted-1');
       expect(s).toEqual({
         providerSessionId: expect.stringMatching(/^idv_[A-Za-z0-9]+$/),
-        hostedUrl: expect.stringMatching(new RegExp(`^${sim.url}/verify/${s.providerSessionId}\\?key=[0-9a-f]{32}$`)),
+        hostedUrl: expect.stringMatching(new RegExp(`^${sim.url}/verify/[A-Za-z0-9_-]{24}$`)),
         clientToken: null,
         expiresAt: null,
       });
@@ -667,6 +667,14 @@ describe('Plaid on its sandbox', () => {
       const page = await request(s.hostedUrl as string);
       expect(page.statusCode).toBe(200);
       expect(await page.body.text()).toContain('<strong data-state>active</strong>');
+      // The link is a bearer token: the verification's id alone opens no page and moves nothing.
+      expect(s.hostedUrl).not.toContain(s.providerSessionId);
+      const byId = await request(`${sim.url}/verify/${s.providerSessionId}`);
+      expect([byId.statusCode, await byId.body.text()]).toEqual([404, expect.stringContaining('No such verification')]);
+      expect(await press(`${sim.url}/verify/${s.providerSessionId}`, { outcome: 'approve' })).toBe(404);
+      expect((await tg.query(STATUS, { id: s.providerSessionId })).body).toEqual(
+        status(s.providerSessionId, 'IN_PROGRESS', 'active'),
+      );
     });
 
     it('approve → success, decline → failed with that step, resubmit → active again, abandon → canceled, each signed', async () => {

@@ -113,11 +113,11 @@ describe.each(VENDORS)('startVerification at $provider', (v) => {
 describe.each([
   {
     provider: 'STRIPE' as const,
-    link: /\/hosted\/vs_[A-Za-z0-9]+$/,
+    link: /\/hosted\/[A-Za-z0-9_-]{24}$/,
     token: /^vs_[A-Za-z0-9]+_secret_/,
     read: 'NOT_STARTED',
   },
-  { provider: 'PLAID' as const, link: /\/verify\/idv_[A-Za-z0-9]+\?key=[0-9a-f]+$/, token: null, read: 'IN_PROGRESS' },
+  { provider: 'PLAID' as const, link: /\/verify\/[A-Za-z0-9_-]{24}$/, token: null, read: 'IN_PROGRESS' },
 ])('startVerification at $provider (one call)', (v) => {
   it('creates the session and answers its link (and client secret), a replay creating nothing', async () => {
     const input = { provider: v.provider, subjectRef: `user-one-${v.provider}`, prefill, idempotencyKey: key() };

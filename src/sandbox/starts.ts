@@ -1,6 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
+/** Hosted-link tokens → session ids: a simulator's hosted link is a bearer credential, as a vendor's is, not the id. */
+export class HostedLinks {
+  readonly #links = new Map<string, string>();
+
+  /** A fresh single-purpose token for a session's hosted page (the path segment of its link). */
+  link(id: string): string {
+    const token = randomBytes(18).toString('base64url');
+    this.#links.set(token, id);
+    return token;
+  }
+
+  /** The session a hosted-link token opens, or undefined. */
+  byLink(token: string): string | undefined {
+    return this.#links.get(token);
+  }
+}
+
 /**
  * What a simulator keeps of the sessions created through its vendor's create call (`startVerification` in the
  * sandbox): the sessions by id, how many creates made a new one (tests assert a replay made none), and the vendor's
@@ -10,8 +27,7 @@ import type { IncomingMessage } from 'node:http';
 export class StartedSessions<S> {
   readonly #sessions = new Map<string, S>();
   readonly #keys = new Map<string, { bodyHash: string; id: string }>();
-  /** Hosted-link tokens → session ids: a link is a bearer credential, not the session id. */
-  readonly #links = new Map<string, string>();
+  readonly #links = new HostedLinks();
   #created = 0;
 
   /** Sessions created so far (a replayed idempotency key does not count). */
@@ -34,14 +50,12 @@ export class StartedSessions<S> {
 
   /** A fresh single-purpose token for a session's hosted page (the path segment of its link). */
   link(id: string): string {
-    const token = randomBytes(18).toString('base64url');
-    this.#links.set(token, id);
-    return token;
+    return this.#links.link(id);
   }
 
   /** The session a hosted-link token opens, or undefined. */
   byLink(token: string): string | undefined {
-    return this.#links.get(token);
+    return this.#links.byLink(token);
   }
 
   /** The session an earlier create under `key` made, `mismatch` when that create had another body, else null. */

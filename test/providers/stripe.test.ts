@@ -646,7 +646,11 @@ describe('Stripe’s start flow on the simulator', () => {
   it('creates a requires_input session once per Idempotency-Key, and refuses the key with other parameters', async () => {
     const first = await adapter.startSession(startRequest({ idempotencyKey: 'idem-start-1' }));
     expect(first.providerSessionId).toMatch(/^vs_[A-Za-z0-9]+$/);
-    expect(first.hostedUrl).toBe(`${sim.url}/hosted/${first.providerSessionId}`);
+    // Its url is a bearer link, as Stripe's is: a token, not the session id; the id alone opens no page.
+    expect(first.hostedUrl).toMatch(new RegExp(`^${sim.url}/hosted/[A-Za-z0-9_-]{24}$`));
+    expect(first.hostedUrl).not.toContain(first.providerSessionId);
+    const byId = await request(`${sim.url}/hosted/${first.providerSessionId}`);
+    expect([byId.statusCode, await byId.body.text()]).toEqual([404, expect.stringContaining('No such verification')]);
     expect(first.clientToken).toMatch(new RegExp(`^${first.providerSessionId}_secret_`));
     expect(await adapter.startSession(startRequest({ idempotencyKey: 'idem-start-1' }))).toEqual(first);
     expect(

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type HostedAction, serveHostedPage } from '../../../sandbox/hostedPage.ts';
 import { type Simulator, sendJson, sendRaw, sleep, startSimulator, withTimelines } from '../../../sandbox/server.ts';
+import { HostedLinks } from '../../../sandbox/starts.ts';
 import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import type { SandboxOptions } from '../../types.ts';
 import { generatePlaidSigner, type PlaidLive, type PlaidSigner, type PlaidWebhookConfig } from '../config.ts';
@@ -68,6 +69,8 @@ export async function startPlaidSimulator(
   const timelines = new PlaidTimelines(scenarios, () => signer, options.timelineStepMs ?? 3_500);
   /** Verifications created through `/identity_verification/create`, then moved by the hosted page. */
   const started = new Map<string, Json>();
+  /** Their hosted pages' links: a token each (Plaid's own `shareable_url` carries a key), never the id alone. */
+  const links = new HostedLinks();
   /** Verifications `/identity_verification/create` made (an idempotent repeat makes none). */
   let createdCount = 0;
   let origin = '';
@@ -86,8 +89,8 @@ export async function startPlaidSimulator(
       label: 'Plaid',
       prefix: HOSTED_PREFIX,
       declineReasons: DECLINE_REASONS,
-      state: (id) => (started.get(id)?.status as string | undefined) ?? null,
-      move,
+      state: (token) => (started.get(links.byLink(token) ?? '')?.status as string | undefined) ?? null,
+      move: (token, action) => move(links.byLink(token) ?? '', action),
     });
     if (hosted) return;
     const fail = (status: number, error: PlaidErrorBody, headers: Record<string, string> = {}) =>
@@ -131,7 +134,7 @@ export async function startPlaidSimulator(
             v.status === 'active',
         );
         if (!existing) createdCount += 1;
-        const v = existing ?? newVerification(body, origin);
+        const v = existing ?? newVerification(body, (id) => `${origin}${HOSTED_PREFIX}/${links.link(id)}`);
         started.set(v.id as string, v);
         return sendJson(res, 200, { ...v, request_id: requestId() });
       }
@@ -226,7 +229,7 @@ function createProblem(body: Json): { code: string; message: string } | null {
 }
 
 /** A verification as `/identity_verification/create` starts it: `active`, the terms first, a link to the hosted page. */
-function newVerification(body: Json, origin: string): Json {
+function newVerification(body: Json, hostedUrl: (id: string) => string): Json {
   const id = `idv_${randomBytes(9)
     .toString('base64url')
     .replace(/[^A-Za-z0-9]/g, 'x')}`;
@@ -251,8 +254,7 @@ function newVerification(body: Json, origin: string): Json {
       id_number: null,
     };
   });
-  v.shareable_url =
-    body.is_shareable === true ? `${origin}${HOSTED_PREFIX}/${id}?key=${randomBytes(16).toString('hex')}` : null;
+  v.shareable_url = body.is_shareable === true ? hostedUrl(id) : null;
   return v;
 }
 

@@ -276,7 +276,7 @@ export const STRIPE_SCENARIOS: readonly StripeScenario[] = [
   {
     id: 'vs_Missing',
     description:
-      '404 resource_missing (NOT_FOUND), as for any id not here; sessions created with POST /v1/identity/verification_sessions answer until the simulator stops, their `url` its hosted page (/hosted/<id>)',
+      '404 resource_missing (NOT_FOUND), as for any id not here; sessions created with POST /v1/identity/verification_sessions answer until the simulator stops, their `url` its hosted page (/hosted/<token>: a bearer link, not the id)',
     behaviour: stripeError(404, {
       type: 'invalid_request_error',
       code: 'resource_missing',

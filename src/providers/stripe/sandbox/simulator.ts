@@ -10,6 +10,7 @@ import {
   startSimulator,
   withTimelines,
 } from '../../../sandbox/server.ts';
+import { HostedLinks } from '../../../sandbox/starts.ts';
 import type { TimelinePace } from '../../../sandbox/webhooks.ts';
 import type { SandboxOptions } from '../../types.ts';
 import { STRIPE_API_VERSION, type StripeLive, type StripeWebhookConfig } from '../config.ts';
@@ -43,7 +44,7 @@ type Fail = (status: number, error: StripeObject, headers?: Record<string, strin
  * A Stripe API on loopback, for Identity: `Authorization: Bearer` with a test-mode secret key, `Stripe-Version`
  * checked and echoed, `Request-Id` on every answer, errors as `{ error: { type, code, param, message } }`, `expand[]`
  * applied as Stripe does, form-encoded creates with `Idempotency-Key`, `…/{id}/cancel` and `…/{id}/redact` (the
- * integration's own controls, each firing its event), and the hosted page (`/hosted/<id>`) that
+ * integration's own controls, each firing its event), and the hosted page (`/hosted/<token>`, a bearer link as Stripe's `url` is) that
  * moves a created session and fires its signed `identity.verification_session.*` event.
  */
 export async function startStripeSimulator(
@@ -59,6 +60,8 @@ export async function startStripeSimulator(
   const timelines = new StripeTimelines(scenarios, options.webhook ?? null, options.timelineStepMs ?? 3_500);
   /** Sessions created through the API, by id. */
   const created = new Map<string, StripeObject>();
+  /** Their hosted pages' links: a token each, as Stripe's `url` is, never the session id. */
+  const links = new HostedLinks();
   /** Idempotency-Key → the create's parameters digest and its answer (Stripe keeps keys 24 h). */
   const idempotent = new Map<string, { digest: string; session: StripeObject }>();
   let origin = '';
@@ -84,7 +87,7 @@ export async function startStripeSimulator(
     if (earlier) return sendJson(res, 200, earlier.session, { ...headers, 'idempotent-replayed': 'true' });
     const parsed = parseCreate(form);
     if (!parsed.ok) return fail(400, parsed.error);
-    const session = createdSession(parsed.params, origin);
+    const session = createdSession(parsed.params, (id) => `${origin}/hosted/${links.link(id)}`);
     created.set(String(session.id), session);
     const answer = expandedSession(session, expandParams(form));
     if (typeof key === 'string') idempotent.set(key, { digest, session: answer });
@@ -97,11 +100,12 @@ export async function startStripeSimulator(
       label: 'Stripe Identity',
       prefix: '/hosted',
       declineReasons: HOSTED_REASONS,
-      state: (id) => {
-        const s = created.get(id);
+      state: (token) => {
+        const s = created.get(links.byLink(token) ?? '');
         return s ? String(s.status) : null;
       },
-      move: (id, action) => {
+      move: (token, action) => {
+        const id = links.byLink(token) ?? '';
         const current = created.get(id);
         if (!current) return;
         const next = moved(current, action);

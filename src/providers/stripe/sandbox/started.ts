@@ -42,8 +42,8 @@ export function parseCreate(form: URLSearchParams): CreateParse {
   return { ok: true, params };
 }
 
-/** A new `requires_input` session whose `url` is the simulator's hosted page for it. */
-export function createdSession(params: Map<string, string>, origin: string): StripeObject {
+/** A new `requires_input` session whose `url` is the simulator's hosted page for it (`hostedUrl` mints its link). */
+export function createdSession(params: Map<string, string>, hostedUrl: (id: string) => string): StripeObject {
   const id = `vs_${randomBytes(12)
     .toString('base64url')
     .replace(/[^A-Za-z0-9]/g, 'x')}`;
@@ -54,7 +54,7 @@ export function createdSession(params: Map<string, string>, origin: string): Str
     created: Math.floor(Date.now() / 1000),
     client_reference_id: params.get('client_reference_id') ?? null,
     client_secret: `${id}_secret_${randomBytes(16).toString('hex')}`,
-    url: `${origin}/hosted/${id}`,
+    url: hostedUrl(id),
     type: flow ? 'verification_flow' : (params.get('type') ?? 'document'),
     ...(flow ? { verification_flow: flow } : {}),
     metadata: {},
