@@ -29,3 +29,17 @@ export const operationLogger = pino({ ...shared, level: logger.level }, destinat
 logger.on('level-change', (level) => {
   operationLogger.level = level;
 });
+
+/** How long an exit waits for the log lines already written to reach stdout. */
+const EXIT_FLUSH_MS = 1_000;
+
+/**
+ * Exits once the lines logged so far are on stdout, in order (at most EXIT_FLUSH_MS). `process.exit` right after a
+ * line flushes the buffer synchronously while an earlier asynchronous write may still be in flight, and that one then
+ * lands after it: an operator reading "stopped" would find lines logged before it below it.
+ */
+export function exitWhenLogged(code: number): void {
+  const exit = () => process.exit(code);
+  setTimeout(exit, EXIT_FLUSH_MS);
+  logger.flush(exit);
+}

@@ -1,6 +1,6 @@
 import { loadEnvFile } from './config/envFile.ts';
 import { type Config, ConfigError, loadConfig } from './config/index.ts';
-import { logger } from './logger.ts';
+import { exitWhenLogged, logger } from './logger.ts';
 import { type Gateway, startGateway } from './server.ts';
 import { listenProblem, providerModeLines, runModes } from './startup.ts';
 
@@ -70,11 +70,11 @@ function handleSignals(gateway: Gateway, config: Config): void {
       () => {
         clearTimeout(deadline);
         logger.info('stopped');
-        process.exit(0);
+        exitWhenLogged(0);
       },
       (error: unknown) => {
         logger.error({ err: String(error) }, 'shutdown failed');
-        process.exit(1);
+        exitWhenLogged(1);
       },
     );
   };

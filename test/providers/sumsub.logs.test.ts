@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
  * signed with the wrong secret, and one against a simulator whose clock is 5 minutes ahead.
  */
 const SCRIPT = `
+import { logger } from './src/logger.ts';
 import { SumsubAdapter } from './src/providers/sumsub/client.ts';
 import { SUMSUB_IDS } from './src/providers/sumsub/sandbox/scenarios.ts';
 import { SUMSUB_SANDBOX_APP_TOKEN, SUMSUB_SANDBOX_SECRET_KEY, startSumsubSimulator } from './src/providers/sumsub/sandbox/simulator.ts';
@@ -23,6 +24,8 @@ out.push(await adapter(sim, 'wrong-secret-key-0001').fetchSession(SUMSUB_IDS.gre
 out.push(await adapter(skewed, SUMSUB_SANDBOX_SECRET_KEY).fetchSession(SUMSUB_IDS.green).catch((e) => e.message));
 process.stderr.write(JSON.stringify(out));
 await sim.close(); await skewed.close();
+// Every line written before exiting: a write still in flight at exit would land after the ones flushed there.
+await new Promise((resolve) => logger.flush(resolve));
 process.exit(0);
 `;
 
