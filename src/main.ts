@@ -50,7 +50,10 @@ async function main(): Promise<void> {
  */
 function handleSignals(gateway: Gateway, config: Config): void {
   let stopping = false;
+  let stopped = false;
   const stop = (signal: string) => {
+    // Stopped already, only its last log lines still being written: the exit is on its way, with its own code.
+    if (stopped) return;
     if (stopping) {
       logger.warn({ signal }, 'second signal; exiting now');
       process.exit(1);
@@ -69,6 +72,7 @@ function handleSignals(gateway: Gateway, config: Config): void {
     gateway.close({ announceMs: shutdownDelayMs }).then(
       () => {
         clearTimeout(deadline);
+        stopped = true;
         logger.info('stopped');
         exitWhenLogged(0);
       },

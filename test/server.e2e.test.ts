@@ -180,9 +180,13 @@ async function runMain(env: Record<string, string>, untilOutput?: RegExp) {
   });
   let stdout = '';
   let stderr = '';
+  let signalled = false;
   child.stdout.on('data', (c: Buffer) => {
     stdout += c.toString();
-    if (untilOutput?.test(stdout)) child.kill('SIGTERM');
+    // One SIGTERM: a second one is "exit now" (code 1), which is not what these tests ask about.
+    if (signalled || !untilOutput?.test(stdout)) return;
+    signalled = true;
+    child.kill('SIGTERM');
   });
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString();
