@@ -26,6 +26,8 @@ const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 const { Client } = pgPackage;
 const BASELINE_SRC = process.env.BENCH_BASELINE_SRC ?? null;
 const SECRET = `whsec_${randomBytes(16).toString('hex')}`;
+/** One line per engine measured against the baseline, printed at the end. */
+const ratios: string[] = [];
 
 const body = (n: number) =>
   JSON.stringify({
@@ -85,8 +87,6 @@ async function run(engine: string, database: (build: string) => Promise<string>,
   const theirs = await measure('baseline', engine, await database('baseline'), verifaUrl, BASELINE_SRC);
   ratios.push(`${engine}: this build answers ${(ours / theirs).toFixed(2)}x the baseline's rate`);
 }
-
-const ratios: string[] = [];
 
 const verifa = await startVerifaSimulator({ webhook: null, timelineStepMs: 60_000 });
 console.log(`inbox acceptance, ${new Date().toISOString()}, load average ${loadavg()[0]?.toFixed(1)}`);

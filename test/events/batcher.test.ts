@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Batcher } from '../../src/events/batcher.ts';
 
-/** The group commit of the dispatcher's outcomes and the inbox's accepts (src/events/batcher.ts), driven by a write the test completes. */
+/**
+ * The group commit of the dispatcher's outcomes and the inbox's accepts (src/events/batcher.ts), driven by a write
+ * the test completes.
+ */
 describe('Batcher', () => {
   function controlled() {
     const writes: Array<{ items: number[]; done: (error?: Error) => void }> = [];

@@ -44,8 +44,8 @@ type Fail = (status: number, error: StripeObject, headers?: Record<string, strin
  * A Stripe API on loopback, for Identity: `Authorization: Bearer` with a test-mode secret key, `Stripe-Version`
  * checked and echoed, `Request-Id` on every answer, errors as `{ error: { type, code, param, message } }`, `expand[]`
  * applied as Stripe does, form-encoded creates with `Idempotency-Key`, `…/{id}/cancel` and `…/{id}/redact` (the
- * integration's own controls, each firing its event), and the hosted page (`/hosted/<token>`, a bearer link as Stripe's `url` is) that
- * moves a created session and fires its signed `identity.verification_session.*` event.
+ * integration's own controls, each firing its event), and the hosted page (`/hosted/<token>`, a bearer link as
+ * Stripe's `url` is) that moves a created session and fires its signed `identity.verification_session.*` event.
  */
 export async function startStripeSimulator(
   options: {
